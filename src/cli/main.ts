@@ -1,0 +1,53 @@
+// Commander wiring for the whole program. Command modules register their options here and
+// import their heavy parts only when they run, so `--help` and `decode` start fast.
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { makeContext } from './context.js';
+import { reportError } from './run.js';
+import { VERSION } from '../version.js';
+import { registerDecode } from './decode.js';
+
+
+export function buildProgram(): Command {
+  const program = new Command('oidc-probe')
+    .description('Debug OpenID Connect: run flows through a loopback listener, decode and verify tokens, lint discovery documents.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .option('--json', 'print exactly one JSON document on stdout')
+    .option('--no-color', 'no colours (also NO_COLOR; FORCE_COLOR forces them)')
+    .option('--verbose', 'show HTTP exchanges and progress details on stderr')
+    .option('--debug', 'like --verbose, and show stack traces')
+    .addOption(new Option('--show-secrets', 'show tokens, codes and secrets in full instead of redacted'))
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
+    .addHelpText('after', `
+Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error · 5 user step unfinished · 130 interrupted`);
+
+  registerDecode(program);
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') {
+        process.exitCode = 0;
+        return;
+      }
+      // Commander already printed its one-line message on stderr; usage errors are exit 2.
+      if (argv.includes('--json')) {
+        process.stdout.write(JSON.stringify({ error: { code: 'usage', message: err.message.replace(/^error: /, ''), exit: 2 } }, null, 2) + '\n');
+      }
+      process.exitCode = 2;
+      return;
+    }
+    const ctx = makeContext({ json: argv.includes('--json'), debug: argv.includes('--debug') });
+    reportError(ctx, err instanceof Error ? err : new UsageError('usage', String(err)));
+    process.exitCode = process.exitCode || 1;
+  }
+}

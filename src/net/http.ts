@@ -1,0 +1,168 @@
+// The HTTP edge every command uses (undici, loaded on first use). It turns transport failures into
+// NetworkError (exit 3) and OAuth error bodies into ProviderError (exit 4), enforces a timeout and a
+// size cap, and reports each exchange to observers (--verbose traces, HAR) after redaction there.
+import { NetworkError, ProviderError } from '../errors.js';
+
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export interface HttpRequest {
+  url: string | URL;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  /** application/x-www-form-urlencoded body. */
+  form?: Record<string, string | undefined>;
+  body?: string;
+  /** What is being fetched, for messages: "discovery document", "JWKS", "token endpoint". */
+  what: string;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  durationMs: number;
+}
+
+export interface HttpExchange {
+  request: { method: string; url: string; headers: Record<string, string>; body: string | undefined };
+  response?: HttpResponse;
+  error?: NetworkError;
+  startedAt: Date;
+}
+
+export interface HttpClientOptions {
+  timeoutMs?: number;
+  maxBytes?: number;
+  /** Told about every exchange, successful or not (for --verbose and --har). */
+  observers?: Array<(exchange: HttpExchange) => void>;
+  /** An undici Dispatcher (proxy, custom CA…); undici's global one when absent. */
+  dispatcher?: unknown;
+}
+
+export interface HttpClient {
+  request(req: HttpRequest): Promise<HttpResponse>;
+  /** A 2xx JSON object; OAuth error bodies → ProviderError; anything else → NetworkError. */
+  json<T = Record<string, unknown>>(req: HttpRequest): Promise<{ response: HttpResponse; json: T }>;
+}
+
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  const client: HttpClient = {
+    request: (req) => send(req, options),
+    async json<T>(req: HttpRequest) {
+      const response = await send(req, options);
+      const parsed = parseJsonBody(response, req.what);
+      if (response.status < 200 || response.status > 299) throw errorForStatus(response, req.what, parsed);
+      if (parsed === undefined) throw new NetworkError('invalid_json', `${req.what} at ${response.url} did not answer with JSON (status ${response.status}, content-type ${response.headers['content-type'] ?? 'none'})`);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new NetworkError('invalid_json', `${req.what} at ${response.url} answered with JSON that is not an object`);
+      }
+      return { response, json: parsed as T };
+    },
+  };
+  return client;
+}
+
+function parseJsonBody(response: HttpResponse, _what: string): unknown {
+  const text = response.body.toString('utf8').trim();
+  if (!text) return undefined;
+  try { return JSON.parse(text); } catch { return undefined; }
+}
+
+/** Non-2xx: an RFC 6749 §5.2 error body is the provider speaking (exit 4); anything else is exit 3. */
+export function errorForStatus(response: HttpResponse, what: string, parsed?: unknown): Error {
+  const body = parsed ?? parseJsonBody(response, what);
+  if (body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string') {
+    const e = body as { error: string; error_description?: unknown; error_uri?: unknown };
+    return new ProviderError({
+      error: e.error,
+      error_description: typeof e.error_description === 'string' ? e.error_description : undefined,
+      error_uri: typeof e.error_uri === 'string' ? e.error_uri : undefined,
+    }, `${what} (HTTP ${response.status})`);
+  }
+  return new NetworkError('http_status', `${what} at ${response.url} answered HTTP ${response.status}${statusHint(response)}`);
+}
+
+function statusHint(response: HttpResponse): string {
+  if (response.status >= 300 && response.status < 400 && response.headers.location) return ` (a redirect to ${response.headers.location}, not followed)`;
+  return '';
+}
+
+function formBody(form: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(form)) if (v !== undefined) params.append(k, v);
+  return params.toString();
+}
+
+async function send(req: HttpRequest, options: HttpClientOptions): Promise<HttpResponse> {
+  const url = String(req.url);
+  const method = req.method ?? (req.form || req.body !== undefined ? 'POST' : 'GET');
+  const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'oidc-probe', ...req.headers };
+  let body = req.body;
+  if (req.form) {
+    body = formBody(req.form);
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+  }
+  const exchange: HttpExchange = { request: { method, url, headers, body }, startedAt: new Date() };
+  const notify = () => { for (const o of options.observers ?? []) o(exchange); };
+  const timeoutMs = req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = options.maxBytes ?? MAX_RESPONSE_BYTES;
+  const started = performance.now();
+  const { request } = await import('undici');
+  try {
+    const res = await request(url, {
+      method,
+      headers,
+      body,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+      ...(options.dispatcher ? { dispatcher: options.dispatcher as never } : {}),
+    });
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      res.body.destroy();
+      throw new NetworkError('too_large', `${req.what} at ${url} is ${declared} bytes, over the ${maxBytes}-byte limit`);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) {
+        res.body.destroy();
+        throw new NetworkError('too_large', `${req.what} at ${url} is over the ${maxBytes}-byte limit`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const flatHeaders: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flatHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+    exchange.response = { url, status: res.statusCode, headers: flatHeaders, body: Buffer.concat(chunks), durationMs: performance.now() - started };
+    notify();
+    return exchange.response;
+  } catch (err) {
+    const netErr = err instanceof NetworkError ? err : transportError(err, url, req.what, timeoutMs);
+    exchange.error = netErr;
+    notify();
+    throw netErr;
+  }
+}
+
+/** One sentence for what went wrong on the wire, naming the URL. */
+export function transportError(err: unknown, url: string, what: string, timeoutMs: number): NetworkError {
+  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e.code ?? e.cause?.code;
+  const base = `could not fetch the ${what} at ${url}`;
+  if (e.name === 'TimeoutError' || e.name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new NetworkError('timeout', `${base}: no answer within ${timeoutMs / 1000} s`, { cause: err });
+  }
+  if (code === 'ECONNREFUSED') return new NetworkError('connection_refused', `${base}: connection refused`, { cause: err, hint: 'is the server running, and is the host and port right?' });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new NetworkError('dns', `${base}: the host name could not be resolved`, { cause: err });
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return new NetworkError('connection_reset', `${base}: the connection was closed by the server`, { cause: err });
+  if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO/.test(code)) {
+    return new NetworkError('tls', `${base}: TLS failure (${code})`, { cause: err, hint: 'trust a private CA with --ca-file <pem>' });
+  }
+  if (code === 'ERR_INVALID_URL' || e.name === 'InvalidArgumentError') return new NetworkError('bad_url', `${base}: ${e.message ?? 'invalid URL'}`, { cause: err });
+  return new NetworkError('network', `${base}: ${e.message ?? code ?? 'unknown error'}`, { cause: err });
+}

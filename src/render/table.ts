@@ -1,0 +1,33 @@
+// Human tables. cli-table3 is only loaded by renderers that run, never at start-up.
+import { createRequire } from 'node:module';
+import type { Style } from './style.js';
+
+const require = createRequire(import.meta.url);
+
+export interface TableSpec {
+  head?: string[];
+  rows: string[][];
+  colWidths?: (number | null)[];
+  wordWrap?: boolean;
+}
+
+export function renderTable(spec: TableSpec, style: Style): string {
+  const Table = require('cli-table3') as typeof import('cli-table3');
+  const table = new Table({
+    ...(spec.head ? { head: spec.head.map((h) => style.bold(h)) } : {}),
+    // We paint cells ourselves; cli-table3's own colours would leak ANSI into pipes.
+    style: { head: [], border: [], compact: false },
+    wordWrap: spec.wordWrap ?? true,
+    wrapOnWordBoundary: false,
+    ...(spec.colWidths ? { colWidths: spec.colWidths } : {}),
+  });
+  for (const row of spec.rows) table.push(row);
+  return table.toString();
+}
+
+/** Width a value column may take so the table fits the terminal. */
+export function valueColumnWidth(otherColumns: number, min = 30): number | null {
+  const cols = process.stdout.columns;
+  if (!cols) return null;
+  return Math.max(min, cols - otherColumns);
+}
