@@ -1,0 +1,45 @@
+// Reading a token endpoint answer (RFC 6749 §5.1, OIDC Core §3.1.3.3) into one shape, with the
+// checks that belong to the response itself.
+import { fail, pass, warn, type Check } from './checks.js';
+
+export interface TokenResponse {
+  access_token?: string;
+  token_type?: string;
+  /** Seconds; providers that send a numeric string are accepted (RFC 6749 says number). */
+  expires_in?: number;
+  refresh_token?: string;
+  id_token?: string;
+  scope?: string;
+  /** The whole answer as received. */
+  raw: Record<string, unknown>;
+}
+
+export function parseTokenResponse(json: Record<string, unknown>): TokenResponse {
+  const str = (k: string) => (typeof json[k] === 'string' ? (json[k] as string) : undefined);
+  const out: TokenResponse = { raw: json };
+  const at = str('access_token'); if (at !== undefined) out.access_token = at;
+  const tt = str('token_type'); if (tt !== undefined) out.token_type = tt;
+  const rt = str('refresh_token'); if (rt !== undefined) out.refresh_token = rt;
+  const it = str('id_token'); if (it !== undefined) out.id_token = it;
+  const sc = str('scope'); if (sc !== undefined) out.scope = sc;
+  const exp = json.expires_in;
+  if (typeof exp === 'number' && Number.isFinite(exp)) out.expires_in = exp;
+  else if (typeof exp === 'string' && /^\d+$/.test(exp.trim())) out.expires_in = Number(exp.trim());
+  return out;
+}
+
+/** token_type must be present and one we know how to use (RFC 6749 §7.1; RFC 6750 Bearer, RFC 9449 DPoP). */
+export function checkTokenType(tokens: TokenResponse, expected: readonly string[] = ['Bearer']): Check {
+  if (tokens.access_token === undefined) return fail('token_type', 'the token response has no access_token (RFC 6749 §5.1 requires it)');
+  if (tokens.token_type === undefined) return fail('token_type', 'the token response has no token_type (RFC 6749 §5.1 requires it)');
+  const ok = expected.some((e) => e.toLowerCase() === tokens.token_type!.toLowerCase());
+  if (!ok) return fail('token_type', `token_type is "${tokens.token_type}", expected ${expected.join(' or ')}`, { expected, actual: tokens.token_type });
+  if (!expected.includes(tokens.token_type)) return pass('token_type', `token_type "${tokens.token_type}" (case-insensitive match, RFC 6749 §5.1)`);
+  return pass('token_type', `token_type is ${tokens.token_type}`);
+}
+
+/** Note an expires_in that came as a string: accepted, but worth a word. */
+export function expiresInNote(tokens: TokenResponse): Check | undefined {
+  if (typeof tokens.raw.expires_in === 'string') return warn('token_type', `expires_in came as the string "${tokens.raw.expires_in}"; RFC 6749 §5.1 says a number (accepted)`);
+  return undefined;
+}
