@@ -6,6 +6,7 @@ import { makeContext } from './context.js';
 import { reportError } from './run.js';
 import { VERSION } from '../version.js';
 import { registerDecode } from './decode.js';
+import { registerVerify } from './verify.js';
 
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
 Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error · 5 user step unfinished · 130 interrupted`);
 
   registerDecode(program);
+  registerVerify(program);
 
   return program;
 }

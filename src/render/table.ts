@@ -16,7 +16,7 @@ export function renderTable(spec: TableSpec, style: Style): string {
   const table = new Table({
     ...(spec.head ? { head: spec.head.map((h) => style.bold(h)) } : {}),
     // We paint cells ourselves; cli-table3's own colours would leak ANSI into pipes.
-    style: { head: [], border: [], compact: false },
+    style: { head: [], border: [], compact: true },
     wordWrap: spec.wordWrap ?? true,
     wrapOnWordBoundary: false,
     ...(spec.colWidths ? { colWidths: spec.colWidths } : {}),

@@ -1,0 +1,83 @@
+// Key sources from what the user named: a JWKS file or URL, a PEM or JWK file, a shared secret, or
+// an issuer whose discovery document points at its jwks_uri.
+import { createPublicKey, X509Certificate } from 'node:crypto';
+import type { JWK } from 'jose';
+import { NetworkError, UsageError } from '../errors.js';
+import type { KeySource } from '../protocol/jws-signature.js';
+import { fetchDiscovery } from './discovery.js';
+import type { HttpClient } from './http.js';
+import { readUserFile } from './input.js';
+
+export interface KeyOptions {
+  jwks?: string | undefined;
+  key?: string | undefined;
+  secret?: string | undefined;
+  secretFile?: string | undefined;
+  issuer?: string | undefined;
+}
+
+const isUrl = (s: string) => /^https?:\/\//i.test(s);
+
+/** Exactly one key source; --issuer alone means discovery → jwks_uri. `http` is created only if needed. */
+export async function keySourceFromOptions(opts: KeyOptions, http: () => HttpClient): Promise<KeySource> {
+  const given = (['jwks', 'key', 'secret', 'secretFile'] as const).filter((k) => opts[k] !== undefined);
+  if (given.length > 1) {
+    const flag = (k: string) => `--${k.replace('secretFile', 'secret-file')}`;
+    throw new UsageError('contradictory_options', `give one key source, not ${given.map(flag).join(' and ')}`);
+  }
+  if (opts.jwks !== undefined) {
+    if (isUrl(opts.jwks)) return remoteJwksSource(http(), opts.jwks);
+    return { kind: 'jwks', jwks: parseJwks(await readUserFile(opts.jwks, '--jwks'), `--jwks ${opts.jwks}`), origin: opts.jwks, remote: false };
+  }
+  if (opts.key !== undefined) return keyFileSource(await readUserFile(opts.key, '--key'), opts.key);
+  if (opts.secret !== undefined) return { kind: 'secret', secret: new TextEncoder().encode(opts.secret), origin: '--secret' };
+  if (opts.secretFile !== undefined) {
+    const text = (await readUserFile(opts.secretFile, '--secret-file')).replace(/\r?\n$/, '');
+    return { kind: 'secret', secret: new TextEncoder().encode(text), origin: opts.secretFile };
+  }
+  if (opts.issuer !== undefined) {
+    const { metadata } = await fetchDiscovery(http(), opts.issuer);
+    if (typeof metadata.jwks_uri !== 'string') throw new NetworkError('no_jwks_uri', `the discovery document of ${opts.issuer} has no jwks_uri`);
+    return remoteJwksSource(http(), metadata.jwks_uri);
+  }
+  throw new UsageError('missing_key_source', 'no key to verify with: pass --jwks <file|url>, --key <pem|jwk file>, --secret/--secret-file, or --issuer <url>');
+}
+
+/** A remote JWKS, with one refetch allowed for key rotation (an unknown kid). */
+export async function remoteJwksSource(http: HttpClient, jwksUri: string): Promise<KeySource> {
+  const fetchOnce = async () => {
+    const { json } = await http.json({ url: jwksUri, what: 'JWKS' });
+    return jwksFromJson(json, () => new NetworkError('bad_jwks', `the JWKS at ${jwksUri} has no "keys" array`));
+  };
+  return { kind: 'jwks', jwks: await fetchOnce(), origin: jwksUri, remote: true, refetch: fetchOnce };
+}
+
+function jwksFromJson(json: unknown, onBad: () => Error): { keys: JWK[] } {
+  const keys = (json as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys)) throw onBad();
+  return { keys: keys.filter((k): k is JWK => typeof k === 'object' && k !== null && typeof (k as JWK).kty === 'string') };
+}
+
+function parseJwks(text: string, where: string): { keys: JWK[] } {
+  let json: unknown;
+  try { json = JSON.parse(text); } catch (err) { throw new UsageError('bad_jwks', `${where} is not JSON: ${(err as Error).message}`); }
+  if (json && typeof json === 'object' && typeof (json as JWK).kty === 'string') return { keys: [json as JWK] };
+  return jwksFromJson(json, () => new UsageError('bad_jwks', `${where} is not a JWKS: it has no "keys" array`));
+}
+
+/** A PEM (public key, private key or certificate) or a JWK/JWKS file. */
+export function keyFileSource(text: string, path: string): KeySource {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    const jwks = parseJwks(trimmed, `--key ${path}`);
+    if (jwks.keys.length === 1) return { kind: 'key', jwk: jwks.keys[0]!, origin: path };
+    return { kind: 'jwks', jwks, origin: path, remote: false };
+  }
+  if (!trimmed.includes('-----BEGIN')) throw new UsageError('bad_key', `--key ${path} is neither a PEM file nor a JWK`);
+  try {
+    const pub = trimmed.includes('CERTIFICATE-----') ? new X509Certificate(trimmed).publicKey : createPublicKey(trimmed);
+    return { kind: 'key', jwk: pub.export({ format: 'jwk' }) as JWK, origin: path };
+  } catch (err) {
+    throw new UsageError('bad_key', `--key ${path} does not parse as a key: ${(err as Error).message}`);
+  }
+}
