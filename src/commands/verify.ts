@@ -19,7 +19,7 @@ export async function verifyCommand(ctx: Context, tokenArg: string | undefined, 
   const input = await readTokenArgument(tokenArg);
   let jws;
   try {
-    jws = parseJws(input);
+    jws = parseJws(input, { allowNonJsonPayload: true });
   } catch (err) {
     if (err instanceof JwtFormatError) throw new UsageError('not_a_jwt', err.message);
     throw err;
@@ -43,6 +43,6 @@ export async function verifyCommand(ctx: Context, tokenArg: string | undefined, 
     now,
   });
   const valid = !checks.some((c) => c.status === 'fail');
-  const data = { valid, header: jws.header, payload: jws.payload, checks };
+  const data = { valid, header: jws.header, payload: jws.payloadText ?? jws.payload, checks };
   return { data, human: (c) => renderVerification(data, c.style, now) };
 }

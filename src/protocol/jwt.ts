@@ -12,6 +12,8 @@ export interface DecodedJws {
   /** base64url(header) + '.' + base64url(payload): the signing input. */
   signingInput: string;
   raw: string;
+  /** Set (and payload left empty) when the payload is not a JSON object and decodeJwt was asked to allow that. */
+  payloadText?: string;
 }
 
 export interface DecodedJwe {
@@ -36,7 +38,12 @@ export function cleanTokenInput(input: string): string {
   return input.trim().replace(/^bearer\s+/i, '').trim();
 }
 
-export function decodeJwt(input: string): DecodedJwt {
+export interface DecodeOptions {
+  /** A JWS may carry any payload (RFC 7515); a JWT needs a JSON object (RFC 7519 §7.2). */
+  allowNonJsonPayload?: boolean;
+}
+
+export function decodeJwt(input: string, opts: DecodeOptions = {}): DecodedJwt {
   const token = cleanTokenInput(input);
   if (!token) throw new JwtFormatError('the input is empty: expected a JWT (header.payload.signature)');
   const parts = token.split('.');
@@ -48,8 +55,13 @@ export function decodeJwt(input: string): DecodedJwt {
   const header = decodeJsonSegment(parts[0]!, 'header') as JoseHeader;
   if (parts.length === 5) return { format: 'JWE', header, raw: token };
   if (!parts[1]) throw new JwtFormatError('the payload segment (segment 2) is empty');
-  const payload = decodeJsonSegment(parts[1], 'payload');
-  return { format: 'JWS', header, payload, signature: parts[2]!, signingInput: `${parts[0]}.${parts[1]}`, raw: token };
+  const base = { format: 'JWS' as const, header, signature: parts[2]!, signingInput: `${parts[0]}.${parts[1]}`, raw: token };
+  try {
+    return { ...base, payload: decodeJsonSegment(parts[1], 'payload') };
+  } catch (err) {
+    if (!opts.allowNonJsonPayload) throw err;
+    return { ...base, payload: {}, payloadText: Buffer.from(parts[1], 'base64url').toString('utf8') };
+  }
 }
 
 function checkBase64url(segment: string, name: string, index: number): void {

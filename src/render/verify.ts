@@ -15,12 +15,12 @@ export function renderClaimRows(payload: Record<string, unknown>, now: number): 
   });
 }
 
-export function renderVerification(data: { valid: boolean; header: Record<string, unknown>; payload: Record<string, unknown>; checks: Check[] }, style: Style, now: number): string {
+export function renderVerification(data: { valid: boolean; header: Record<string, unknown>; payload: Record<string, unknown> | string; checks: Check[] }, style: Style, now: number): string {
   return [
     style.bold('header'),
     renderTable({ head: ['name', 'value'], rows: Object.entries(data.header).map(([k, v]) => [k, formatValue(v)]) }, style),
-    style.bold('claims'),
-    renderTable({ head: ['claim', 'value'], rows: renderClaimRows(data.payload, now) }, style),
+    style.bold(typeof data.payload === "string" ? "payload (not JSON)" : "claims"),
+    typeof data.payload === "string" ? data.payload : renderTable({ head: ["claim", "value"], rows: renderClaimRows(data.payload, now) }, style),
     renderChecks(data.checks, style, { title: 'checks' }),
     data.valid ? style.green.bold('valid') : style.red.bold('NOT valid'),
   ].join('\n');
