@@ -13,17 +13,10 @@ export type { KeySource } from './jws-signature.js';
 
 export const DEFAULT_CLOCK_TOLERANCE = 60;
 
-export interface JwtExpectations {
-  issuer?: string | undefined;
-  audience?: string[] | undefined;
-  clientId?: string | undefined;
-  nonce?: string | undefined;
-  requireNonce?: boolean | undefined;
-  maxAge?: number | undefined;
-  acrValues?: string[] | undefined;
+/** What the caller knows: the claim expectations plus the key and hash inputs. */
+export interface JwtExpectations extends Omit<ClaimExpectations, 'clockTolerance' | 'now'> {
   clockTolerance?: number | undefined;
   algorithms?: string[] | undefined;
-  type?: TokenType | undefined;
   accessToken?: string | undefined;
   requireAtHash?: boolean | undefined;
   code?: string | undefined;
@@ -71,15 +64,8 @@ export async function validateJws(jws: DecodedJws, keys: KeySource | undefined, 
   checks.push(checkTyp(jws.header, exp.type));
 
   const claimExp: ClaimExpectations = {
-    issuer: exp.issuer,
-    audience: exp.audience,
-    clientId: exp.clientId,
-    nonce: exp.nonce,
-    requireNonce: exp.requireNonce,
-    maxAge: exp.maxAge,
-    acrValues: exp.acrValues,
+    ...exp,
     clockTolerance: exp.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE,
-    type: exp.type,
     now: exp.now ?? Math.floor(Date.now() / 1000),
   };
   const claims = jws.payload;
