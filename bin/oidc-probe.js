@@ -5,4 +5,10 @@ if (v[0] < 20 || (v[0] === 20 && v[1] < 18)) {
   process.stderr.write('oidc-probe needs Node.js 20.18 or newer; this is Node.js ' + process.versions.node + '.\n');
   process.exit(2);
 }
-import('../dist/src/cli/main.js').then(function (m) { return m.main(process.argv); });
+var args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  // Fast path: the version needs neither commander nor the command modules.
+  import('../dist/src/version.js').then(function (m) { process.stdout.write(m.VERSION + '\n'); });
+} else {
+  import('../dist/src/cli/main.js').then(function (m) { return m.main(process.argv); });
+}
