@@ -7,6 +7,7 @@ import { reportError } from './run.js';
 import { VERSION } from '../version.js';
 import { registerDecode } from './decode.js';
 import { registerVerify } from './verify.js';
+import { registerCompletion } from './completion.js';
 
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error
 
   registerDecode(program);
   registerVerify(program);
+  registerCompletion(program);
 
   return program;
 }
