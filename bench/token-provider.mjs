@@ -5,6 +5,9 @@ import { createServer } from 'node:http';
 export const BENCH_CLIENT = { client_id: 'bench-client', client_secret: 'bench-secret-0123456789abcdef' };
 
 export async function startTokenProvider() {
+  // oidc-provider's development-mode warnings (some at import) would clutter the bench table.
+  const { warn, info } = console;
+  console.warn = console.info = () => {};
   const { default: Provider } = await import('oidc-provider');
   let handler = (_req, res) => { res.statusCode = 503; res.end(); };
   const server = createServer((req, res) => handler(req, res));
@@ -13,11 +16,16 @@ export async function startTokenProvider() {
   const provider = new Provider(issuer, {
     clients: [{ ...BENCH_CLIENT, grant_types: ['client_credentials'], redirect_uris: [], response_types: [] }],
     features: { clientCredentials: { enabled: true }, devInteractions: { enabled: false } },
+    // An hour: the cached token stays well above token's --min-ttl for the whole bench.
+    ttl: { ClientCredentials: 3600 },
   });
   handler = provider.callback();
   return {
     issuer,
-    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections?.();
+      server.close(() => { console.warn = warn; console.info = info; resolve(); });
+    }),
   };
 }
 
