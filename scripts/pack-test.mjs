@@ -86,7 +86,7 @@ try {
 
   if (commands.has('completion')) {
     const completion = cli(['completion', 'bash']);
-    check(completion.code === 0 && /complete -F/.test(completion.stdout), 'completion bash prints a bash completion script', completion.stderr);
+    check(completion.code === 0 && /^complete .*-F _oidc_probe oidc-probe$/m.test(completion.stdout), 'completion bash prints a bash completion script', completion.stderr);
   } else console.log('  skip completion: not in this build');
 
   console.log(`pack-test (${nodeLabel}): all checks passed`);
