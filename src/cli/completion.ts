@@ -36,7 +36,7 @@ export function describeCommand(cmd: Command): CompletionCommand {
     name: cmd.name(),
     description: cmd.description(),
     options: [...cmd.options, ...(cmd.parent ? [] : helpOption(cmd))].filter((o) => !o.hidden).map(describeOption),
-    commands: visible.map(describeCommand),
+    commands: [...visible.map(describeCommand), ...helpCommand(cmd, visible)],
     ...(first?.argChoices ? { argChoices: [...first.argChoices] } : {}),
   };
 }
@@ -51,6 +51,13 @@ function describeOption(option: Option): CompletionOption {
     ...(option.argChoices ? { choices: [...option.argChoices] } : {}),
     ...(takesValue && placeholder && /file|dir|path/i.test(placeholder[1] ?? placeholder[2] ?? '') ? { file: true } : {}),
   };
+}
+
+/** commander's implicit `help [command]`, completing the command names. */
+function helpCommand(cmd: Command, visible: Command[]): CompletionCommand[] {
+  const help = (cmd as unknown as { _getHelpCommand?: () => Command | null })._getHelpCommand?.();
+  if (!help || visible.length === 0) return [];
+  return [{ name: help.name(), description: help.description(), options: [], commands: [], argChoices: visible.map((c) => c.name()) }];
 }
 
 /** commander adds -h/--help lazily; it is not in cmd.options. Only the root's: it works everywhere. */

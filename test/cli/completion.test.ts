@@ -49,7 +49,7 @@ const longFlags = (cmd: CompletionCommand) => cmd.options.flatMap((o) => o.flags
 test('completion bash offers every command of the program after the program name', async () => {
   const script = await scriptFor('bash');
   const names = program.commands.map((c) => c.name).sort();
-  assert.ok(names.includes('decode') && names.includes('completion'));
+  assert.ok(names.includes('decode') && names.includes('completion') && names.includes('help'));
   assert.deepEqual(bashComplete(script, ['oidc-probe', '']), names);
 });
 
@@ -89,6 +89,13 @@ test('completion bash completes file names for a file option', async () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('completion bash completes command names after help', async () => {
+  const script = await scriptFor('bash');
+  const names = program.commands.map((c) => c.name).filter((n) => n !== 'help').sort();
+  assert.deepEqual(bashComplete(script, ['oidc-probe', 'help', '']), names);
+  assert.deepEqual(bashComplete(script, ['oidc-probe', 'help', 've']), ['verify']);
 });
 
 test('completion bash completes the shell names of the completion command', async () => {
