@@ -33,8 +33,8 @@ const MAX_VALUE = 100;
 
 export function renderDecoded(view: DecodeView, style: Style, opts: RenderOptions): string {
   const out: string[] = [];
-  out.push(`${style.yellow.bold('⚠ signature not verified')}${style.dim(': decode only reads the token; `oidc-probe verify` checks it')}`);
-  out.push('', renderKind(view.kind, style));
+  out.push(`${style.yellow.bold('⚠ signature not verified')}${style.dim(': decode only reads; `oidc-probe verify` checks')}`);
+  out.push('', renderKind(view.kind, style, opts.width));
   out.push('', style.bold(view.format === 'JWE' ? 'JWE protected header' : 'JWS header'));
   out.push(renderTable({ head: ['name', 'value', 'description'], rows: headerRows(view.header, style), colWidths: widths(view.header, opts.width) }, style));
   if (view.format === 'JWE') {
@@ -52,13 +52,27 @@ export function renderDecoded(view: DecodeView, style: Style, opts: RenderOption
   return out.join('\n');
 }
 
-export function renderKind(kind: TokenKind, style: Style): string {
+export function renderKind(kind: TokenKind, style: Style, width?: number): string {
   const head = kind.confidence === 'unknown' ? style.bold(kind.summary) : style.bold(`${kind.name}`) + style.dim(` (${kind.confidence})`);
   const lines = [`${style.bold('looks like:')} ${head}`];
-  if (kind.confidence !== 'unknown') lines.push(`  ${kind.summary}`);
-  for (const e of kind.evidence) lines.push(`  ${style.green('+')} ${e}`);
-  for (const c of kind.conflicts) lines.push(`  ${style.yellow('!')} ${c}`);
+  const item = (mark: string, text: string) => wrap(text, width ? width - 4 : undefined).map((l, i) => `  ${i === 0 ? mark : ' '} ${l}`);
+  if (kind.confidence !== 'unknown') lines.push(...item(' ', kind.summary));
+  for (const e of kind.evidence) lines.push(...item(style.green('+'), e));
+  for (const c of kind.conflicts) lines.push(...item(style.yellow('!'), c));
   return lines.join('\n');
+}
+
+/** Word-wrap plain text to `width` columns (no wrapping without a width). */
+function wrap(text: string, width: number | undefined): string[] {
+  if (!width || text.length <= width) return [text];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) { lines.push(line); line = word; }
+    else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 export function headerRows(header: Record<string, unknown>, style: Style): string[][] {
