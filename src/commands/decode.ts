@@ -22,8 +22,11 @@ export async function decodeCommand(tokenArg: string | undefined): Promise<Comma
   return { data, human: (ctx) => renderDecoded(data, ctx.style, { now, ...(process.stdout.columns ? { width: process.stdout.columns } : {}) }) };
 }
 
+/** Nested JWTs (cty "JWT") are decoded this deep; deeper ones stay text. */
+const MAX_NESTING = 3;
+
 /** The JSON document of `decode`: raw header and claims, plus the reading of them. */
-export function decodeView(decoded: DecodedJwt): DecodeView {
+export function decodeView(decoded: DecodedJwt, depth = 0): DecodeView {
   if (decoded.format === 'JWE') {
     return {
       format: 'JWE',
@@ -34,6 +37,7 @@ export function decodeView(decoded: DecodedJwt): DecodeView {
     };
   }
   if (decoded.payloadText !== undefined) {
+    const nested = depth < MAX_NESTING ? nestedJwt(decoded.header, decoded.payloadText) : undefined;
     return {
       format: 'JWS',
       header: decoded.header,
@@ -42,6 +46,7 @@ export function decodeView(decoded: DecodedJwt): DecodeView {
       ...(decoded.payloadNote ? { payload_note: decoded.payloadNote } : {}),
       kind: classifyToken(decoded.header, undefined),
       signature_verified: false,
+      ...(nested ? { nested: decodeView(nested, depth + 1) } : {}),
     };
   }
   const times: Record<string, string> = {};
@@ -56,4 +61,14 @@ export function decodeView(decoded: DecodedJwt): DecodeView {
     signature_verified: false,
     times,
   };
+}
+
+/** RFC 7519 §5.2: cty "JWT" says the payload is itself a JWT (signed then encrypted, or signed twice). */
+function nestedJwt(header: Record<string, unknown>, payloadText: string): DecodedJwt | undefined {
+  if (typeof header.cty !== 'string' || header.cty.toUpperCase() !== 'JWT') return undefined;
+  try {
+    return decodeJwt(payloadText);
+  } catch {
+    return undefined; // not a JWT after all: the text is shown as it is
+  }
 }

@@ -83,7 +83,7 @@ export function decodeJwt(input: string, opts: DecodeOptions = {}): DecodedJwt {
     const nested = cty !== undefined && cty.toUpperCase() === 'JWT';
     return { ...base, payload: {}, payloadText: text, payloadNote: cty === undefined
       ? 'the payload is not a JSON object: a JWS but not a JWT'
-      : nested ? 'the payload is a nested JWT (cty "JWT", RFC 7519 §5.2): decode it on its own'
+      : nested ? 'the payload is a nested JWT (cty "JWT", RFC 7519 §5.2)'
       : `the payload is of media type "${cty}" (cty header), not a JSON claims set` };
   }
 }

@@ -19,6 +19,8 @@ export interface DecodeView {
   /** ISO 8601 UTC of every NumericDate claim (the payload keeps the raw numbers). */
   times?: Record<string, string>;
   note?: string;
+  /** The inner token when the payload is a nested JWT (cty "JWT", RFC 7519 §5.2). */
+  nested?: DecodeView;
 }
 
 export interface RenderOptions {
@@ -32,24 +34,33 @@ export interface RenderOptions {
 const MAX_VALUE = 100;
 
 export function renderDecoded(view: DecodeView, style: Style, opts: RenderOptions): string {
+  const notice = `${style.yellow.bold('⚠ signature not verified')}${style.dim(': decode only reads; `oidc-probe verify` checks')}`;
+  return [notice, ...renderBody(view, style, opts)].join('\n');
+}
+
+function renderBody(view: DecodeView, style: Style, opts: RenderOptions): string[] {
   const out: string[] = [];
-  out.push(`${style.yellow.bold('⚠ signature not verified')}${style.dim(': decode only reads; `oidc-probe verify` checks')}`);
   out.push('', renderKind(view.kind, style, opts.width));
   out.push('', style.bold(view.format === 'JWE' ? 'JWE protected header' : 'JWS header'));
   out.push(renderTable({ head: ['name', 'value', 'description'], rows: headerRows(view.header, style), colWidths: widths(view.header, opts.width) }, style));
   if (view.format === 'JWE') {
     out.push('', style.cyan(view.note ?? 'the payload is encrypted: reading it needs the recipient\'s private key'));
-    return out.join('\n');
+    return out;
   }
   if (view.payload) {
     out.push('', style.bold('claims'));
     out.push(renderTable({ head: ['claim', 'value', 'description'], rows: claimRows(view.payload, style, opts.now), colWidths: widths(view.payload, opts.width) }, style));
-  } else {
-    out.push('', style.bold('payload'));
-    if (view.payload_note) out.push(style.cyan(view.payload_note));
-    out.push(view.payload_text === '' ? style.dim('(empty)') : shortenMiddle(view.payload_text ?? '', 2000));
+    return out;
   }
-  return out.join('\n');
+  out.push('', style.bold('payload'));
+  if (view.payload_note) out.push(style.cyan(view.payload_note));
+  const text = view.payload_text ?? '';
+  out.push(text === '' ? style.dim('(empty)') : shortenMiddle(text, view.nested ? MAX_VALUE : 2000));
+  if (view.nested) {
+    out.push('', style.bold('── nested token (the payload above), not verified either ──'));
+    out.push(...renderBody(view.nested, style, opts));
+  }
+  return out;
 }
 
 export function renderKind(kind: TokenKind, style: Style, width?: number): string {

@@ -102,6 +102,17 @@ test('a JWS with a cty and a non-JSON payload shows the text and exits 0', async
   assert.equal(doc.payload_text, 'plain words');
 });
 
+test('a nested JWT (cty JWT) appears decoded under "nested" in --json', async () => {
+  const inner = await idToken();
+  const outer = await new CompactSign(new TextEncoder().encode(inner)).setProtectedHeader({ alg: 'ES256', cty: 'JWT' }).sign((await keys).privateKey);
+  const r = await runCli(['decode', '--json', outer]);
+  assert.equal(r.code, 0);
+  const doc = JSON.parse(r.stdout) as DecodeJson & { nested?: DecodeJson };
+  assert.equal(doc.payload_text, inner);
+  assert.equal(doc.nested?.payload?.sub, 'alice');
+  assert.equal(doc.nested?.kind.id, 'id_token');
+});
+
 // Each bad input: exit 2, one sentence on stderr naming what is wrong, nothing on stdout, no stack trace.
 const header = b64('{"alg":"HS256"}');
 const BAD_INPUTS: { what: string; args: string[]; input?: string; message: RegExp }[] = [

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPair, SignJWT } from 'jose';
+import { CompactSign, generateKeyPair, SignJWT } from 'jose';
 import { decodeView } from '../../src/commands/decode.js';
 import { decodeJwt } from '../../src/protocol/jwt.js';
 import { formatNested, renderDecoded } from '../../src/render/decode.js';
@@ -100,6 +100,23 @@ test('a payload that is not JSON is shown as text with why', () => {
   const text = renderDecoded(v, plain, { now: NOW });
   assert.match(text, /media type "text\/plain"/);
   assert.match(text, /^hello$/m);
+});
+
+test('a nested JWT (cty JWT) is decoded below the outer one', async () => {
+  const inner = await new SignJWT({ sub: 'inner-alice', exp: NOW + 60 }).setProtectedHeader({ alg: 'ES256', kid: 'inner-key' }).sign((await keys).privateKey);
+  const outer = await new CompactSign(new TextEncoder().encode(inner)).setProtectedHeader({ alg: 'ES256', kid: 'outer-key', cty: 'JWT' }).sign((await keys).privateKey);
+  const v = decodeView(decodeJwt(outer));
+  assert.equal(v.nested?.payload?.sub, 'inner-alice');
+  const text = renderDecoded(v, plain, { now: NOW });
+  assert.match(text, /outer-key[\s\S]*nested token[\s\S]*inner-key[\s\S]*inner-alice[\s\S]*in 1 min/);
+  assert.equal(text.match(/signature not verified/g)?.length, 1);
+});
+
+test('cty JWT over a payload that is no JWT leaves the text as it is', () => {
+  const b64 = (s: string) => Buffer.from(s).toString('base64url');
+  const v = decodeView(decodeJwt(`${b64('{"alg":"HS256","cty":"JWT"}')}.${b64('not.a.jwt!')}.c2ln`));
+  assert.equal(v.nested, undefined);
+  assert.equal(v.payload_text, 'not.a.jwt!');
 });
 
 test('the RFC 7515 A.1 example renders its header, claims and 2011 expiry', () => {
