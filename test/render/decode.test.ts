@@ -80,6 +80,23 @@ test('fits the table to the width it is given', async () => {
   for (const line of text.split('\n')) assert.ok(line.length <= 80, `line too wide (${line.length}): ${line}`);
 });
 
+test('at a narrow width, descriptions wrap at spaces and nested values keep their indentation', async () => {
+  const v = await view({ act: { sub: 'svc', act: { sub: 'first-actor' } }, email_verified: true });
+  const text = renderDecoded(v, plain, { now: NOW, width: 60 });
+  for (const line of text.split('\n')) assert.ok(line.length <= 60, `line too wide (${line.length}): ${line}`);
+  assert.match(text, /│ {3}sub: first-actor/);
+  const descriptionWords = text.split('\n').filter((l) => l.startsWith('│')).map((l) => l.split('│')[3]!.trim()).join(' ');
+  assert.match(descriptionWords, /whether the provider verified the e-mail address/);
+});
+
+test('colours survive wrapping, one painted piece per line', async () => {
+  const v = await view({ 'https://example.com/a/very/long/claim/name/that/wraps': 1 });
+  const text = renderDecoded(v, makeStyle(1), { now: NOW, width: 60 });
+  const painted = text.split('\n').filter((l) => l.includes('\u001b[2m'));
+  assert.ok(painted.length >= 2);
+  for (const line of painted) assert.match(line, /\u001b\[2m[^\u001b]*\u001b\[22m/);
+});
+
 test('a JWE shows its protected header and says the payload needs the recipient key', () => {
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const jwe = `${b64({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: 'enc-1' })}.a2V5.aXY.Y2lwaGVy.dGFn`;
