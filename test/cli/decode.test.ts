@@ -170,7 +170,8 @@ function runInTerminal(args: string[], env: Record<string, string | undefined>):
     const merged: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm', ...env };
     for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
     const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
-    const child = spawn('script', ['-qec', command, '/dev/null'], { env: merged as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: merged as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end();
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('script did not finish')); }, 30_000);
@@ -186,4 +187,10 @@ test('a terminal gets colours, and NO_COLOR turns them off there', { skip: !hasS
   const plain = await runInTerminal(['decode', jwt], { NO_COLOR: '1' });
   assert.match(plain, /signature not verified/);
   assert.doesNotMatch(plain, ANSI);
+});
+
+test('no token and a terminal on stdin is a usage error with a hint, not a hang', { skip: !hasScript && 'util-linux script is not installed' }, async () => {
+  const out = await runInTerminal(['decode'], { NO_COLOR: '1' });
+  assert.match(out, /no token given: pass it as an argument or pipe it on stdin/);
+  assert.match(out, /hint: /);
 });
