@@ -76,7 +76,12 @@ export function classifyToken(header: Record<string, unknown>, claims: Record<st
     return verdict(declared.id, 'declared', evidence, claims ? conflictsFor(declared.id, claims) : []);
   }
   const typNote = typ === undefined ? 'no typ header' : `typ is "${String(header.typ)}", which names no specific kind`;
-  if (!claims) return verdict('jwt', 'unknown', [typNote, 'the claims cannot be read (encrypted or not JSON)'], []);
+  if (!claims) {
+    const nested = typeof header.cty === 'string' && header.cty.toUpperCase() === 'JWT';
+    return verdict('jwt', 'unknown', [typNote, nested
+      ? 'cty is "JWT": the payload is a nested JWT (RFC 7519 §5.2), its kind is that of the inner token'
+      : 'the claims cannot be read (encrypted or not JSON)'], []);
+  }
 
   const events = claims.events;
   if (events && typeof events === 'object' && !Array.isArray(events)) {

@@ -44,14 +44,14 @@ function renderBody(view: DecodeView, style: Style, opts: RenderOptions): string
   const out: string[] = [];
   out.push('', renderKind(view.kind, style, opts.width));
   out.push('', style.bold(view.format === 'JWE' ? 'JWE protected header' : 'JWS header'));
-  out.push(fittedTable(['name', 'value', 'description'], headerRows(view.header, style), style, opts.width));
+  out.push(renderHeaderTable(view.header, style, opts.width));
   if (view.format === 'JWE') {
     out.push('', style.cyan(view.note ?? 'the payload is encrypted: reading it needs the recipient\'s private key'));
     return out;
   }
   if (view.payload) {
     out.push('', style.bold('claims'));
-    out.push(fittedTable(['claim', 'value', 'description'], claimRows(view.payload, style, opts.now), style, opts.width));
+    out.push(renderClaimsTable(view.payload, style, opts));
     return out;
   }
   out.push('', style.bold('payload'));
@@ -73,6 +73,16 @@ export function renderKind(kind: TokenKind, style: Style, width?: number): strin
   for (const e of kind.evidence) lines.push(...item(style.green('+'), e));
   for (const c of kind.conflicts) lines.push(...item(style.yellow('!'), c));
   return lines.join('\n');
+}
+
+/** The JOSE header as a table: name, value, what it means (also for `verify`). */
+export function renderHeaderTable(header: Record<string, unknown>, style: Style, width?: number): string {
+  return fittedTable(['name', 'value', 'description'], headerRows(header, style), style, width);
+}
+
+/** The claims as a table: name, readable value (times, nested objects), what it means (also for `verify`). */
+export function renderClaimsTable(claims: Record<string, unknown>, style: Style, opts: RenderOptions): string {
+  return fittedTable(['claim', 'value', 'description'], claimRows(claims, style, opts.now), style, opts.width);
 }
 
 export function headerRows(header: Record<string, unknown>, style: Style): string[][] {

@@ -105,6 +105,12 @@ test('without readable claims only the typ header can tell', () => {
   assert.equal(classifyToken({ alg: 'RSA-OAEP', enc: 'A256GCM', typ: 'at+jwt' }, undefined).id, 'access_token');
 });
 
+test('a JWE with cty JWT says the kind is that of the inner token', () => {
+  const kind = classifyToken({ alg: 'RSA-OAEP', enc: 'A256GCM', cty: 'JWT' }, undefined);
+  assert.equal(kind.id, 'jwt');
+  assert.ok(kind.evidence.some((e) => /nested JWT/.test(e)));
+});
+
 test('normaliseTyp drops application/ and case', () => {
   assert.equal(normaliseTyp('application/AT+JWT'), 'at+jwt');
   assert.equal(normaliseTyp(42), undefined);
