@@ -44,5 +44,5 @@ export async function verifyCommand(ctx: Context, tokenArg: string | undefined, 
   });
   const valid = !checks.some((c) => c.status === 'fail');
   const data = { valid, header: jws.header, payload: jws.payloadText ?? jws.payload, checks };
-  return { data, human: (c) => renderVerification(data, c.style, now) };
+  return { data, human: (c) => renderVerification(data, c.style, now, process.stdout.columns || undefined) };
 }

@@ -1,26 +1,29 @@
 // Human view of a verification: the decoded token first (always, even when checks fail), then the checks.
 import type { Check } from '../protocol/checks.js';
+import { classifyToken } from '../protocol/token-kind.js';
 import { renderChecks } from './checks.js';
+import { renderClaimsTable, renderHeaderTable, renderKind } from './decode.js';
 import type { Style } from './style.js';
-import { renderTable } from './table.js';
-import { formatValue } from './text.js';
-import { isoUtc, relativeTime } from './time.js';
 
-const TIME_CLAIMS = new Set(['exp', 'nbf', 'iat', 'auth_time', 'updated_at']);
-
-export function renderClaimRows(payload: Record<string, unknown>, now: number): string[][] {
-  return Object.entries(payload).map(([k, v]) => {
-    if (TIME_CLAIMS.has(k) && typeof v === 'number') return [k, `${v}  ${isoUtc(v)} (${relativeTime(v, now, { expiry: k === 'exp' })})`];
-    return [k, formatValue(v)];
-  });
+export interface VerificationView {
+  valid: boolean;
+  header: Record<string, unknown>;
+  /** The claims, or the payload text of a JWS that carries no JSON claims set. */
+  payload: Record<string, unknown> | string;
+  checks: Check[];
 }
 
-export function renderVerification(data: { valid: boolean; header: Record<string, unknown>; payload: Record<string, unknown> | string; checks: Check[] }, style: Style, now: number): string {
+export function renderVerification(data: VerificationView, style: Style, now: number, width?: number): string {
+  const claims = typeof data.payload === 'string' ? undefined : data.payload;
   return [
+    renderKind(classifyToken(data.header, claims), style, width),
+    '',
     style.bold('header'),
-    renderTable({ head: ['name', 'value'], rows: Object.entries(data.header).map(([k, v]) => [k, formatValue(v)]) }, style),
-    style.bold(typeof data.payload === "string" ? "payload (not JSON)" : "claims"),
-    typeof data.payload === "string" ? data.payload : renderTable({ head: ["claim", "value"], rows: renderClaimRows(data.payload, now) }, style),
+    renderHeaderTable(data.header, style, width),
+    '',
+    style.bold(claims ? 'claims' : 'payload (not a JSON claims set)'),
+    claims ? renderClaimsTable(claims, style, { now, ...(width ? { width } : {}) }) : (data.payload as string),
+    '',
     renderChecks(data.checks, style, { title: 'checks' }),
     data.valid ? style.green.bold('valid') : style.red.bold('NOT valid'),
   ].join('\n');
