@@ -7,7 +7,7 @@ import { idTokenKeySource } from './id-token-keys.js';
 import type { KeySource } from './jws-signature.js';
 import { JwtFormatError } from './jwt.js';
 import type { Channel, ResponseMode, ResponseType } from './response-type.js';
-import { validateJwt, type JwtExpectations, type JwtValidation } from './validate-jwt.js';
+import { parseJws, validateJwt, type JwtExpectations, type JwtValidation } from './validate-jwt.js';
 
 /** Where a row comes from when the login result merges front- and back-channel checks. */
 export const FRONT_CHANNEL = 'authorization_endpoint';
@@ -30,7 +30,7 @@ export function checkResponseChannel(expected: ResponseMode, channel: Channel, p
 }
 
 export function channelName(channel: Channel): string {
-  return channel === 'query' ? 'the query string' : channel === 'fragment' ? 'the URL fragment (relayed by the listener page)' : 'a form POST (form_post)';
+  return channel === 'query' ? 'the query string' : channel === 'fragment' ? 'the URL fragment, relayed by the listener page' : 'a form POST (form_post)';
 }
 
 /** `response_type`: every parameter the response type promises came back (Core 3.2.2.5, 3.3.2.5; RFC 6749 §4.2.2). */
@@ -65,40 +65,42 @@ export function frontChannelExpectations(rt: ResponseType, base: JwtExpectations
 }
 
 /**
+ * An ID token from either endpoint, as rows tagged with where it came from; verified with the
+ * provider's keys or, for HS*, the client secret. A non-JWS is one failing `format` row.
+ */
+export async function validateIdTokenFrom(
+  source: string, idToken: string,
+  opts: { keys: KeySource | undefined; clientSecret?: string | undefined; expectations: JwtExpectations },
+): Promise<JwtValidation & { keys: KeySource | undefined }> {
+  let validation: JwtValidation;
+  let keys: KeySource | undefined;
+  try {
+    keys = idTokenKeySource(parseJws(idToken).header, opts.keys, opts.clientSecret);
+    validation = await validateJwt(idToken, keys, opts.expectations);
+  } catch (err) {
+    if (!(err instanceof JwtFormatError)) throw err;
+    const where = source === FRONT_CHANNEL ? 'authorization endpoint' : 'token endpoint';
+    validation = { header: {}, payload: {}, checks: [fail('format', `the id_token from the ${where} is not a signed JWT: ${err.message}`)], valid: false };
+  }
+  validation.checks = validation.checks.map((c) => ({ ...c, source }));
+  return { ...validation, keys };
+}
+
+/**
  * The ID token from the authorization endpoint. Its signature is always checked (Core 3.2.2.11
  * item 1 forbids skipping it for implicit, unlike a TLS-protected token endpoint answer).
- * Rows carry source "authorization_endpoint"; a non-JWS is one failing `format` row.
  */
 export async function validateFrontChannelIdToken(
   idToken: string, rt: ResponseType, params: Record<string, string>,
   opts: { keys: KeySource | undefined; clientSecret?: string | undefined; expectations: JwtExpectations },
 ): Promise<JwtValidation> {
-  let validation: JwtValidation;
-  try {
-    const header = headerOf(idToken);
-    const keys = idTokenKeySource(header, opts.keys, opts.clientSecret);
-    validation = await validateJwt(idToken, keys, frontChannelExpectations(rt, opts.expectations, params));
-    if (!keys) {
-      // Never accept a front-channel ID token unverified, even when no key could be found.
-      validation.checks = validation.checks.map((c) => (c.id === 'signature' && c.status === 'skip' ? fail('signature', 'no key to verify the front-channel ID token with; its signature must be checked (Core 3.2.2.11)') : c));
-      validation.valid = isValid(validation.checks);
-    }
-  } catch (err) {
-    if (!(err instanceof JwtFormatError)) throw err;
-    const checks = [fail('format', `the id_token from the authorization endpoint is not a signed JWT: ${err.message}`)];
-    validation = { header: {}, payload: {}, checks, valid: false };
+  const { keys, ...validation } = await validateIdTokenFrom(FRONT_CHANNEL, idToken, { ...opts, expectations: frontChannelExpectations(rt, opts.expectations, params) });
+  if (!keys) {
+    // Never accept a front-channel ID token unverified, even when no key could be found.
+    validation.checks = validation.checks.map((c) => (c.id === 'signature' && c.status === 'skip' ? { ...fail('signature', 'no key to verify the front-channel ID token with; its signature must be checked (Core 3.2.2.11)'), source: FRONT_CHANNEL } : c));
+    validation.valid = isValid(validation.checks);
   }
-  validation.checks = validation.checks.map((c) => ({ ...c, source: FRONT_CHANNEL }));
   return validation;
-}
-
-function headerOf(token: string): Record<string, unknown> {
-  try {
-    const h = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as unknown;
-    return h && typeof h === 'object' ? (h as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }
 
 /** Core 3.3.3.6: with an ID token from both endpoints, iss and sub must be identical in both. */
