@@ -9,6 +9,7 @@ export interface CliSession {
   urlLine(prefix: string): Promise<string | undefined>;
   done: Promise<CliRun>;
   stderr(): string;
+  kill(signal: NodeJS.Signals): void;
 }
 
 export function startCli(args: string[], opts: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): CliSession {
@@ -30,6 +31,7 @@ export function startCli(args: string[], opts: { env?: Record<string, string | u
   return {
     done,
     stderr: () => stderr,
+    kill: (signal) => { child.kill(signal); },
     urlLine(prefix) {
       return new Promise((resolve) => {
         const look = () => {

@@ -14,7 +14,7 @@ export const DEFECTS = [
   'iss', 'aud', 'aud_missing', 'sub_missing', 'iat_missing', 'exp_missing', 'expired', 'iat_future',
   'nonce', 'nonce_missing', 'sig_rs256', 'sig_es256', 'sig_hs256', 'alg_none',
   'kid_absent_single', 'kid_absent_multi', 'at_hash', 'at_hash_missing', 'c_hash', 'c_hash_missing', 's_hash',
-  'userinfo_sub', 'discovery_issuer', 'rotation', 'state', 'iss_param', 'hybrid_sub', 'query_channel',
+  'userinfo_sub', 'discovery_issuer', 'rotation', 'state', 'iss_param', 'hybrid_sub', 'query_channel', 'access_denied',
 ] as const;
 /**
  * iss/aud/…: that claim wrong or missing in every ID token. sig_*: a broken signature of that alg
@@ -22,7 +22,7 @@ export const DEFECTS = [
  * ID token. kid_absent_*: no kid, the JWKS holding one / several RSA keys. rotation: signed with a
  * key that appears in the JWKS only from its second fetch on. state / iss_param: wrong response
  * parameters. hybrid_sub: the token endpoint ID token names another sub. query_channel: answers in
- * the query string whatever was asked.
+ * the query string whatever was asked. access_denied: an OAuth error response instead of a grant.
  */
 export type Defect = (typeof DEFECTS)[number];
 
@@ -144,19 +144,22 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
     const params: Record<string, string> = {};
     let code: string | undefined;
     let accessToken: string | undefined;
-    if (responseType.includes('code')) {
+    if (defects.has('access_denied')) {
+      params.error = 'access_denied';
+      params.error_description = 'the user said no';
+    } else if (responseType.includes('code')) {
       code = random();
       grants.set(code, { clientId, redirectUri, nonce, codeChallenge: q.get('code_challenge') ?? undefined, scope: q.get('scope') ?? 'openid', used: false });
       params.code = code;
     }
-    if (responseType.includes('token')) {
+    if (responseType.includes('token') && !params.error) {
       accessToken = random();
       accessTokens.set(accessToken, sub);
       params.access_token = accessToken;
       params.token_type = 'Bearer';
       params.expires_in = '600';
     }
-    if (responseType.includes('id_token')) params.id_token = await idToken('front', { nonce, accessToken, code, state });
+    if (responseType.includes('id_token') && !params.error) params.id_token = await idToken('front', { nonce, accessToken, code, state });
     if (state !== undefined) params.state = defects.has('state') ? `${state}-not-the-state` : state;
     // RFC 9207 §2: the iss parameter with every authorization response.
     params.iss = defects.has('iss_param') ? `${issuer}/not-the-issuer` : issuer;
