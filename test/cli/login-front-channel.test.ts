@@ -138,6 +138,21 @@ describe('conformance: every case for every response type it applies to', { conc
   }
 });
 
+// The same front-channel failures when the response comes by form_post instead of the fragment.
+const FORM_POST_CASES = new Set(['nonce missing', 'alg none from the authorization endpoint', 'missing at_hash', 'missing c_hash', 'state mismatch', 'RFC 9207 iss parameter mismatch', 'hybrid ID tokens with different sub', 'invalid signature ES256']);
+describe('front-channel failures by form_post', { concurrency: 3 }, () => {
+  for (const c of CASES.filter((x) => FORM_POST_CASES.has(x.name))) {
+    for (const rt of c.types.filter((t) => t !== 'code')) {
+      test(`${c.name} — response_type "${rt}" by form_post`, { timeout: 90_000 }, async () => {
+        const o = await login(c.defects, rt, 'form_post');
+        assert.equal(o.delivered, 'form_post');
+        assertFailed(o, c.fails!);
+        if (c.heldBack?.(rt)) assertHeldBack(o);
+      });
+    }
+  }
+});
+
 describe('every response type on every channel it may use', { concurrency: 3 }, () => {
   for (const rt of ALL) {
     const modes: Mode[] = rt === 'code' ? ['query', 'fragment', 'form_post'] : ['fragment', 'form_post'];

@@ -97,3 +97,27 @@ test('Ctrl-C while waiting closes the listener and exits 130', { timeout: 90_000
     await assert.rejects(fetch(callback), 'the listener is closed');
   } finally { await op.close(); }
 });
+
+test('human output and --verbose traces never show the codes, tokens or client secret; --show-secrets does', { timeout: 90_000 }, async () => {
+  const run = async (extra: string[]) => {
+    const op = await startRogueOp();
+    try {
+      const session = startCli(['login', '--no-browser', '--verbose', ...extra, '--issuer', op.issuer, '--client-id', op.clientId, '--redirect-uri', 'http://127.0.0.1:0/callback',
+        '--response-type', 'code id_token token', '--timeout', '30'], { env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret } });
+      const url = await session.urlLine(`${op.issuer}/authorize`);
+      assert.ok(url, session.stderr());
+      await deliverAuthorizationResponse(url);
+      return { out: await session.done, op };
+    } finally { await op.close(); }
+  };
+  const hidden = await run([]);
+  assert.equal(hidden.out.code, 0, hidden.out.stderr);
+  assert.equal(hidden.op.issued.length, 5, 'code, two access tokens, two ID tokens');
+  for (const secret of [...hidden.op.issued, hidden.op.clientSecret]) {
+    assert.ok(!hidden.out.stdout.includes(secret) && !hidden.out.stderr.includes(secret), 'a secret leaked into human output');
+  }
+  assert.match(hidden.out.stderr, /→ POST http:\/\/127\.0\.0\.1:\d+\/token ← 200/);
+  const shown = await run(['--show-secrets']);
+  assert.ok(shown.op.issued.every((t) => shown.out.stdout.includes(t)), 'with --show-secrets the tokens are shown');
+  assert.ok(!shown.out.stdout.includes(shown.op.clientSecret) && !shown.out.stderr.includes(shown.op.clientSecret));
+});

@@ -53,6 +53,8 @@ export interface RogueOp {
   /** The subject the tokens name. */
   sub: string;
   calls: RogueOpCalls;
+  /** Every code, access token and ID token handed out, so tests can look for leaks. */
+  issued: string[];
   defects: Set<Defect>;
   close(): Promise<void>;
 }
@@ -91,6 +93,7 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
   const calls: RogueOpCalls = { discovery: 0, jwks: 0, authorize: 0, token: 0, userinfo: 0 };
   const grants = new Map<string, Grant>();
   const accessTokens = new Map<string, string>();
+  const issued: string[] = [];
   let issuer = '';
 
   const jwks = (): JWK[] => {
@@ -151,15 +154,17 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
       code = random();
       grants.set(code, { clientId, redirectUri, nonce, codeChallenge: q.get('code_challenge') ?? undefined, scope: q.get('scope') ?? 'openid', used: false });
       params.code = code;
+      issued.push(code);
     }
     if (responseType.includes('token') && !params.error) {
       accessToken = random();
       accessTokens.set(accessToken, sub);
       params.access_token = accessToken;
+      issued.push(accessToken);
       params.token_type = 'Bearer';
       params.expires_in = '600';
     }
-    if (responseType.includes('id_token') && !params.error) params.id_token = await idToken('front', { nonce, accessToken, code, state });
+    if (responseType.includes('id_token') && !params.error) issued.push(params.id_token = await idToken('front', { nonce, accessToken, code, state }));
     if (state !== undefined) params.state = defects.has('state') ? `${state}-not-the-state` : state;
     // RFC 9207 §2: the iss parameter with every authorization response.
     params.iss = defects.has('iss_param') ? `${issuer}/not-the-issuer` : issuer;
@@ -208,10 +213,12 @@ ${inputs}
     grant.used = true;
     const accessToken = random();
     accessTokens.set(accessToken, sub);
+    issued.push(accessToken);
     const body = {
       access_token: accessToken, token_type: 'Bearer', expires_in: 600, scope: grant.scope,
       id_token: await idToken('back', { nonce: grant.nonce, accessToken }),
     };
+    issued.push(body.id_token);
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
   }
 
@@ -274,7 +281,7 @@ ${inputs}
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
-    issuer, clientId, clientSecret, sub, calls, defects,
+    issuer, clientId, clientSecret, sub, calls, issued, defects,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
