@@ -7,6 +7,7 @@ import { reportError } from './run.js';
 import { VERSION } from '../version.js';
 import { registerDecode } from './decode.js';
 import { registerVerify } from './verify.js';
+import { registerLogin } from './login.js';
 import { registerCompletion } from './completion.js';
 
 
@@ -28,6 +29,7 @@ Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error
 
   registerDecode(program);
   registerVerify(program);
+  registerLogin(program);
   registerCompletion(program);
 
   return program;

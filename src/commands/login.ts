@@ -1,0 +1,43 @@
+// login: settings → response type and mode → the flow → result.
+import type { Command } from 'commander';
+import type { Context } from '../cli/context.js';
+import type { LoginCliOptions } from '../cli/login.js';
+import type { CommandResult } from '../cli/run.js';
+import { requireSetting, resolveClientSecret, resolveCommandSettings, settingValue } from '../cli/settings.js';
+import { UsageError } from '../errors.js';
+import { runLogin } from '../flows/login.js';
+import { httpClientFor } from '../net/http-setup.js';
+import { parseLoopbackRedirectUri } from '../net/loopback-listener.js';
+import type { ClientAuthMethod } from '../protocol/client-auth.js';
+import { resolveResponseMode, resolveResponseType } from '../protocol/response-type.js';
+import { renderLogin } from '../render/login.js';
+
+const SETTINGS = ['issuer', 'client-id', 'client-secret', 'client-secret-file', 'auth-method', 'scope', 'redirect-uri', 'flow', 'response-type', 'response-mode'] as const;
+
+export async function loginCommand(ctx: Context, cmd: Command, opts: LoginCliOptions): Promise<CommandResult> {
+  const settings = await resolveCommandSettings(cmd, SETTINGS);
+  // Option contradictions first: they need no network.
+  const responseType = resolveResponseType({ flow: settingValue(settings, 'flow'), responseType: settingValue(settings, 'response-type') });
+  const responseMode = resolveResponseMode(responseType, settingValue(settings, 'response-mode'));
+  const redirectUri = settingValue(settings, 'redirect-uri') ?? 'http://127.0.0.1:8765/callback';
+  parseLoopbackRedirectUri(redirectUri);
+  const issuer = requireSetting(settings, 'issuer');
+  const clientId = requireSetting(settings, 'client-id');
+  const clientSecret = await resolveClientSecret(settings);
+  const params: Record<string, string> = {};
+  for (const kv of opts.param ?? []) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new UsageError('bad_param', `--param "${kv}" is not key=value`);
+    params[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  const http = httpClientFor(ctx, { timeoutSeconds: opts.httpTimeout });
+  const view = await runLogin(ctx, http, {
+    issuer, clientId, clientSecret,
+    authMethod: settingValue(settings, 'auth-method') as ClientAuthMethod | undefined,
+    responseType, responseMode,
+    scope: settingValue(settings, 'scope') ?? 'openid profile email',
+    redirectUri, pkce: opts.pkce, prompt: opts.prompt, loginHint: opts.loginHint, acrValues: opts.acrValues, maxAge: opts.maxAge,
+    params, openBrowser: opts.browser, timeoutSeconds: opts.timeout, userinfo: opts.userinfo,
+  });
+  return { data: view.result, human: (c) => renderLogin(view, c.style, { showSecrets: c.showSecrets }) };
+}

@@ -1,0 +1,209 @@
+// `login`: discovery → listener → authorization request → response on one of three channels →
+// front-channel checks → (only if they all pass) code redemption → ID token checks → userinfo.
+// Every step adds rows; nothing from a failed front channel is used (Core 3.2.2.x, 3.3.2.x).
+import type { Context } from '../cli/context.js';
+import { NetworkError, ProviderError, UsageError } from '../errors.js';
+import type { HttpClient } from '../net/http.js';
+import { fetchDiscovery } from '../net/discovery.js';
+import { remoteJwksSource } from '../net/keys.js';
+import { startLoopbackListener, type AuthorizationResponse } from '../net/loopback-listener.js';
+import { requestTokens } from '../net/token-endpoint.js';
+import { fetchUserinfo } from '../net/userinfo.js';
+import { buildAuthorizationUrl, checkIssParameter, checkState, randomValue } from '../protocol/authorization-request.js';
+import { fail, isValid, pass, skip, type Check } from '../protocol/checks.js';
+import { clientAuthParts, defaultClientAuthMethod, MissingClientSecret, type ClientAuthMethod } from '../protocol/client-auth.js';
+import { BACK_CHANNEL, validateIdTokenFrom } from '../protocol/front-channel-checks.js';
+import type { KeySource } from '../protocol/jws-signature.js';
+import { defaultResponseMode, type ResponseMode, type ResponseType } from '../protocol/response-type.js';
+import { checkTokenType, type TokenResponse } from '../protocol/token-response.js';
+import { validateUserinfo } from '../protocol/userinfo.js';
+import type { JwtExpectations, JwtValidation } from '../protocol/validate-jwt.js';
+import { evaluateAuthorizationResponse, checkBackChannelIdToken, type FrontChannelEvaluation } from './front-channel.js';
+
+export interface LoginSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string | undefined;
+  authMethod?: ClientAuthMethod | undefined;
+  responseType: ResponseType;
+  responseMode: ResponseMode;
+  scope: string;
+  redirectUri: string;
+  pkce: boolean;
+  prompt?: string | undefined;
+  loginHint?: string | undefined;
+  acrValues?: string | undefined;
+  maxAge?: number | undefined;
+  params: Record<string, string>;
+  openBrowser: boolean;
+  timeoutSeconds: number;
+  userinfo: boolean;
+}
+
+export interface LoginResult {
+  valid: boolean;
+  request?: Record<string, unknown>;
+  callback?: {
+    channel: string;
+    params: Record<string, string>;
+    parameters: { name: string; channel: string }[];
+    redeemed: boolean;
+    not_redeemed_reason?: string;
+  };
+  tokens?: Record<string, unknown>;
+  front_channel_id_token?: { header: Record<string, unknown>; payload: Record<string, unknown>; checks: Check[] };
+  id_token?: { header: Record<string, unknown>; payload: Record<string, unknown>; checks: Check[] };
+  access_token?: { value: string; from: string };
+  userinfo?: { claims: Record<string, unknown>; checks: Check[] };
+  checks: Check[];
+}
+
+/** What the human renderer needs besides the JSON document. */
+export interface LoginView { result: LoginResult; front?: FrontChannelEvaluation }
+
+export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings): Promise<LoginView> {
+  const checks: Check[] = [];
+  const { metadata } = await fetchDiscovery(http, s.issuer);
+  // Discovery §4.3: the issuer in the document must be identical to the one asked for; stop before the browser.
+  if (metadata.issuer !== s.issuer) {
+    checks.push(fail('discovery.issuer', `the discovery document says issuer "${String(metadata.issuer)}", you asked for "${s.issuer}" (they must be identical, Discovery §4.3); stopped before the authorization request`, { expected: s.issuer, actual: metadata.issuer }));
+    return { result: { valid: false, checks } };
+  }
+  checks.push(pass('discovery.issuer', 'the discovery document names the issuer asked for'));
+  const endpoint = (name: string): string => {
+    const v = metadata[name];
+    if (typeof v !== 'string') throw new NetworkError('bad_discovery', `the discovery document of ${s.issuer} has no ${name}`);
+    return v;
+  };
+  const authorizationEndpoint = endpoint('authorization_endpoint');
+  const keys: KeySource | undefined = typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(http, metadata.jwks_uri) : undefined;
+  const authMethod = s.responseType.code ? resolveAuthMethod(s, metadata.token_endpoint_auth_methods_supported) : undefined;
+
+  const state = randomValue();
+  const nonce = randomValue();
+  const codeVerifier = s.pkce && s.responseType.code ? randomValue() : undefined;
+
+  const listener = await startLoopbackListener(s.redirectUri, {
+    timeoutSeconds: s.timeoutSeconds, expectFragment: s.responseMode === 'fragment', warn: (m) => ctx.warn(m),
+  });
+  const stopOnInterrupt = ctx.onInterrupt(() => listener.close());
+  let response: AuthorizationResponse;
+  let url: URL;
+  try {
+    url = buildAuthorizationUrl({
+      authorizationEndpoint, clientId: s.clientId, redirectUri: listener.redirectUri, responseType: s.responseType,
+      responseMode: s.responseMode === defaultResponseMode(s.responseType) ? undefined : s.responseMode,
+      scope: s.scope, state, nonce, codeVerifier, prompt: s.prompt, loginHint: s.loginHint, acrValues: s.acrValues, maxAge: s.maxAge, extra: s.params,
+    });
+    ctx.info(`${ctx.errStyle.bold('Authorization request')}: response_type ${s.responseType.value} (${s.responseType.flow} flow), response_mode ${s.responseMode}, listening on ${listener.redirectUri}`);
+    if (s.openBrowser) {
+      ctx.info('Opening the browser; if it does not open, visit this URL:');
+      ctx.info(url.href);
+      try { const { default: open } = await import('open'); await open(url.href); } catch { /* the URL is printed above */ }
+    } else {
+      ctx.info('Open this URL in a browser to sign in:');
+      ctx.info(url.href);
+    }
+    ctx.info(ctx.errStyle.dim(`waiting up to ${s.timeoutSeconds} s for the response…`));
+    response = await listener.response;
+  } finally {
+    await listener.close();
+    stopOnInterrupt();
+  }
+
+  const p = response.params;
+  const request = {
+    authorization_endpoint: authorizationEndpoint, response_type: s.responseType.value, flow: s.responseType.flow,
+    response_mode: s.responseMode, redirect_uri: listener.redirectUri, scope: s.scope, pkce: codeVerifier !== undefined,
+  };
+  if (p.error !== undefined) {
+    throw new ProviderError({ error: p.error, error_description: p.error_description, error_uri: p.error_uri }, 'the authorization endpoint');
+  }
+
+  // Core 3.1.3.7 and friends: the claims every ID token of this run is held to.
+  const expectations: JwtExpectations = {
+    issuer: s.issuer, audience: [s.clientId], clientId: s.clientId, nonce, maxAge: s.maxAge,
+    acrValues: s.acrValues?.split(/\s+/).filter(Boolean), type: 'id_token',
+  };
+  const flowChecks = [checkState(p, state), checkIssParameter(p, s.issuer, metadata.authorization_response_iss_parameter_supported === true)];
+  checks.push(...flowChecks);
+  const front = await evaluateAuthorizationResponse({
+    responseType: s.responseType, responseMode: s.responseMode, channel: response.channel, params: p,
+    keys, clientSecret: s.clientSecret, expectations, flowChecks,
+  });
+  checks.push(...front.checks);
+
+  const result: LoginResult = {
+    valid: false,
+    request,
+    callback: {
+      channel: response.channel, params: p,
+      parameters: front.parameters.map(({ name, channel }) => ({ name, channel })),
+      redeemed: false,
+      ...(front.decision.reason ? { not_redeemed_reason: front.decision.reason } : {}),
+    },
+    ...(front.idToken ? { front_channel_id_token: { header: front.idToken.header, payload: front.idToken.payload, checks: front.idToken.checks } } : {}),
+    checks,
+  };
+  if (!front.decision.redeem) {
+    result.valid = isValid(checks);
+    return { result, front };
+  }
+
+  let tokens: TokenResponse | undefined;
+  let backIdToken: JwtValidation | undefined;
+  if (s.responseType.code && p.code !== undefined) {
+    const auth = clientAuthFor(authMethod!, s);
+    tokens = (await requestTokens(http, {
+      endpoint: endpoint('token_endpoint'), auth,
+      params: { grant_type: 'authorization_code', code: p.code, redirect_uri: listener.redirectUri, code_verifier: codeVerifier },
+    })).tokens;
+    result.callback!.redeemed = true;
+    result.tokens = tokens.raw;
+    checks.push({ ...checkTokenType(tokens), source: BACK_CHANNEL });
+    if (tokens.id_token === undefined) {
+      checks.push({ ...fail('format', 'the token endpoint returned no id_token (Core 3.1.3.3 requires one)'), source: BACK_CHANNEL });
+    } else {
+      // Core 3.1.3.7; at_hash is optional here (3.1.3.8) but checked when present.
+      const { keys: _used, ...back } = await validateIdTokenFrom(BACK_CHANNEL, tokens.id_token, { keys, clientSecret: s.clientSecret, expectations: { ...expectations, accessToken: tokens.access_token } });
+      backIdToken = back;
+      checks.push(...backIdToken.checks);
+      checks.push(...checkBackChannelIdToken(front, backIdToken.payload));
+      result.id_token = { header: backIdToken.header, payload: backIdToken.payload, checks: backIdToken.checks };
+    }
+  } else if (front.idToken) {
+    result.id_token = result.front_channel_id_token;
+  }
+
+  const accessToken = tokens?.access_token ?? p.access_token;
+  if (accessToken !== undefined) result.access_token = { value: accessToken, from: tokens?.access_token ? BACK_CHANNEL : 'authorization_endpoint' };
+  const userinfoEndpoint = typeof metadata.userinfo_endpoint === 'string' ? metadata.userinfo_endpoint : undefined;
+  if (s.userinfo && accessToken !== undefined && userinfoEndpoint !== undefined) {
+    if (!isValid(checks)) {
+      checks.push(skip('userinfo_sub', 'userinfo not called: the ID token checks failed, so nothing more is used'));
+    } else {
+      const answer = await fetchUserinfo(http, userinfoEndpoint, accessToken, tokens?.token_type ?? p.token_type);
+      const expectedSub = (backIdToken?.payload.sub ?? front.idToken?.payload.sub) as string | undefined;
+      const ui = await validateUserinfo(answer, { expectedSub, issuer: s.issuer, clientId: s.clientId, keys });
+      const rows = ui.checks.map((c) => ({ ...c, source: 'userinfo' }));
+      result.userinfo = { claims: ui.claims, checks: rows };
+      checks.push(...rows);
+    }
+  }
+  result.valid = isValid(checks);
+  return { result, front };
+}
+
+function resolveAuthMethod(s: LoginSettings, supported: unknown): ClientAuthMethod {
+  const list = Array.isArray(supported) ? supported.filter((x): x is string => typeof x === 'string') : undefined;
+  return s.authMethod ?? defaultClientAuthMethod(s.clientSecret !== undefined, list);
+}
+
+function clientAuthFor(method: ClientAuthMethod, s: LoginSettings) {
+  try {
+    return clientAuthParts(method, { clientId: s.clientId, clientSecret: s.clientSecret });
+  } catch (err) {
+    if (err instanceof MissingClientSecret) throw new UsageError('missing_client_secret', `--auth-method ${method} needs a client secret`, { hint: 'pass --client-secret-file, set OIDC_PROBE_CLIENT_SECRET, or use --auth-method none for a public client' });
+    throw err;
+  }
+}

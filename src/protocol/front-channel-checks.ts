@@ -1,0 +1,133 @@
+// The rules for what comes back through the browser (OIDC Core 3.2.2.x implicit, 3.3.2.x hybrid):
+// the channel it used, the parameters its response type promises, the front-channel ID token with
+// nonce / at_hash / c_hash / s_hash, the two ID tokens of a hybrid flow, and whether the code may
+// be redeemed at all. Pure: the caller hands in keys and the received parameters.
+import { fail, isValid, pass, skip, type Check } from './checks.js';
+import { idTokenKeySource } from './id-token-keys.js';
+import type { KeySource } from './jws-signature.js';
+import { JwtFormatError } from './jwt.js';
+import type { Channel, ResponseMode, ResponseType } from './response-type.js';
+import { parseJws, validateJwt, type JwtExpectations, type JwtValidation } from './validate-jwt.js';
+
+/** Where a row comes from when the login result merges front- and back-channel checks. */
+export const FRONT_CHANNEL = 'authorization_endpoint';
+export const BACK_CHANNEL = 'token_endpoint';
+
+/** Parameters that carry a token; an access token never belongs in a query string (Core 3.2.2.5). */
+const TOKEN_PARAMS = ['access_token', 'id_token'] as const;
+
+/** `response_mode`: the response arrived on the channel that was asked for. */
+export function checkResponseChannel(expected: ResponseMode, channel: Channel, params: Record<string, string>): Check {
+  const tokens = TOKEN_PARAMS.filter((p) => params[p] !== undefined);
+  if (channel === 'query' && tokens.length > 0) {
+    // Multiple Response Types §3: tokens in a URL query end up in logs, history and Referer headers.
+    return fail('response_mode', `${tokens.join(' and ')} arrived in the query string: tokens must never be sent there (OAuth 2.0 Multiple Response Types §3)`, { expected, actual: channel });
+  }
+  if (channel !== expected) {
+    return fail('response_mode', `the response arrived by ${channelName(channel)}, but response_mode ${expected} was requested`, { expected, actual: channel });
+  }
+  return pass('response_mode', `the response arrived by ${channelName(channel)}, as requested`);
+}
+
+export function channelName(channel: Channel): string {
+  return channel === 'query' ? 'the query string' : channel === 'fragment' ? 'the URL fragment, relayed by the listener page' : 'a form POST (form_post)';
+}
+
+/** `response_type`: every parameter the response type promises came back (Core 3.2.2.5, 3.3.2.5; RFC 6749 §4.2.2). */
+export function checkResponseParameters(rt: ResponseType, params: Record<string, string>): Check {
+  const wanted: string[] = [];
+  if (rt.code) wanted.push('code');
+  if (rt.idToken) wanted.push('id_token');
+  if (rt.accessToken) wanted.push('access_token', 'token_type');
+  const missing = wanted.filter((p) => params[p] === undefined || params[p] === '');
+  if (missing.length > 0) {
+    return fail('response_type', `response_type "${rt.value}" must return ${wanted.join(', ')}; missing: ${missing.join(', ')}`, { expected: wanted, actual: Object.keys(params) });
+  }
+  return pass('response_type', `${wanted.join(', ')} returned, as response_type "${rt.value}" requires`);
+}
+
+/** What the front-channel ID token is held to, on top of the flow's usual expectations. */
+export function frontChannelExpectations(rt: ResponseType, base: JwtExpectations, params: Record<string, string>): JwtExpectations {
+  return {
+    ...base,
+    type: 'id_token',
+    // Core 3.2.2.11 / 3.3.2.11: nonce is REQUIRED in the implicit and hybrid flows.
+    requireNonce: true,
+    // Core 3.2.2.10 / 3.3.2.11: at_hash REQUIRED when an access token comes with the ID token.
+    accessToken: rt.accessToken ? params.access_token : undefined,
+    requireAtHash: rt.accessToken,
+    // Core 3.3.2.11: c_hash REQUIRED when a code comes with the ID token.
+    code: rt.code ? params.code : undefined,
+    requireCHash: rt.code,
+    // FAPI 1.0 §5.1: s_hash, checked whenever present.
+    state: params.state,
+  };
+}
+
+/**
+ * An ID token from either endpoint, as rows tagged with where it came from; verified with the
+ * provider's keys or, for HS*, the client secret. A non-JWS is one failing `format` row.
+ */
+export async function validateIdTokenFrom(
+  source: string, idToken: string,
+  opts: { keys: KeySource | undefined; clientSecret?: string | undefined; expectations: JwtExpectations },
+): Promise<JwtValidation & { keys: KeySource | undefined }> {
+  let validation: JwtValidation;
+  let keys: KeySource | undefined;
+  try {
+    keys = idTokenKeySource(parseJws(idToken).header, opts.keys, opts.clientSecret);
+    validation = await validateJwt(idToken, keys, opts.expectations);
+  } catch (err) {
+    if (!(err instanceof JwtFormatError)) throw err;
+    const where = source === FRONT_CHANNEL ? 'authorization endpoint' : 'token endpoint';
+    validation = { header: {}, payload: {}, checks: [fail('format', `the id_token from the ${where} is not a signed JWT: ${err.message}`)], valid: false };
+  }
+  validation.checks = validation.checks.map((c) => ({ ...c, source }));
+  return { ...validation, keys };
+}
+
+/**
+ * The ID token from the authorization endpoint. Its signature is always checked (Core 3.2.2.11
+ * item 1 forbids skipping it for implicit, unlike a TLS-protected token endpoint answer).
+ */
+export async function validateFrontChannelIdToken(
+  idToken: string, rt: ResponseType, params: Record<string, string>,
+  opts: { keys: KeySource | undefined; clientSecret?: string | undefined; expectations: JwtExpectations },
+): Promise<JwtValidation> {
+  const { keys, ...validation } = await validateIdTokenFrom(FRONT_CHANNEL, idToken, { ...opts, expectations: frontChannelExpectations(rt, opts.expectations, params) });
+  if (!keys) {
+    // Never accept a front-channel ID token unverified, even when no key could be found.
+    validation.checks = validation.checks.map((c) => (c.id === 'signature' && c.status === 'skip' ? { ...fail('signature', 'no key to verify the front-channel ID token with; its signature must be checked (Core 3.2.2.11)'), source: FRONT_CHANNEL } : c));
+    validation.valid = isValid(validation.checks);
+  }
+  return validation;
+}
+
+/** Core 3.3.3.6: with an ID token from both endpoints, iss and sub must be identical in both. */
+export function checkHybridIdTokens(front: Record<string, unknown>, back: Record<string, unknown>): Check[] {
+  return (['iss', 'sub'] as const).map((claim) => {
+    const id = `hybrid_${claim}`;
+    const a = front[claim];
+    const b = back[claim];
+    if (a === undefined || b === undefined) return skip(id, `${claim} missing from ${a === undefined ? 'the front-channel' : 'the token endpoint'} ID token; compared nowhere else`);
+    if (a === b) return pass(id, `${claim} is the same in both ID tokens`);
+    return fail(id, `the token endpoint ID token has ${claim} "${String(b)}", the authorization endpoint one "${String(a)}": they must be identical (Core 3.3.3.6)`, { expected: a, actual: b });
+  });
+}
+
+export interface RedemptionDecision {
+  redeem: boolean;
+  /** Why the code was not redeemed (and userinfo not called), naming the failed checks. */
+  reason?: string;
+}
+
+/**
+ * Nothing from a failed front channel is used: a bad state, iss parameter or front-channel ID token
+ * means the code is not redeemed and userinfo is not called (Core 3.3.2.8: validate the ID token
+ * before using the code; RFC 6749 §10.12; RFC 9207 §2.4).
+ */
+export function redemptionDecision(frontChecks: readonly Check[]): RedemptionDecision {
+  if (isValid(frontChecks)) return { redeem: true };
+  const failed = [...new Set(frontChecks.filter((c) => c.status === 'fail').map((c) => c.id))];
+  return { redeem: false, reason: `the authorization response failed ${failed.join(', ')}: the code was not redeemed and userinfo was not called` };
+}
