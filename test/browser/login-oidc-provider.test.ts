@@ -1,0 +1,109 @@
+// `login` against a real, certified OpenID Provider (oidc-provider on 127.0.0.1), with headless
+// Chromium filling the provider's real login and consent pages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { DEMO_CLIENT_SECRET, DEMO_CONFIDENTIAL_CLIENT, DEMO_PUBLIC_CLIENT, startDemoProvider, type DemoProvider } from '../../demo/provider.js';
+import { signInThroughForms } from '../../demo/http-user-agent.js';
+import { launchChromium } from '../helpers/browser.js';
+import { startCli } from '../helpers/cli-session.js';
+
+let op: DemoProvider;
+let browser: Browser;
+
+before(async () => {
+  op = await startDemoProvider();
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await op?.close();
+});
+
+interface Row { id: string; status: string; source?: string }
+
+async function signInWithChromium(url: string, login: string): Promise<string> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(url);
+    await page.fill('input[name="login"]', login);
+    await page.fill('input[name="password"]', 'any password');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('input[name="prompt"][value="consent"]', { state: 'attached' });
+    await page.click('button[type="submit"]');
+    // The listener's own page, on the loopback redirect URI.
+    await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback/);
+    return await page.textContent('body') ?? '';
+  } finally {
+    await page.close();
+  }
+}
+
+const loginArgs = (clientId: string) => ['login', '--issuer', op.issuer, '--client-id', clientId, '--no-browser', '--redirect-uri', 'http://127.0.0.1:0/callback', '--timeout', '60', '--json'];
+
+for (const [kind, clientId, env] of [
+  ['a public client (PKCE, no secret)', DEMO_PUBLIC_CLIENT, {}],
+  ['a confidential client (client_secret_basic)', DEMO_CONFIDENTIAL_CLIENT, { OIDC_PROBE_CLIENT_SECRET: DEMO_CLIENT_SECRET }],
+] as const) {
+  test(`logs in ${kind} through Chromium and every check passes`, { timeout: 90_000 }, async () => {
+    const session = startCli([...loginArgs(clientId)], { env: { ...env } });
+    const url = await session.urlLine(`${op.issuer}/auth?`);
+    assert.ok(url, `no authorization URL on stderr:\n${session.stderr()}`);
+    const page = await signInWithChromium(url, 'alice');
+    const run = await session.done;
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const doc = JSON.parse(run.stdout);
+    assert.equal(doc.valid, true);
+    assert.match(page, /oidc-probe/i);
+    for (const id of ['state', 'iss_param', 'signature', 'iss', 'aud', 'exp', 'iat', 'nonce', 'userinfo_sub', 'token_type']) {
+      assert.equal(doc.checks.find((c: Row) => c.id === id)?.status, 'pass', id);
+    }
+    assert.equal(doc.id_token.payload.sub, 'alice');
+    assert.equal(doc.userinfo.claims.email, 'alice@example.test');
+    assert.equal(typeof doc.tokens.access_token, 'string');
+    assert.ok(!run.stdout.includes(DEMO_CLIENT_SECRET), 'the client secret never appears in the output');
+    assert.ok(url.includes('code_challenge_method=S256'));
+  });
+}
+
+test('a user who denies consent ends with the provider\'s access_denied (exit 4)', { timeout: 60_000 }, async () => {
+  const session = startCli(loginArgs(DEMO_PUBLIC_CLIENT).filter((a) => a !== '--json'));
+  const url = await session.urlLine(`${op.issuer}/auth?`);
+  assert.ok(url);
+  await signInThroughForms(url, 'bob', { consent: 'deny' });
+  const run = await session.done;
+  assert.equal(run.code, 4, run.stderr);
+  assert.match(run.stderr, /access_denied/);
+  assert.equal(run.stdout, '');
+});
+
+test('a wrong client secret ends with the token endpoint\'s invalid_client (exit 4) and the secret is not shown', { timeout: 60_000 }, async () => {
+  const before = op.hits.get('/token') ?? 0;
+  const session = startCli(loginArgs(DEMO_CONFIDENTIAL_CLIENT).filter((a) => a !== '--json'), { env: { OIDC_PROBE_CLIENT_SECRET: 'not-the-secret-xyz' } });
+  const url = await session.urlLine(`${op.issuer}/auth?`);
+  assert.ok(url);
+  await signInThroughForms(url, 'carol');
+  const run = await session.done;
+  assert.equal(run.code, 4, run.stderr);
+  assert.match(run.stderr, /invalid_client/);
+  assert.equal((op.hits.get('/token') ?? 0) - before, 1);
+  assert.ok(!run.stderr.includes('not-the-secret-xyz'));
+});
+
+test('npm run demo: the embedded provider and a real login end to end, exit 0, full tables on stdout', { timeout: 90_000 }, async () => {
+  const demo = fileURLToPath(new URL('../../demo/demo.js', import.meta.url));
+  const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [demo], { env: { ...process.env, CI: 'true', NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /userinfo_sub\s.*pass/);
+  assert.match(run.stdout, /0 failed/);
+  assert.doesNotMatch(run.stdout + run.stderr, /oidc-provider WARNING/);
+});
