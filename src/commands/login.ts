@@ -39,5 +39,5 @@ export async function loginCommand(ctx: Context, cmd: Command, opts: LoginCliOpt
     redirectUri, pkce: opts.pkce, prompt: opts.prompt, loginHint: opts.loginHint, acrValues: opts.acrValues, maxAge: opts.maxAge,
     params, openBrowser: opts.browser, timeoutSeconds: opts.timeout, userinfo: opts.userinfo,
   });
-  return { data: view.result, human: (c) => renderLogin(view, c.style, { showSecrets: c.showSecrets }) };
+  return { data: view.result, human: (c) => renderLogin(view, c.style, { showSecrets: c.showSecrets, ...(process.stdout.columns ? { width: process.stdout.columns } : {}) }) };
 }

@@ -17,7 +17,9 @@ import type { KeySource } from '../protocol/jws-signature.js';
 import { defaultResponseMode, type ResponseMode, type ResponseType } from '../protocol/response-type.js';
 import { checkTokenType, type TokenResponse } from '../protocol/token-response.js';
 import { validateUserinfo } from '../protocol/userinfo.js';
+import { checkPkce } from '../protocol/pkce.js';
 import type { JwtExpectations, JwtValidation } from '../protocol/validate-jwt.js';
+import { inspectAccessToken, type AccessTokenView } from './access-token.js';
 import { evaluateAuthorizationResponse, checkBackChannelIdToken, type FrontChannelEvaluation } from './front-channel.js';
 
 export interface LoginSettings {
@@ -53,7 +55,7 @@ export interface LoginResult {
   tokens?: Record<string, unknown>;
   front_channel_id_token?: { header: Record<string, unknown>; payload: Record<string, unknown>; checks: Check[] };
   id_token?: { header: Record<string, unknown>; payload: Record<string, unknown>; checks: Check[] };
-  access_token?: { value: string; from: string };
+  access_token?: AccessTokenView;
   userinfo?: { claims: Record<string, unknown>; checks: Check[] };
   checks: Check[];
 }
@@ -159,6 +161,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
       params: { grant_type: 'authorization_code', code: p.code, redirect_uri: listener.redirectUri, code_verifier: codeVerifier },
     })).tokens;
     result.callback!.redeemed = true;
+    checks.push(checkPkce({ codeFlow: true, sent: codeVerifier !== undefined, redeemed: true, publicClient: authMethod === 'none', methodsSupported: metadata.code_challenge_methods_supported }));
     result.tokens = tokens.raw;
     checks.push({ ...checkTokenType(tokens), source: BACK_CHANNEL });
     if (tokens.id_token === undefined) {
@@ -176,7 +179,10 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   }
 
   const accessToken = tokens?.access_token ?? p.access_token;
-  if (accessToken !== undefined) result.access_token = { value: accessToken, from: tokens?.access_token ? BACK_CHANNEL : 'authorization_endpoint' };
+  if (accessToken !== undefined) {
+    result.access_token = await inspectAccessToken(accessToken, tokens?.access_token ? BACK_CHANNEL : 'authorization_endpoint', { keys, issuer: s.issuer });
+    checks.push(...result.access_token.checks);
+  }
   const userinfoEndpoint = typeof metadata.userinfo_endpoint === 'string' ? metadata.userinfo_endpoint : undefined;
   if (s.userinfo && accessToken !== undefined && userinfoEndpoint !== undefined) {
     if (!isValid(checks)) {

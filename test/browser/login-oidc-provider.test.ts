@@ -57,7 +57,7 @@ for (const [kind, clientId, env] of [
     const doc = JSON.parse(run.stdout);
     assert.equal(doc.valid, true);
     assert.match(page, /oidc-probe/i);
-    for (const id of ['state', 'iss_param', 'signature', 'iss', 'aud', 'exp', 'iat', 'nonce', 'userinfo_sub', 'token_type']) {
+    for (const id of ['state', 'iss_param', 'pkce', 'signature', 'iss', 'aud', 'exp', 'iat', 'nonce', 'userinfo_sub', 'token_type']) {
       assert.equal(doc.checks.find((c: Row) => c.id === id)?.status, 'pass', id);
     }
     assert.equal(doc.id_token.payload.sub, 'alice');
