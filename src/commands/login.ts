@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import type { Context } from '../cli/context.js';
 import type { LoginCliOptions } from '../cli/login.js';
 import type { CommandResult } from '../cli/run.js';
-import { requireSetting, resolveClientSecret, resolveCommandSettings, settingValue } from '../cli/settings.js';
+import { promptForLogin } from '../cli/prompts.js';
+import { resolveClientSecret, resolveCommandSettings, settingValue } from '../cli/settings.js';
 import { UsageError } from '../errors.js';
 import { runLogin } from '../flows/login.js';
 import { httpClientFor } from '../net/http-setup.js';
@@ -21,9 +22,10 @@ export async function loginCommand(ctx: Context, cmd: Command, opts: LoginCliOpt
   const responseMode = resolveResponseMode(responseType, settingValue(settings, 'response-mode'));
   const redirectUri = settingValue(settings, 'redirect-uri') ?? 'http://127.0.0.1:8765/callback';
   parseLoopbackRedirectUri(redirectUri);
-  const issuer = requireSetting(settings, 'issuer');
-  const clientId = requireSetting(settings, 'client-id');
-  const clientSecret = await resolveClientSecret(settings);
+  const secretGiven = await resolveClientSecret(settings);
+  const answers = await promptForLogin(settings, secretGiven !== undefined);
+  const { issuer, clientId } = answers;
+  const clientSecret = secretGiven ?? answers.clientSecret;
   const params: Record<string, string> = {};
   for (const kv of opts.param ?? []) {
     const i = kv.indexOf('=');
