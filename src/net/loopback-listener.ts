@@ -84,7 +84,7 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
         return answer(res, 409, { 'content-type': 'text/plain' }, 'oidc-probe already has an authorization response');
       }
       settled = true;
-      answer(res, 200, { 'content-type': 'text/html; charset=utf-8' }, answerPage(o.params));
+      answer(res, 200, { 'content-type': 'text/html; charset=utf-8', connection: 'close' }, answerPage(o.params));
       resolveResponse({ channel: o.channel, params: o.params });
     }).catch(() => {
       if (!res.headersSent) answer(res, 400, { 'content-type': 'text/plain' }, 'bad request');
@@ -125,7 +125,12 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
 
   const close = async () => {
     clearTimeout(timer);
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => { s.close(() => resolve()); s.closeAllConnections(); })));
+    for (const server of servers) {
+      // Stop accepting now; let the answer page already written reach the browser, then cut the rest.
+      server.close();
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 1000).unref();
+    }
   };
   // The redirect URI keeps its exact string apart from the port (RFC 8252 §7.3).
   return { redirectUri: url.href, response, close };
