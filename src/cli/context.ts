@@ -1,5 +1,5 @@
 // What every command gets from the global options: how to print, and to which stream.
-import { colorLevelFor, makeStyle, type Style } from '../render/style.js';
+import { colorLevelFor, loadStyles, makeStyle, type Style } from '../render/style.js';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -27,6 +27,12 @@ export interface Context {
   /** Cleanups run on Ctrl-C before exit 130 (close listeners, browsers). */
   onInterrupt(cleanup: () => void | Promise<void>): () => void;
   readonly interruptCleanups: Set<() => void | Promise<void>>;
+}
+
+/** Before makeContext: load chalk only when a stream will get colours (start-up, render/style.ts). */
+export async function prepareStyles(opts: GlobalOptions, streams: { stdout: { isTTY?: boolean }; stderr: { isTTY?: boolean } } = process): Promise<void> {
+  const flagColor = opts.color !== false;
+  if (colorLevelFor(streams.stdout, flagColor) || colorLevelFor(streams.stderr, flagColor)) await loadStyles();
 }
 
 export function makeContext(opts: GlobalOptions, streams = { stdout: process.stdout, stderr: process.stderr }): Context {

@@ -2,12 +2,13 @@
 // import their heavy parts only when they run, so `--help` and `decode` start fast.
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { makeContext } from './context.js';
+import { makeContext, prepareStyles } from './context.js';
 import { reportError } from './run.js';
 import { VERSION } from '../version.js';
 import { registerDecode } from './decode.js';
 import { registerVerify } from './verify.js';
 import { registerLogin } from './login.js';
+import { registerCompletion } from './completion.js';
 
 
 export function buildProgram(): Command {
@@ -22,12 +23,14 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
+    .hook('preAction', (_program, action) => prepareStyles(action.optsWithGlobals()))
     .addHelpText('after', `
 Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error · 5 user step unfinished · 130 interrupted`);
 
   registerDecode(program);
   registerVerify(program);
   registerLogin(program);
+  registerCompletion(program);
 
   return program;
 }
@@ -50,7 +53,9 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    const ctx = makeContext({ json: argv.includes('--json'), debug: argv.includes('--debug') });
+    const opts = { json: argv.includes('--json'), debug: argv.includes('--debug'), color: !argv.includes('--no-color') };
+    await prepareStyles(opts);
+    const ctx = makeContext(opts);
     reportError(ctx, err instanceof Error ? err : new UsageError('usage', String(err)));
     process.exitCode = process.exitCode || 1;
   }

@@ -1,8 +1,28 @@
 // Colour decisions per stream (cli-contract.md "Streams"): on for a TTY; off with NO_COLOR,
 // --no-color or a pipe; FORCE_COLOR forces them. Everything that paints asks a Style.
-import { Chalk, type ChalkInstance } from 'chalk';
+import { createRequire } from 'node:module';
+import type { ChalkInstance } from 'chalk';
 
 export type Style = ChalkInstance;
+
+// chalk costs ~10 ms at start-up, so it is loaded only when some stream gets colours:
+// main.ts calls loadStyles() before a command runs; a pipe or NO_COLOR never loads it.
+let chalk: typeof import('chalk') | undefined;
+
+export async function loadStyles(): Promise<void> {
+  chalk ??= await import('chalk');
+}
+
+/** Without colours every style returns its text unchanged (what chalk does at level 0). */
+const MODELS = new Set(['rgb', 'hex', 'ansi256', 'bgRgb', 'bgHex', 'bgAnsi256']);
+const plain: Style = new Proxy(function plainStyle(...text: unknown[]) { return text.join(' '); }, {
+  get(target, prop) {
+    if (prop === 'level') return 0;
+    if (prop === 'visible') return () => '';
+    if (typeof prop === 'string' && MODELS.has(prop)) return () => plain;
+    return prop in target ? (target as unknown as Record<string | symbol, unknown>)[prop] : plain;
+  },
+}) as unknown as Style;
 
 export function colorLevelFor(stream: { isTTY?: boolean }, flagColor: boolean, env: NodeJS.ProcessEnv = process.env): 0 | 1 | 2 | 3 {
   if (!flagColor) return 0;
@@ -22,5 +42,8 @@ export function colorLevelFor(stream: { isTTY?: boolean }, flagColor: boolean, e
 }
 
 export function makeStyle(level: 0 | 1 | 2 | 3): Style {
-  return new Chalk({ level });
+  if (level === 0) return plain;
+  // Outside the CLI (unit tests) nothing preloaded chalk; require(esm) works there (Node ≥ 20.19).
+  chalk ??= createRequire(import.meta.url)('chalk') as typeof import('chalk');
+  return new chalk.Chalk({ level });
 }
