@@ -145,3 +145,21 @@ test('a public client (no secret) uses PKCE and auth method none for "code id_to
     assert.equal(op.calls.token, 1);
   } finally { await op.close(); }
 });
+
+test('a callback without parameters in a code flow is answered with a warning and the run goes on', { timeout: 90_000 }, async () => {
+  const op = await startRogueOp();
+  try {
+    const session = startCli(['login', '--no-browser', '--json', '--issuer', op.issuer, '--client-id', op.clientId, '--redirect-uri', 'http://127.0.0.1:0/callback', '--timeout', '30'],
+      { env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret } });
+    const url = await session.urlLine(`${op.issuer}/authorize`);
+    assert.ok(url, session.stderr());
+    const callback = new URL(new URL(url).searchParams.get('redirect_uri')!);
+    assert.equal((await fetch(callback)).status, 200);
+    assert.equal((await fetch(new URL('/favicon.ico', callback))).status, 404);
+    await deliverAuthorizationResponse(url);
+    const run = await session.done;
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /warning: a request without parameters reached the redirect URI/);
+    assert.equal((JSON.parse(run.stdout) as { callback: { channel: string } }).callback.channel, 'query');
+  } finally { await op.close(); }
+});
