@@ -85,7 +85,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   const codeVerifier = s.pkce && s.responseType.code ? randomValue() : undefined;
 
   const listener = await startLoopbackListener(s.redirectUri, {
-    timeoutSeconds: s.timeoutSeconds, expectFragment: s.responseMode === 'fragment', warn: (m) => ctx.warn(m),
+    timeoutSeconds: s.timeoutSeconds, expectFragment: s.responseMode === 'fragment', state, warn: (m) => ctx.warn(m),
   });
   const stopOnInterrupt = ctx.onInterrupt(() => listener.close());
   let response: AuthorizationResponse;

@@ -22,6 +22,8 @@ export interface ListenerOptions {
   timeoutSeconds: number;
   /** The response mode asked for: fragment means a bare GET is expected (the relay page). */
   expectFragment: boolean;
+  /** This run's state: the fragment relay path is bound to it. */
+  state?: string;
   warn(message: string): void;
 }
 
@@ -57,7 +59,7 @@ export function answerPage(params: Record<string, string>): string {
 export async function startLoopbackListener(redirectUri: string, opts: ListenerOptions): Promise<LoopbackListener> {
   const url = parseLoopbackRedirectUri(redirectUri);
   const path = url.pathname;
-  const channel = createFrontChannel(path, { expectFragment: opts.expectFragment });
+  const channel = createFrontChannel(path, { expectFragment: opts.expectFragment, ...(opts.state !== undefined ? { state: opts.state } : {}) });
   const servers: Server[] = [];
   let settled = false;
   let resolveResponse!: (r: AuthorizationResponse) => void;
