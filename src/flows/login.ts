@@ -79,20 +79,20 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   };
   const authorizationEndpoint = endpoint('authorization_endpoint');
   const keys: KeySource | undefined = typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(http, metadata.jwks_uri) : undefined;
-  const authMethod = s.responseType.code ? resolveAuthMethod(s, metadata.token_endpoint_auth_methods_supported) : undefined;
+  // Settle client authentication now: a missing secret should stop the run before the browser does.
+  const clientAuth = s.responseType.code ? clientAuthFor(resolveAuthMethod(s, metadata.token_endpoint_auth_methods_supported), s) : undefined;
 
   const state = randomValue();
   const nonce = randomValue();
   const codeVerifier = s.pkce && s.responseType.code ? randomValue() : undefined;
 
   const listener = await startLoopbackListener(s.redirectUri, {
-    timeoutSeconds: s.timeoutSeconds, expectFragment: s.responseMode === 'fragment', warn: (m) => ctx.warn(m),
+    timeoutSeconds: s.timeoutSeconds, expectFragment: s.responseMode === 'fragment', state, warn: (m) => ctx.warn(m),
   });
   const stopOnInterrupt = ctx.onInterrupt(() => listener.close());
   let response: AuthorizationResponse;
-  let url: URL;
   try {
-    url = buildAuthorizationUrl({
+    const url = buildAuthorizationUrl({
       authorizationEndpoint, clientId: s.clientId, redirectUri: listener.redirectUri, responseType: s.responseType,
       responseMode: s.responseMode === defaultResponseMode(s.responseType) ? undefined : s.responseMode,
       scope: s.scope, state, nonce, codeVerifier, prompt: s.prompt, loginHint: s.loginHint, acrValues: s.acrValues, maxAge: s.maxAge, extra: s.params,
@@ -154,10 +154,9 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
 
   let tokens: TokenResponse | undefined;
   let backIdToken: JwtValidation | undefined;
-  if (s.responseType.code && p.code !== undefined) {
-    const auth = clientAuthFor(authMethod!, s);
+  if (clientAuth && p.code !== undefined) {
     tokens = (await requestTokens(http, {
-      endpoint: endpoint('token_endpoint'), auth,
+      endpoint: endpoint('token_endpoint'), auth: clientAuth,
       params: { grant_type: 'authorization_code', code: p.code, redirect_uri: listener.redirectUri, code_verifier: codeVerifier },
     })).tokens;
     result.callback!.redeemed = true;

@@ -2,7 +2,7 @@
 // query (GET with parameters), fragment (GET → relay page → POST of location.hash to a one-time
 // path), and form_post (POST, application/x-www-form-urlencoded; OAuth 2.0 Form Post Response
 // Mode §2). Anything else at those paths is refused with a reason, and the run keeps waiting.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Channel } from '../protocol/response-type.js';
 import { fragmentRelayHeaders, fragmentRelayPage } from '../render/fragment-relay.js';
@@ -26,10 +26,12 @@ export interface FrontChannel {
   classify(req: IncomingMessage): Promise<FrontChannelOutcome>;
 }
 
-export function createFrontChannel(callbackPath: string, opts: { expectFragment?: boolean; maxBody?: number } = {}): FrontChannel {
+export function createFrontChannel(callbackPath: string, opts: { expectFragment?: boolean; maxBody?: number; state?: string } = {}): FrontChannel {
   const maxBody = opts.maxBody ?? MAX_RESPONSE_BODY;
-  // One-time: the path is 128 random bits for this run, and it is spent by the first relay.
-  const relayPath = `${callbackPath.replace(/\/$/, '')}/relay/${randomBytes(16).toString('base64url')}`;
+  // One-time and bound to this run: 128 bits from a fresh salt and the run's state, spent by the
+  // first relay, so a relay meant for another run (another state) lands nowhere.
+  const relayId = createHash('sha256').update(randomBytes(16)).update(opts.state ?? '').digest().subarray(0, 16).toString('base64url');
+  const relayPath = `${callbackPath.replace(/\/$/, '')}/relay/${relayId}`;
   const relayPrefix = `${callbackPath.replace(/\/$/, '')}/relay/`;
   let relaySpent = false;
 

@@ -22,6 +22,8 @@ export interface ListenerOptions {
   timeoutSeconds: number;
   /** The response mode asked for: fragment means a bare GET is expected (the relay page). */
   expectFragment: boolean;
+  /** This run's state: the fragment relay path is bound to it. */
+  state?: string;
   warn(message: string): void;
 }
 
@@ -57,7 +59,7 @@ export function answerPage(params: Record<string, string>): string {
 export async function startLoopbackListener(redirectUri: string, opts: ListenerOptions): Promise<LoopbackListener> {
   const url = parseLoopbackRedirectUri(redirectUri);
   const path = url.pathname;
-  const channel = createFrontChannel(path, { expectFragment: opts.expectFragment });
+  const channel = createFrontChannel(path, { expectFragment: opts.expectFragment, ...(opts.state !== undefined ? { state: opts.state } : {}) });
   const servers: Server[] = [];
   let settled = false;
   let resolveResponse!: (r: AuthorizationResponse) => void;
@@ -84,7 +86,7 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
         return answer(res, 409, { 'content-type': 'text/plain' }, 'oidc-probe already has an authorization response');
       }
       settled = true;
-      answer(res, 200, { 'content-type': 'text/html; charset=utf-8' }, answerPage(o.params));
+      answer(res, 200, { 'content-type': 'text/html; charset=utf-8', connection: 'close' }, answerPage(o.params));
       resolveResponse({ channel: o.channel, params: o.params });
     }).catch(() => {
       if (!res.headersSent) answer(res, 400, { 'content-type': 'text/plain' }, 'bad request');
@@ -125,7 +127,12 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
 
   const close = async () => {
     clearTimeout(timer);
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => { s.close(() => resolve()); s.closeAllConnections(); })));
+    for (const server of servers) {
+      // Stop accepting now; let the answer page already written reach the browser, then cut the rest.
+      server.close();
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 1000).unref();
+    }
   };
   // The redirect URI keeps its exact string apart from the port (RFC 8252 §7.3).
   return { redirectUri: url.href, response, close };

@@ -99,3 +99,36 @@ test('--json usage errors are one JSON document with exit 2', async () => {
   const doc = JSON.parse(r.stdout) as { error: { code: string; exit: number } };
   assert.equal(doc.error.exit, 2);
 });
+
+test('a relay POST bound to another run (another state) is refused by this run, which still completes', { timeout: 120_000 }, async () => {
+  const op = await startRogueOp();
+  const start = () => startCli(['login', '--no-browser', '--json', '--issuer', op.issuer, '--client-id', op.clientId,
+    '--redirect-uri', 'http://127.0.0.1:0/callback', '--response-type', 'id_token', '--timeout', '60']);
+  const relayOf = async (authUrl: string) => {
+    const callback = new URL(new URL(authUrl).searchParams.get('redirect_uri')!);
+    return { callback, relayPath: JSON.parse(/fetch\(("[^"]+")/.exec(await (await fetch(callback)).text())![1]!) as string };
+  };
+  try {
+    const a = start();
+    const b = start();
+    const urlA = await a.urlLine(`${op.issuer}/authorize`);
+    const urlB = await b.urlLine(`${op.issuer}/authorize`);
+    assert.ok(urlA && urlB, a.stderr() + b.stderr());
+    const relayA = await relayOf(urlA);
+    const relayB = await relayOf(urlB);
+    assert.notEqual(relayA.relayPath, relayB.relayPath);
+    // Run A's state and relay path, posted to run B's listener.
+    const stateA = new URL(urlA).searchParams.get('state')!;
+    const refused = await fetch(new URL(relayA.relayPath, relayB.callback), { method: 'POST', headers: FORM, body: `state=${encodeURIComponent(stateA)}&id_token=x` });
+    assert.equal(refused.status, 404);
+    await deliverAuthorizationResponse(urlA);
+    await deliverAuthorizationResponse(urlB);
+    const [runA, runB] = await Promise.all([a.done, b.done]);
+    assert.equal(runA.code, 0, runA.stderr);
+    assert.equal(runB.code, 0, runB.stderr);
+    assert.match(runB.stderr, /warning: a fragment relay POST to an unknown one-time path was refused/);
+    assert.doesNotMatch(runA.stderr, /warning:.*relay/);
+  } finally {
+    await op.close();
+  }
+});

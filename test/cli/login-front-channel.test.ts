@@ -90,6 +90,10 @@ const CASES: Case[] = [
   claimCase('invalid signature HS256 (client secret)', 'sig_hs256', 'signature'),
   { name: 'alg none from the authorization endpoint', defects: ['alg_none'], types: FRONT_ID_TOKEN, fails: 'alg', heldBack: () => true },
   {
+    name: 'HS256 keyed with the client secret is accepted (Core 10.1)', defects: ['hs256'], types: ALL, fails: null,
+    more: (o) => assert.ok(o.json.checks?.some((c) => c.id === 'signature' && c.status === 'pass' && /HS256/.test(c.message)), explain(o)),
+  },
+  {
     name: 'kid absent with a single key is accepted', defects: ['kid_absent_single'], types: ALL, fails: null,
     more: (o) => assert.deepEqual(status(o, 'kid').filter((s) => s !== 'pass'), [], explain(o)),
   },

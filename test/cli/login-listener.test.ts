@@ -121,3 +121,45 @@ test('human output and --verbose traces never show the codes, tokens or client s
   assert.ok(shown.op.issued.every((t) => shown.out.stdout.includes(t)), 'with --show-secrets the tokens are shown');
   assert.ok(!shown.out.stdout.includes(shown.op.clientSecret) && !shown.out.stderr.includes(shown.op.clientSecret));
 });
+
+test('--auth-method client_secret_post without a secret is exit 2 before the authorization request', { timeout: 60_000 }, async () => {
+  const op = await startRogueOp();
+  try {
+    const r = await runCli(['login', '--no-browser', '--issuer', op.issuer, '--client-id', op.clientId, '--redirect-uri', 'http://127.0.0.1:0/callback', '--flow', 'hybrid', '--auth-method', 'client_secret_post', '--timeout', '5']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /client_secret_post needs a client secret/);
+    assert.ok(!r.stderr.includes('/authorize?'), 'no authorization URL was shown');
+  } finally { await op.close(); }
+});
+
+test('a public client (no secret) uses PKCE and auth method none for "code id_token"', { timeout: 90_000 }, async () => {
+  const op = await startRogueOp();
+  try {
+    const session = startCli(['login', '--no-browser', '--json', '--issuer', op.issuer, '--client-id', op.clientId, '--redirect-uri', 'http://127.0.0.1:0/callback', '--flow', 'hybrid', '--timeout', '30']);
+    const url = await session.urlLine(`${op.issuer}/authorize`);
+    assert.ok(url, session.stderr());
+    assert.equal(new URL(url).searchParams.get('code_challenge_method'), 'S256');
+    await deliverAuthorizationResponse(url);
+    const run = await session.done;
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.equal(op.calls.token, 1);
+  } finally { await op.close(); }
+});
+
+test('a callback without parameters in a code flow is answered with a warning and the run goes on', { timeout: 90_000 }, async () => {
+  const op = await startRogueOp();
+  try {
+    const session = startCli(['login', '--no-browser', '--json', '--issuer', op.issuer, '--client-id', op.clientId, '--redirect-uri', 'http://127.0.0.1:0/callback', '--timeout', '30'],
+      { env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret } });
+    const url = await session.urlLine(`${op.issuer}/authorize`);
+    assert.ok(url, session.stderr());
+    const callback = new URL(new URL(url).searchParams.get('redirect_uri')!);
+    assert.equal((await fetch(callback)).status, 200);
+    assert.equal((await fetch(new URL('/favicon.ico', callback))).status, 404);
+    await deliverAuthorizationResponse(url);
+    const run = await session.done;
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /warning: a request without parameters reached the redirect URI/);
+    assert.equal((JSON.parse(run.stdout) as { callback: { channel: string } }).callback.channel, 'query');
+  } finally { await op.close(); }
+});

@@ -9,20 +9,22 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { unsecuredToken } from '../helpers/tokens.js';
 
 export const DEFECTS = [
   'iss', 'aud', 'aud_missing', 'sub_missing', 'iat_missing', 'exp_missing', 'expired', 'iat_future',
   'nonce', 'nonce_missing', 'sig_rs256', 'sig_es256', 'sig_hs256', 'alg_none',
   'kid_absent_single', 'kid_absent_multi', 'at_hash', 'at_hash_missing', 'c_hash', 'c_hash_missing', 's_hash',
-  'userinfo_sub', 'discovery_issuer', 'rotation', 'state', 'iss_param', 'hybrid_sub', 'query_channel', 'access_denied',
+  'userinfo_sub', 'discovery_issuer', 'rotation', 'state', 'iss_param', 'hybrid_sub', 'query_channel', 'access_denied', 'hs256',
 ] as const;
 /**
  * iss/aud/…: that claim wrong or missing in every ID token. sig_*: a broken signature of that alg
- * (sig_hs256: HS256 with a key that is not the client secret). alg_none: unsecured front-channel
+ * (sig_hs256: HS256 keyed with the client secret, signature broken). alg_none: unsecured front-channel
  * ID token. kid_absent_*: no kid, the JWKS holding one / several RSA keys. rotation: signed with a
  * key that appears in the JWKS only from its second fetch on. state / iss_param: wrong response
  * parameters. hybrid_sub: the token endpoint ID token names another sub. query_channel: answers in
  * the query string whatever was asked. access_denied: an OAuth error response instead of a grant.
+ * hs256 (not a defect): valid HS256 ID tokens keyed with the client secret.
  */
 export type Defect = (typeof DEFECTS)[number];
 
@@ -77,11 +79,6 @@ function breakSignature(jwt: string): string {
   return `${h}.${p}.${s.slice(0, i)}${s[i] === 'A' ? 'B' : 'A'}${s.slice(i + 1)}`;
 }
 
-function unsecured(claims: Record<string, unknown>): string {
-  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  return `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
-}
-
 const htmlEscape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> {
@@ -121,14 +118,17 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
     const drop: [Defect, string][] = [['aud_missing', 'aud'], ['sub_missing', 'sub'], ['iat_missing', 'iat'], ['exp_missing', 'exp'], ['nonce_missing', 'nonce'], ['at_hash_missing', 'at_hash'], ['c_hash_missing', 'c_hash']];
     for (const [d, claim] of drop) if (defects.has(d)) delete claims[claim];
 
-    if (where === 'front' && defects.has('alg_none')) return unsecured(claims);
+    if (where === 'front' && defects.has('alg_none')) return unsecuredToken(claims);
     const sign = (key: SigningKey | { alg: 'HS256'; secret: Uint8Array }, kid: boolean) =>
       new SignJWT(claims as JWTPayload)
         .setProtectedHeader({ alg: key.alg, typ: 'JWT', ...(kid && 'kid' in key ? { kid: key.kid } : {}) })
         .sign('secret' in key ? key.secret : key.privateKey);
     if (defects.has('sig_rs256')) return breakSignature(await sign(k.rsa1, true));
     if (defects.has('sig_es256')) return breakSignature(await sign(k.ec1, true));
-    if (defects.has('sig_hs256')) return sign({ alg: 'HS256', secret: new TextEncoder().encode(`not-${clientSecret}`) }, false);
+    // Core 10.1: HS256 keyed with the client secret, then the signature broken.
+    if (defects.has('sig_hs256')) return breakSignature(await sign({ alg: 'HS256', secret: new TextEncoder().encode(clientSecret) }, false));
+    if (defects.has('hs256')) return sign({ alg: 'HS256', secret: new TextEncoder().encode(clientSecret) }, false);
+    if (defects.has('hs256')) return sign({ alg: 'HS256', secret: new TextEncoder().encode(clientSecret) }, false);
     if (defects.has('kid_absent_single') || defects.has('kid_absent_multi')) return sign(k.rsa1, false);
     if (defects.has('rotation')) return sign(k.rsa2, true);
     return sign(k.rsa1, true);
