@@ -80,7 +80,8 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   const authorizationEndpoint = endpoint('authorization_endpoint');
   const keys: KeySource | undefined = typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(http, metadata.jwks_uri) : undefined;
   // Settle client authentication now: a missing secret should stop the run before the browser does.
-  const clientAuth = s.responseType.code ? clientAuthFor(resolveAuthMethod(s, metadata.token_endpoint_auth_methods_supported), s) : undefined;
+  const authMethod = s.responseType.code ? resolveAuthMethod(s, metadata.token_endpoint_auth_methods_supported) : undefined;
+  const clientAuth = authMethod ? clientAuthFor(authMethod, s) : undefined;
 
   const state = randomValue();
   const nonce = randomValue();
