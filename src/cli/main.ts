@@ -8,6 +8,7 @@ import { VERSION } from '../version.js';
 import { registerDecode } from './decode.js';
 import { registerVerify } from './verify.js';
 import { registerLogin } from './login.js';
+import { registerDiscover } from './discover.js';
 import { registerCompletion } from './completion.js';
 
 
@@ -29,6 +30,7 @@ Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error
 
   registerDecode(program);
   registerVerify(program);
+  registerDiscover(program);
   registerLogin(program);
   registerCompletion(program);
 
