@@ -9,7 +9,7 @@ export interface LoginCliOptions {
   issuer?: string; clientId?: string; clientSecret?: string; clientSecretFile?: string; authMethod?: string;
   flow?: string; responseType?: string; responseMode?: string; scope?: string; redirectUri?: string;
   pkce: boolean; prompt?: string; loginHint?: string; acrValues?: string; maxAge?: number; param?: string[];
-  browser: boolean; timeout: number; userinfo: boolean; httpTimeout: number; profile?: string; config?: string;
+  browser: boolean; timeout: number; userinfo: boolean; httpTimeout: number; profile?: string; config?: string; cache?: boolean;
 }
 
 export function registerLogin(program: Command): void {
@@ -35,7 +35,8 @@ export function registerLogin(program: Command): void {
     .option('--no-browser', 'print the authorization URL on stderr instead of opening a browser')
     .option('--timeout <seconds>', 'how long to wait for the authorization response', positiveSeconds, 300)
     .option('--http-timeout <seconds>', 'per-request timeout talking to the provider', positiveSeconds, 10)
-    .option('--no-userinfo', 'do not call the userinfo endpoint');
+    .option('--no-userinfo', 'do not call the userinfo endpoint')
+    .option('--cache', 'store the tokens in the token cache, so `oidc-probe token --grant refresh_token` can refresh them');
   addProfileOptions(cmd).action(async (opts: LoginCliOptions, command: Command) => {
     const ctx = makeContext(command.optsWithGlobals());
     await runCommand(ctx, async () => {

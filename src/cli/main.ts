@@ -8,6 +8,8 @@ import { VERSION } from '../version.js';
 import { registerDecode } from './decode.js';
 import { registerVerify } from './verify.js';
 import { registerLogin } from './login.js';
+import { registerToken } from './token.js';
+import { registerCache } from './cache.js';
 import { registerDiscover } from './discover.js';
 import { registerCompletion } from './completion.js';
 
@@ -32,6 +34,8 @@ Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error
   registerVerify(program);
   registerDiscover(program);
   registerLogin(program);
+  registerToken(program);
+  registerCache(program);
   registerCompletion(program);
 
   return program;

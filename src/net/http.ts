@@ -10,8 +10,8 @@ export interface HttpRequest {
   url: string | URL;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
-  /** application/x-www-form-urlencoded body. */
-  form?: Record<string, string | undefined>;
+  /** application/x-www-form-urlencoded body; an array repeats the parameter (RFC 8707 resource). */
+  form?: Record<string, string | string[] | undefined>;
   body?: string;
   /** What is being fetched, for messages: "discovery document", "JWKS", "token endpoint". */
   what: string;
@@ -90,9 +90,9 @@ function statusHint(response: HttpResponse): string {
   return '';
 }
 
-function formBody(form: Record<string, string | undefined>): string {
+function formBody(form: Record<string, string | string[] | undefined>): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(form)) if (v !== undefined) params.append(k, v);
+  for (const [k, v] of Object.entries(form)) for (const one of v === undefined ? [] : Array.isArray(v) ? v : [v]) params.append(k, one);
   return params.toString();
 }
 
