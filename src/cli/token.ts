@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { makeContext } from './context.js';
 import { collect, positiveSeconds, seconds } from './option-parsers.js';
 import { runCommand } from './run.js';
-import { addProfileOptions } from './settings.js';
+import { addClientOptions, addProfileOptions } from './settings.js';
 
 export const GRANT_NAMES = ['client_credentials', 'refresh_token', 'password', 'device_code', 'token_exchange', 'jwt_bearer'] as const;
 
@@ -19,13 +19,6 @@ export function registerToken(program: Command): void {
     .command('token')
     .description('get a token without a browser (client credentials, refresh, device code, token exchange, JWT bearer, password), cached for scripts')
     .option('--grant <grant>', `${GRANT_NAMES.join(', ')} (env OIDC_PROBE_GRANT; default client_credentials)`)
-    .option('--issuer <url>', 'the provider (env OIDC_PROBE_ISSUER)')
-    .option('--client-id <id>', 'your client_id (env OIDC_PROBE_CLIENT_ID)')
-    .option('--client-secret <secret>', 'client secret (prefer OIDC_PROBE_CLIENT_SECRET or --client-secret-file)')
-    .option('--client-secret-file <file>', 'read the client secret from a file')
-    .option('--auth-method <method>', 'client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, none (default: from discovery and whether a secret was given)')
-    .option('--private-key <file>', 'private_key_jwt: the client\'s private key (PEM or JWK)')
-    .option('--signing-alg <alg>', 'alg for client assertions (default HS256 / the key\'s)')
     .option('--scope <scopes>', 'space-separated scopes')
     .option('--audience <value>', 'audience (RFC 8693; some providers for client_credentials) (repeatable)', collect)
     .option('--resource <uri>', 'resource indicator, RFC 8707 (repeatable)', collect)
@@ -49,5 +42,6 @@ export function registerToken(program: Command): void {
         return tokenCommand(ctx, command, opts);
       });
     });
+  addClientOptions(cmd);
   addProfileOptions(cmd);
 }

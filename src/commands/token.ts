@@ -7,9 +7,10 @@ import { GRANT_NAMES, type TokenCliOptions } from '../cli/token.js';
 import { missingSetting, resolveClientSecret, resolveCommandSettings, settingValue } from '../cli/settings.js';
 import { UsageError } from '../errors.js';
 import { readUserFile } from '../net/input.js';
+import { loadPrivateKeyFile } from '../net/keys.js';
 import { cacheDir, readEntry, withLock, writeEntry } from '../net/token-cache.js';
 import { isValid, type Check } from '../protocol/checks.js';
-import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from '../protocol/client-auth.js';
+import { checkAuthMethod } from '../cli/settings.js';
 import { cacheKey, decideFromCache, expiresAt, type CacheEntry, type CacheIdentity } from '../protocol/token-cache-policy.js';
 import { renderToken, type TokenView } from '../render/token.js';
 
@@ -19,10 +20,7 @@ export async function tokenCommand(ctx: Context, cmd: Command, opts: TokenCliOpt
   const settings = await resolveCommandSettings(cmd, SETTINGS);
   const grant = settingValue(settings, 'grant') ?? 'client_credentials';
   if (!(GRANT_NAMES as readonly string[]).includes(grant)) throw new UsageError('unknown_grant', `unknown grant "${grant}"; valid grants: ${GRANT_NAMES.join(', ')}`);
-  const authMethod = settingValue(settings, 'auth-method');
-  if (authMethod !== undefined && !(CLIENT_AUTH_METHODS as readonly string[]).includes(authMethod)) {
-    throw new UsageError('unknown_auth_method', `unknown --auth-method "${authMethod}"; valid methods: ${CLIENT_AUTH_METHODS.join(', ')}`);
-  }
+  const authMethod = checkAuthMethod(settingValue(settings, 'auth-method'));
   const issuer = settingValue(settings, 'issuer');
   if (issuer === undefined) throw missingSetting('issuer');
   const clientId = settingValue(settings, 'client-id');
@@ -54,13 +52,13 @@ export async function tokenCommand(ctx: Context, cmd: Command, opts: TokenCliOpt
     const secret = await resolveClientSecret(settings);
     const password = grant === 'password' ? (opts.passwordFile ? (await readUserFile(opts.passwordFile, '--password-file')).replace(/\r?\n$/, '') : process.env.OIDC_PROBE_PASSWORD) : undefined;
     const privateKeyPath = settingValue(settings, 'private-key');
-    const privateKey = privateKeyPath ? await loadPrivateKey(privateKeyPath) : undefined;
+    const privateKey = privateKeyPath ? await loadPrivateKeyFile(privateKeyPath) : undefined;
     const [{ obtainTokens }, { httpClientFor }] = await Promise.all([import('../flows/token-grant.js'), import('../net/http-setup.js')]);
     const http = httpClientFor(ctx, { timeoutSeconds: opts.timeout });
     const useRefresh = action === 'refresh' && cached?.refresh_token !== undefined;
     const outcome = await obtainTokens(ctx, http, {
       grant: useRefresh ? 'refresh_token' : (grant as (typeof GRANT_NAMES)[number]),
-      issuer, clientId, clientSecret: secret, authMethod: authMethod as ClientAuthMethod | undefined, privateKey, signingAlg: opts.signingAlg,
+      issuer, clientId, clientSecret: secret, authMethod, privateKey, signingAlg: opts.signingAlg,
       scope: identity.scope, audience: opts.audience, resource: opts.resource,
       refreshToken: useRefresh ? cached!.refresh_token : opts.refreshToken ?? (grant === 'refresh_token' ? cached?.refresh_token : undefined),
       previousIdToken: cached?.id_token,
@@ -89,16 +87,6 @@ export async function tokenCommand(ctx: Context, cmd: Command, opts: TokenCliOpt
   return result(ctx, output, view);
 }
 
-async function loadPrivateKey(path: string) {
-  const text = await readUserFile(path, '--private-key');
-  const { createPrivateKey } = await import('node:crypto');
-  try {
-    if (text.trim().startsWith('{')) return JSON.parse(text) as import('jose').JWK;
-    return createPrivateKey(text).export({ format: 'jwk' }) as import('jose').JWK;
-  } catch (err) {
-    throw new UsageError('bad_private_key', `--private-key ${path} does not parse as a private key: ${(err as Error).message}`);
-  }
-}
 
 function baseView(id: CacheIdentity, action: TokenView['cache']['action'], reason: string): Omit<TokenView, 'checks' | 'valid'> {
   return { grant: id.grant, issuer: id.issuer, client_id: id.clientId, cache: { action, reason } };

@@ -9,8 +9,8 @@ import type { HttpClient } from '../net/http.js';
 import { remoteJwksSource } from '../net/keys.js';
 import { requestTokens } from '../net/token-endpoint.js';
 import { type Check } from '../protocol/checks.js';
-import { ClientKeyError, clientAuthentication } from '../protocol/client-assertion.js';
-import { defaultClientAuthMethod, MissingClientSecret, type ClientAuthMethod, type ClientAuthParts } from '../protocol/client-auth.js';
+import { defaultClientAuthMethod, type ClientAuthMethod, type ClientAuthParts } from '../protocol/client-auth.js';
+import { authenticateClient } from './client-authentication.js';
 import { checkRefreshedIdToken } from '../protocol/refresh-checks.js';
 import { checkTokenType, parseTokenResponse, type TokenResponse } from '../protocol/token-response.js';
 import { validateJwt } from '../protocol/validate-jwt.js';
@@ -61,7 +61,7 @@ export async function obtainTokens(ctx: Context, http: HttpClient, req: GrantReq
   const tokenEndpoint = stringField(metadata, 'token_endpoint', req.issuer);
   const advertised = Array.isArray(metadata.token_endpoint_auth_methods_supported) ? (metadata.token_endpoint_auth_methods_supported as string[]) : undefined;
   const authMethod = req.authMethod ?? (req.privateKey ? 'private_key_jwt' : defaultClientAuthMethod(req.clientSecret !== undefined, advertised));
-  const auth = () => clientAuthFor(authMethod, req, tokenEndpoint);
+  const auth = () => authenticateClient(authMethod, req, tokenEndpoint);
 
   let tokens: TokenResponse;
   try {
@@ -119,15 +119,6 @@ function grantParameters(req: GrantRequest): Record<string, string | string[] | 
   }
 }
 
-async function clientAuthFor(method: ClientAuthMethod, req: GrantRequest, tokenEndpoint: string): Promise<ClientAuthParts> {
-  try {
-    return await clientAuthentication(method, { clientId: req.clientId, clientSecret: req.clientSecret }, { audience: tokenEndpoint, privateKey: req.privateKey, signingAlg: req.signingAlg });
-  } catch (err) {
-    if (err instanceof MissingClientSecret) throw new UsageError('missing_client_secret', `--auth-method ${method} needs a client secret`, { hint: 'pass --client-secret-file or set OIDC_PROBE_CLIENT_SECRET' });
-    if (err instanceof ClientKeyError) throw new UsageError('bad_private_key', err.message);
-    throw err;
-  }
-}
 
 /** invalid_client & co: say which method was used and which the provider advertises. */
 function withClientHint(err: unknown, method: ClientAuthMethod, advertised: string[] | undefined): unknown {
