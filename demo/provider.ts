@@ -64,7 +64,7 @@ export async function startDemoProvider(opts: { port?: number } = {}): Promise<D
       profile: ['name', 'given_name', 'family_name', 'preferred_username', 'locale', 'updated_at'],
       email: ['email', 'email_verified'],
     },
-    features: { devInteractions: { enabled: true }, clientCredentials: { enabled: true } },
+    features: { devInteractions: { enabled: true }, clientCredentials: { enabled: true }, introspection: { enabled: true }, revocation: { enabled: true } },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'api:read'],
     pkce: { required: () => true },
     async findAccount(_ctx: unknown, id: string) {
