@@ -150,3 +150,29 @@ test('logout: a redirect back with another state fails the state check (exit 1)'
   assert.equal(out.code, 1, out.stderr);
   assert.equal(JSON.parse(out.stdout).checks[0].status, 'fail');
 });
+
+test('token --grant device_code: the user confirms the code in Chromium, the poll gets the tokens (RFC 8628)', { timeout: 90_000 }, async () => {
+  const session = startCli(['token', '--grant', 'device_code', '--issuer', op.issuer, '--client-id', DEMO_PUBLIC_CLIENT, '--scope', 'openid profile', '--no-cache', '--json']);
+  const url = await session.urlLine(`${op.issuer}/device?user_code=`);
+  assert.ok(url, session.stderr());
+  assert.match(session.stderr(), /enter the code/);
+  const page = await browser.newPage();
+  try {
+    await page.goto(url);
+    await page.click('button[autofocus]');
+    await page.fill('input[name="login"]', 'frank');
+    await page.fill('input[name="password"]', 'any password');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('input[name="prompt"][value="consent"]', { state: 'attached' });
+    await page.click('button[type="submit"]');
+    await page.waitForLoadState();
+  } finally {
+    await page.close();
+  }
+  const out = await session.done;
+  assert.equal(out.code, 0, out.stderr);
+  const doc = JSON.parse(out.stdout);
+  assert.equal(doc.grant, 'device_code');
+  assert.equal(typeof doc.access_token, 'string');
+  assert.equal(doc.checks.find((c: Row) => c.id === 'signature')?.status, 'pass', 'the ID token from the device flow is verified');
+});
