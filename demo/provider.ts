@@ -40,7 +40,17 @@ async function quietlyAsync<T>(make: () => Promise<T>): Promise<T> {
   try { return await make(); } finally { console.warn = warn; }
 }
 
-export async function startDemoProvider(opts: { port?: number } = {}): Promise<DemoProvider> {
+/** A grant added through oidc-provider's extension point (token exchange, JWT bearer…), for tests. */
+export interface ExtraGrant {
+  name: string;
+  params: string[];
+  /** Koa middleware: ctx.oidc.params holds the request's parameters, ctx.oidc.client the authenticated client. */
+  handler: (ctx: { oidc: { params: Record<string, unknown>; client: { clientId: string } }; body: unknown; status: number }, next: () => Promise<void>) => Promise<void>;
+}
+/** The client allowed to use the extra grants. */
+export const DEMO_EXTENSION_CLIENT = 'demo-extension';
+
+export async function startDemoProvider(opts: { port?: number; extraGrants?: ExtraGrant[] } = {}): Promise<DemoProvider> {
   const { default: Provider } = await quietlyAsync(() => import('oidc-provider'));
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const signingKey = { ...(await exportJWK(privateKey)), kid: 'demo-rs256', alg: 'RS256', use: 'sig' };
@@ -57,6 +67,7 @@ export async function startDemoProvider(opts: { port?: number } = {}): Promise<D
       { client_id: DEMO_PUBLIC_CLIENT, application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: REDIRECT_URIS, post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS, grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'], response_types: ['code'] },
       { client_id: DEMO_CONFIDENTIAL_CLIENT, client_secret: DEMO_CLIENT_SECRET, application_type: 'native', token_endpoint_auth_method: 'client_secret_basic', redirect_uris: REDIRECT_URIS, post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS, grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] },
       { client_id: DEMO_CI_CLIENT, client_secret: DEMO_CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_basic', redirect_uris: [], grant_types: ['client_credentials'], response_types: [] },
+      ...(opts.extraGrants?.length ? [{ client_id: DEMO_EXTENSION_CLIENT, client_secret: DEMO_CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_basic', redirect_uris: [], response_types: [], grant_types: opts.extraGrants.map((g) => g.name) }] : []),
     ],
     jwks: { keys: [signingKey] },
     cookies: { keys: ['demo-cookie-signing-key-for-this-run-only'] },
@@ -82,6 +93,7 @@ export async function startDemoProvider(opts: { port?: number } = {}): Promise<D
     ttl: { DeviceCode: 600, Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 3600, IdToken: 3600, AuthorizationCode: 60, RefreshToken: 86400 },
   }));
 
+  for (const g of opts.extraGrants ?? []) (provider as unknown as { registerGrantType(n: string, h: unknown, p: string[]): void }).registerGrantType(g.name, g.handler, g.params);
   const hits = new Map<string, number>();
   const handler = provider.callback();
   server.on('request', (req, res) => {
