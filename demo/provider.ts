@@ -50,7 +50,7 @@ export interface ExtraGrant {
 /** The client allowed to use the extra grants. */
 export const DEMO_EXTENSION_CLIENT = 'demo-extension';
 
-export async function startDemoProvider(opts: { port?: number; extraGrants?: ExtraGrant[] } = {}): Promise<DemoProvider> {
+export async function startDemoProvider(opts: { port?: number; extraGrants?: ExtraGrant[]; extraClients?: Array<Record<string, unknown>> } = {}): Promise<DemoProvider> {
   const { default: Provider } = await quietlyAsync(() => import('oidc-provider'));
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const signingKey = { ...(await exportJWK(privateKey)), kid: 'demo-rs256', alg: 'RS256', use: 'sig' };
@@ -67,6 +67,7 @@ export async function startDemoProvider(opts: { port?: number; extraGrants?: Ext
       { client_id: DEMO_PUBLIC_CLIENT, application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: REDIRECT_URIS, post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS, grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'], response_types: ['code'] },
       { client_id: DEMO_CONFIDENTIAL_CLIENT, client_secret: DEMO_CLIENT_SECRET, application_type: 'native', token_endpoint_auth_method: 'client_secret_basic', redirect_uris: REDIRECT_URIS, post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS, grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] },
       { client_id: DEMO_CI_CLIENT, client_secret: DEMO_CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_basic', redirect_uris: [], grant_types: ['client_credentials'], response_types: [] },
+      ...(opts.extraClients ?? []),
       ...(opts.extraGrants?.length ? [{ client_id: DEMO_EXTENSION_CLIENT, client_secret: DEMO_CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_basic', redirect_uris: [], response_types: [], grant_types: opts.extraGrants.map((g) => g.name) }] : []),
     ],
     jwks: { keys: [signingKey] },

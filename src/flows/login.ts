@@ -103,7 +103,17 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
       responseMode: s.responseMode === defaultResponseMode(s.responseType) ? undefined : s.responseMode,
       scope: s.scope, state, nonce, codeVerifier, prompt: s.prompt, loginHint: s.loginHint, acrValues: s.acrValues, maxAge: s.maxAge, extra: s.params,
     });
-    ctx.info(`${ctx.errStyle.bold('Authorization request')}: response_type ${s.responseType.value} (${s.responseType.flow} flow), response_mode ${s.responseMode}, listening on ${listener.redirectUri}`);
+    if (ctx.json) {
+      ctx.info(`${ctx.errStyle.bold('Authorization request')}: response_type ${s.responseType.value} (${s.responseType.flow} flow), response_mode ${s.responseMode}, listening on ${listener.redirectUri}`);
+    } else {
+      // A person sees what is being asked for before the browser opens (stderr: stdout is the result).
+      const { renderRequestTable } = await import('../render/login.js');
+      ctx.info(renderRequestTable({
+        authorization_endpoint: authorizationEndpoint, client_id: s.clientId, response_type: `${s.responseType.value} (${s.responseType.flow} flow)`,
+        response_mode: s.responseMode, redirect_uri: listener.redirectUri, scope: s.scope, pkce: codeVerifier !== undefined ? 'S256' : 'off',
+        ...(s.prompt ? { prompt: s.prompt } : {}), ...(s.maxAge !== undefined ? { max_age: s.maxAge } : {}), ...(s.acrValues ? { acr_values: s.acrValues } : {}), ...s.params,
+      }, ctx.errStyle));
+    }
     if (s.openBrowser) {
       ctx.info('Opening the browser; if it does not open, visit this URL:');
       ctx.info(url.href);

@@ -13,14 +13,17 @@ import { humanDuration } from './time.js';
 
 export interface LoginRenderOptions { showSecrets: boolean; now?: number; width?: number }
 
+/** The authorization request at a glance, shown on stderr before the browser opens. */
+export function renderRequestTable(request: Record<string, unknown>, style: Style): string {
+  return `${style.bold('Authorization request')}\n${renderTable({ rows: Object.entries(request).map(([k, v]) => [k, formatValue(v)]) }, style)}`;
+}
+
 export function renderLogin(view: LoginView, style: Style, opts: LoginRenderOptions): string {
   const r = view.result;
   const now = opts.now ?? Math.floor(Date.now() / 1000);
   const tableOpts = { now, ...(opts.width ? { width: opts.width } : {}) };
   const out: string[] = [];
-  if (r.request) {
-    out.push(style.bold('Request'), renderTable({ rows: Object.entries(r.request).map(([k, v]) => [k, formatValue(v)]) }, style), '');
-  }
+  if (r.request) out.push(renderRequestTable(r.request, style), '');
   if (view.front) out.push(renderAuthorizationResponse(view.front, style, opts), '');
   if (r.tokens) out.push(style.bold('Token response'), renderTokenResponse(r.tokens, String(r.request?.scope ?? ''), style, opts.showSecrets), '');
   if (r.id_token) out.push(style.bold('ID token claims'), renderClaimsTable(r.id_token.payload, style, tableOpts), '');
