@@ -9,6 +9,7 @@ import { registerDecode } from './decode.js';
 import { registerVerify } from './verify.js';
 import { registerLogin } from './login.js';
 import { registerCompletion } from './completion.js';
+import { registerDiscover } from './discover.js';
 
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     .addHelpText('after', `
 Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error · 5 user step unfinished · 130 interrupted`);
 
+  registerDiscover(program);
   registerDecode(program);
   registerVerify(program);
   registerLogin(program);

@@ -1,6 +1,7 @@
 // Fetching a provider's metadata: OpenID Connect Discovery 1.0 §4, RFC 8414 as fallback.
-import type { HttpClient } from './http.js';
-import { UsageError } from '../errors.js';
+import type { HttpClient, HttpResponse } from './http.js';
+import { errorForStatus } from './http.js';
+import { NetworkError, UsageError } from '../errors.js';
 
 export type ProviderMetadata = Record<string, unknown> & {
   issuer?: unknown;
@@ -10,10 +11,28 @@ export type ProviderMetadata = Record<string, unknown> & {
   userinfo_endpoint?: unknown;
 };
 
+/** Which well-known document answered. */
+export type MetadataSource = 'openid-configuration' | 'oauth-authorization-server';
+
 export interface DiscoveryResult {
   url: string;
   metadata: ProviderMetadata;
 }
+
+export interface DiscoveredMetadata extends DiscoveryResult {
+  source: MetadataSource;
+  /** The issuer the document must name: what the user typed, or derived from a well-known URL they typed. */
+  expectedIssuer: string;
+  /** The exchange that answered, body as served (for --raw). */
+  response: HttpResponse;
+  /** Every URL asked, in order (more than one when the RFC 8414 fallback ran). */
+  tried: string[];
+}
+
+export interface MetadataLocation { url: string; source: MetadataSource }
+
+const OPENID_SUFFIX = '/.well-known/openid-configuration';
+const OAUTH_WELL_KNOWN = '/.well-known/oauth-authorization-server';
 
 export function parseIssuerUrl(issuer: string, option = '--issuer'): URL {
   let url: URL;
@@ -24,12 +43,77 @@ export function parseIssuerUrl(issuer: string, option = '--issuer'): URL {
 
 /** `<issuer>/.well-known/openid-configuration` (Discovery §4.1: appended after the issuer's path). */
 export function openidConfigurationUrl(issuer: string): string {
-  return issuer.replace(/\/+$/, '') + '/.well-known/openid-configuration';
+  return issuer.replace(/\/+$/, '') + OPENID_SUFFIX;
 }
 
-export async function fetchDiscovery(http: HttpClient, issuer: string): Promise<DiscoveryResult> {
-  parseIssuerUrl(issuer);
-  const url = openidConfigurationUrl(issuer);
-  const { json } = await http.json<ProviderMetadata>({ url, what: 'discovery document' });
-  return { url, metadata: json };
+/** RFC 8414 §3.1: the well-known string goes between the host and the issuer's path (terminating "/" removed). */
+export function oauthMetadataUrl(issuer: string): string {
+  const url = new URL(issuer);
+  const path = url.pathname.replace(/\/+$/, '');
+  return `${url.origin}${OAUTH_WELL_KNOWN}${path}`;
+}
+
+/**
+ * Where to look, in order, for what the user typed: an issuer gives the OpenID location then the
+ * RFC 8414 one; a full well-known URL is asked as it is. Also the issuer the document must name.
+ * The issuer is kept as typed: the comparison is by identity, without normalisation (Discovery §4.3).
+ */
+export function metadataLocations(input: string): { expectedIssuer: string; locations: MetadataLocation[] } {
+  const url = new URL(input);
+  if (url.pathname.endsWith(OPENID_SUFFIX) && !url.search && !url.hash) {
+    return { expectedIssuer: input.slice(0, input.length - OPENID_SUFFIX.length), locations: [{ url: input, source: 'openid-configuration' }] };
+  }
+  if ((url.pathname === OAUTH_WELL_KNOWN || url.pathname.startsWith(OAUTH_WELL_KNOWN + '/')) && !url.search && !url.hash) {
+    return { expectedIssuer: url.origin + url.pathname.slice(OAUTH_WELL_KNOWN.length), locations: [{ url: input, source: 'oauth-authorization-server' }] };
+  }
+  return {
+    expectedIssuer: input,
+    locations: [
+      { url: openidConfigurationUrl(input), source: 'openid-configuration' },
+      { url: oauthMetadataUrl(input), source: 'oauth-authorization-server' },
+    ],
+  };
+}
+
+/** The metadata document, trying the RFC 8414 location when the OpenID one is not there (4xx). */
+export async function discoverMetadata(http: HttpClient, input: string, label = '--issuer'): Promise<DiscoveredMetadata> {
+  parseIssuerUrl(input, label);
+  const { expectedIssuer, locations } = metadataLocations(input);
+  const tried: string[] = [];
+  const misses: string[] = [];
+  for (const [i, location] of locations.entries()) {
+    const what = location.source === 'openid-configuration' ? 'discovery document' : 'RFC 8414 metadata';
+    tried.push(location.url);
+    const response = await http.request({ url: location.url, what });
+    const notHere = response.status >= 400 && response.status < 500;
+    if (notHere && i < locations.length - 1) {
+      misses.push(`${location.url} answered HTTP ${response.status}`);
+      continue;
+    }
+    if (notHere && misses.length > 0) {
+      throw new NetworkError('http_status', `no metadata found: ${misses.join(', ')}, and the RFC 8414 location ${location.url} answered HTTP ${response.status}`, { hint: 'check the issuer URL, or pass the full well-known URL' });
+    }
+    const metadata = metadataFromResponse(response, what);
+    return { url: location.url, metadata, source: location.source, expectedIssuer, response, tried };
+  }
+  /* c8 ignore next */
+  throw new Error('unreachable: metadataLocations always yields a location');
+}
+
+/** A 2xx JSON object, or one sentence naming the URL and what is wrong with the answer (exit 3). */
+export function metadataFromResponse(response: HttpResponse, what: string): ProviderMetadata {
+  if (response.status < 200 || response.status > 299) throw errorForStatus(response, what);
+  let parsed: unknown;
+  try { parsed = JSON.parse(response.body.toString('utf8')); } catch {
+    throw new NetworkError('invalid_json', `${what} at ${response.url} is not JSON (status ${response.status}, content-type ${response.headers['content-type'] ?? 'none'})`);
+  }
+  if (Array.isArray(parsed)) throw new NetworkError('invalid_json', `${what} at ${response.url} is a JSON array, not an object`);
+  if (typeof parsed !== 'object' || parsed === null) throw new NetworkError('invalid_json', `${what} at ${response.url} is JSON ${parsed === null ? 'null' : typeof parsed}, not an object`);
+  return parsed as ProviderMetadata;
+}
+
+/** For the commands that need the metadata only (login, verify, token). */
+export async function fetchDiscovery(http: HttpClient, issuer: string): Promise<DiscoveryResult & { source: MetadataSource }> {
+  const { url, metadata, source } = await discoverMetadata(http, issuer);
+  return { url, metadata, source };
 }
