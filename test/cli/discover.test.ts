@@ -3,6 +3,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer } from 'node:net';
 import type { JWK } from 'jose';
 import { runCli, ANSI, type CliRun } from '../helpers/cli.js';
@@ -340,6 +341,20 @@ describe('discover: bad input and network failures', () => {
   test('connection refused, exit 3', async () => {
     const port = await freePort();
     assertOneError(await runCli(['discover', `http://127.0.0.1:${port}`]), 3, new RegExp(`could not fetch the discovery document at http://127\\.0\\.0\\.1:${port}/\\.well-known/openid-configuration: connection refused`));
+  });
+
+  test('a TLS failure (a self-signed certificate), exit 3 naming the URL', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const { certPem, keyPem } = makeCertifiedKey({ cn: 'self-signed.example.test', notBefore: now - 86400, notAfter: now + 86400, kid: 'tls' });
+    const tls = createHttpsServer({ cert: certPem, key: keyPem }, (_req, res) => { res.end('{}'); });
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const { port } = tls.address() as { port: number };
+      assertOneError(await runCli(['discover', `https://127.0.0.1:${port}`]), 3, new RegExp(`could not fetch the discovery document at https://127\\.0\\.0\\.1:${port}/\\.well-known/openid-configuration: TLS failure`));
+    } finally {
+      tls.closeAllConnections();
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
+    }
   });
 
   test('a JWKS that is not JSON, exit 3; --json keeps the metadata and its checks as partial results', async () => {

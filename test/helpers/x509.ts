@@ -11,6 +11,9 @@ export interface CertifiedKey {
   /** The public JWK with x5c (leaf only), as a JWKS would publish it. */
   jwk: JWK;
   certificate: X509Certificate;
+  /** PEM of the certificate and its private key, for a local TLS server. */
+  certPem: string;
+  keyPem: string;
 }
 
 /** openssl's YYYYMMDDHHMMSSZ. */
@@ -30,9 +33,11 @@ export function makeCertifiedKey(opts: { cn: string; notBefore: number; notAfter
     run(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'req.csr', '-subj', `/CN=${opts.cn}`]);
     run(['ca', '-selfsign', '-batch', '-config', 'ca.cnf', '-keyfile', 'key.pem', '-in', 'req.csr', '-out', 'cert.pem',
       '-startdate', opensslTime(opts.notBefore), '-enddate', opensslTime(opts.notAfter)]);
-    const certificate = new X509Certificate(readFileSync(join(dir, 'cert.pem')));
-    const publicJwk = createPublicKey(createPrivateKey(readFileSync(join(dir, 'key.pem')))).export({ format: 'jwk' }) as JWK;
-    return { jwk: { ...publicJwk, kid: opts.kid, alg: 'RS256', use: 'sig', x5c: [certificate.raw.toString('base64')] }, certificate };
+    const certPem = readFileSync(join(dir, 'cert.pem'), 'utf8');
+    const keyPem = readFileSync(join(dir, 'key.pem'), 'utf8');
+    const certificate = new X509Certificate(certPem);
+    const publicJwk = createPublicKey(createPrivateKey(keyPem)).export({ format: 'jwk' }) as JWK;
+    return { jwk: { ...publicJwk, kid: opts.kid, alg: 'RS256', use: 'sig', x5c: [certificate.raw.toString('base64')] }, certificate, certPem, keyPem };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
