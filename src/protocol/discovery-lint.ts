@@ -71,6 +71,7 @@ export function lintDiscovery(input: DiscoveryLintInput): Check[] {
     const row = checkEndpoint(m, field, input.source);
     if (row) checks.push(row);
   }
+  if (m.mtls_endpoint_aliases !== undefined) checks.push(checkMtlsAliases(m.mtls_endpoint_aliases));
   for (const field of DOCUMENT_URL_FIELDS) {
     if (m[field] === undefined) continue;
     const problem = urlProblem(m[field]);
@@ -124,12 +125,26 @@ function checkEndpoint(m: Record<string, unknown>, field: string, source: Discov
     if (need === 'warn') return warn(id, `${field} is missing: OpenID Connect clients need it to verify ID tokens`);
     return undefined;
   }
+  return endpointVerdict(id, field, value);
+}
+
+function endpointVerdict(id: string, name: string, value: unknown): Check {
   const problem = urlProblem(value);
-  if (problem) return fail(id, `${field} ${problem}`, { actual: value });
+  if (problem) return fail(id, `${name} ${problem}`, { actual: value });
   const scheme = schemeVerdict(value as string);
-  if (scheme === 'http') return fail(id, `${field} is not https: ${value as string}`, { actual: value });
-  if (scheme === 'loopback-http') return warn(id, `${field} is http on loopback: fine for local testing only`);
-  return pass(id, `${field} is an absolute https URL`);
+  if (scheme === 'http') return fail(id, `${name} is not https: ${value as string}`, { actual: value });
+  if (scheme === 'loopback-http') return warn(id, `${name} is http on loopback: fine for local testing only`);
+  return pass(id, `${name} is an absolute https URL`);
+}
+
+/** RFC 8705 §5: the same rules for every alias; the worst one is the row's status. */
+function checkMtlsAliases(value: unknown): Check {
+  const id = 'discovery.mtls_endpoint_aliases';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(id, 'mtls_endpoint_aliases is not a JSON object', { actual: value });
+  const verdicts = Object.entries(value).map(([name, url]) => endpointVerdict(id, `mtls_endpoint_aliases.${name}`, url));
+  const worst = verdicts.find((v) => v.status === 'fail') ?? verdicts.find((v) => v.status === 'warn');
+  if (worst) return { ...worst, message: verdicts.filter((v) => v.status === worst.status).map((v) => v.message).join('; ') };
+  return pass(id, `${verdicts.length} mTLS endpoint alias${verdicts.length === 1 ? '' : 'es'}, absolute https URLs`);
 }
 
 /** Why a metadata value is not a usable URL, or undefined when it is one. */

@@ -287,6 +287,10 @@ describe('discover: bad input and network failures', () => {
     await assertJsonError(['login.example.test'], 2, 'bad_issuer');
   });
 
+  test('a timeout of 0 seconds is a usage error, exit 2', async () => {
+    assertOneError(await runCli(['discover', '--timeout', '0', srv.base]), 2, /--timeout <seconds>' argument '0' is invalid/);
+  });
+
   test('--raw with --json contradict, exit 2', async () => {
     const doc = await assertJsonError(['--raw', srv.base], 2, 'contradictory_options');
     assert.match((doc.error as { message: string }).message, /^--raw and --json contradict each other/);

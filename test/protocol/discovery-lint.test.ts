@@ -84,3 +84,11 @@ test('document URLs must be absolute but may be http', () => {
   assert.equal(row(checks, 'discovery.op_policy_uri').status, 'fail');
   assert.equal(row(checks, 'discovery.service_documentation').status, 'pass');
 });
+
+test('mTLS endpoint aliases follow the endpoint rules (RFC 8705 §5)', () => {
+  const ok = row(lint(good({ mtls_endpoint_aliases: { token_endpoint: 'https://mtls.op.example.test/token' } })), 'discovery.mtls_endpoint_aliases');
+  assert.equal(ok.status, 'pass');
+  const bad = row(lint(good({ mtls_endpoint_aliases: { token_endpoint: 'http://mtls.op.example.test/token', revocation_endpoint: 'https://mtls.op.example.test/revoke' } })), 'discovery.mtls_endpoint_aliases');
+  assert.equal(bad.status, 'fail');
+  assert.match(bad.message, /^mtls_endpoint_aliases\.token_endpoint is not https/);
+});
