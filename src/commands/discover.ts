@@ -42,6 +42,9 @@ export async function discoverCommand(ctx: Context, issuer: string, opts: Discov
     const linted = await lintJwks(jwks, now);
     keySummary = linted.keys;
     checks.push(...linted.checks);
+    const leaking = linted.keys.filter((k) => k.private_members.length > 0);
+    // Loud on stderr as well, so it is seen with --json and in CI logs.
+    if (leaking.length) ctx.warn(`the JWKS at ${jwksUri} publishes PRIVATE key material (${leaking.map((k) => k.kid ?? `#${k.index}`).join(', ')}): anyone can sign as this provider`);
   } else {
     checks.push(skip('jwks.fetch', metadata.jwks_uri === undefined ? 'no jwks_uri: no keys to fetch' : 'jwks_uri is not an http(s) URL: keys not fetched'));
   }

@@ -78,6 +78,8 @@ export function metadataLocations(input: string): { expectedIssuer: string; loca
 /** The metadata document, trying the RFC 8414 location when the OpenID one is not there (4xx). */
 export async function discoverMetadata(http: HttpClient, input: string, label = '--issuer'): Promise<DiscoveredMetadata> {
   parseIssuerUrl(input, label);
+  // Discovery §3, RFC 8414 §2: an issuer has no query or fragment, so the well-known URL could not be built from one.
+  if (/[?#]/.test(input)) throw new UsageError('bad_issuer', `${label} "${input}" has a query or fragment: an issuer has neither (Discovery §3); pass the issuer or the full well-known URL`);
   const { expectedIssuer, locations } = metadataLocations(input);
   const tried: string[] = [];
   const misses: string[] = [];

@@ -41,6 +41,7 @@ function expectedKeyFor(alg: string): { kty: string[]; crv?: string[] } | undefi
   return undefined;
 }
 
+const isoDate = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
 const label = (k: KeyRow) => (k.kid !== undefined ? `"${k.kid}"` : `#${k.index}`);
 const listOf = (rows: KeyRow[]) => rows.map(label).join(', ');
 
@@ -167,9 +168,9 @@ function checkCertificates(keys: KeyRow[], now: number): Check {
   const warnings: string[] = [];
   for (const k of certified) {
     const c = k.certificate!;
-    if (c.not_after < now) failures.push(`the certificate of key ${label(k)} expired on ${new Date(c.not_after * 1000).toISOString()}`);
-    else if (c.not_before > now) failures.push(`the certificate of key ${label(k)} is not valid before ${new Date(c.not_before * 1000).toISOString()}`);
-    else if (c.not_after - now < EXPIRY_WARNING_SECONDS) warnings.push(`the certificate of key ${label(k)} expires on ${new Date(c.not_after * 1000).toISOString()}, within 30 days`);
+    if (c.not_after < now) failures.push(`the certificate of key ${label(k)} expired on ${isoDate(c.not_after)}`);
+    else if (c.not_before > now) failures.push(`the certificate of key ${label(k)} is not valid before ${isoDate(c.not_before)}`);
+    else if (c.not_after - now < EXPIRY_WARNING_SECONDS) warnings.push(`the certificate of key ${label(k)} expires on ${isoDate(c.not_after)}, within 30 days`);
     if (!c.matches_key) failures.push(`the certificate of key ${label(k)} holds another public key than the JWK`);
   }
   if (failures.length) return fail('jwks.x5c', [...failures, ...warnings].join('; '));

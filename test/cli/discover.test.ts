@@ -221,6 +221,7 @@ describe('discover against broken documents', () => {
     const run = await runCli(['discover', srv.base]);
     assert.equal(run.code, 1);
     assert.match(run.stdout, /PRIVATE: d, p, q, dp, dq, qi/);
+    assert.match(run.stderr, /^warning: the JWKS at http:\/\/127\.0\.0\.1:\d+\/jwks publishes PRIVATE key material \(leaky\)/);
     assert.match(run.stdout, /jwks\.private_material\s+│ FAIL\s+│ PRIVATE KEY MATERIAL PUBLISHED: key "leaky" carries d, p, q, dp, dq, qi/);
   });
 
@@ -285,6 +286,13 @@ describe('discover: bad input and network failures', () => {
   test('not a URL is a usage error, exit 2', async () => {
     assertOneError(await runCli(['discover', 'login.example.test']), 2, /issuer "login\.example\.test" is not a URL/);
     await assertJsonError(['login.example.test'], 2, 'bad_issuer');
+  });
+
+  test('an issuer with a query or fragment is a usage error, exit 2, nothing fetched', async () => {
+    const before = srv.requests.length;
+    assertOneError(await runCli(['discover', `${srv.base}/#tenant`]), 2, /issuer ".*\/#tenant" has a query or fragment/);
+    assertOneError(await runCli(['discover', `${srv.base}/?tenant=a`]), 2, /has a query or fragment/);
+    assert.equal(srv.requests.length, before);
   });
 
   test('a timeout of 0 seconds is a usage error, exit 2', async () => {
