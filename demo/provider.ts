@@ -10,6 +10,8 @@ export const DEMO_CONFIDENTIAL_CLIENT = 'demo-confidential';
 /** A demo secret for a demo provider that lives for one run on loopback. */
 export const DEMO_CLIENT_SECRET = 'demo-secret-for-the-embedded-provider-only';
 export const DEMO_USER = 'demo';
+/** A machine client for the client_credentials grant (the CI use case of `token`). */
+export const DEMO_CI_CLIENT = 'demo-ci';
 
 export interface DemoProvider {
   issuer: string;
@@ -53,6 +55,7 @@ export async function startDemoProvider(opts: { port?: number } = {}): Promise<D
     clients: [
       { client_id: DEMO_PUBLIC_CLIENT, application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: REDIRECT_URIS, grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] },
       { client_id: DEMO_CONFIDENTIAL_CLIENT, client_secret: DEMO_CLIENT_SECRET, application_type: 'native', token_endpoint_auth_method: 'client_secret_basic', redirect_uris: REDIRECT_URIS, grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] },
+      { client_id: DEMO_CI_CLIENT, client_secret: DEMO_CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_basic', redirect_uris: [], grant_types: ['client_credentials'], response_types: [] },
     ],
     jwks: { keys: [signingKey] },
     cookies: { keys: ['demo-cookie-signing-key-for-this-run-only'] },
@@ -61,7 +64,8 @@ export async function startDemoProvider(opts: { port?: number } = {}): Promise<D
       profile: ['name', 'given_name', 'family_name', 'preferred_username', 'locale', 'updated_at'],
       email: ['email', 'email_verified'],
     },
-    features: { devInteractions: { enabled: true } },
+    features: { devInteractions: { enabled: true }, clientCredentials: { enabled: true }, introspection: { enabled: true }, revocation: { enabled: true } },
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'api:read'],
     pkce: { required: () => true },
     async findAccount(_ctx: unknown, id: string) {
       return {

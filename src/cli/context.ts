@@ -7,6 +7,9 @@ export interface GlobalOptions {
   verbose?: boolean;
   debug?: boolean;
   showSecrets?: boolean;
+  har?: string;
+  caFile?: string;
+  insecure?: boolean;
 }
 
 export interface Context {
@@ -14,6 +17,10 @@ export interface Context {
   verbose: boolean;
   debug: boolean;
   showSecrets: boolean;
+  /** HTTP edge settings (src/net/http-setup.ts). */
+  http: { har?: string | undefined; caFile?: string | undefined; insecure: boolean };
+  /** Run after the command, whatever happened (e.g. writing the HAR file). */
+  readonly finalizers: Array<() => Promise<void>>;
   /** Paints stdout (results). */
   style: Style;
   /** Paints stderr (progress, warnings, prompts). */
@@ -46,6 +53,8 @@ export function makeContext(opts: GlobalOptions, streams = { stdout: process.std
     verbose,
     debug: Boolean(opts.debug),
     showSecrets: Boolean(opts.showSecrets),
+    http: { har: opts.har, caFile: opts.caFile, insecure: Boolean(opts.insecure) },
+    finalizers: [],
     style,
     errStyle,
     out: (text) => { streams.stdout.write(text.endsWith('\n') ? text : text + '\n'); },

@@ -3,24 +3,19 @@ import { Option, type Command } from 'commander';
 import { makeContext } from './context.js';
 import { collect, positiveSeconds, seconds } from './option-parsers.js';
 import { runCommand } from './run.js';
-import { addProfileOptions } from './settings.js';
+import { addClientOptions, addProfileOptions } from './settings.js';
 
 export interface LoginCliOptions {
   issuer?: string; clientId?: string; clientSecret?: string; clientSecretFile?: string; authMethod?: string;
   flow?: string; responseType?: string; responseMode?: string; scope?: string; redirectUri?: string;
   pkce: boolean; prompt?: string; loginHint?: string; acrValues?: string; maxAge?: number; param?: string[];
-  browser: boolean; timeout: number; userinfo: boolean; httpTimeout: number; profile?: string; config?: string;
+  browser: boolean; timeout: number; userinfo: boolean; httpTimeout: number; profile?: string; config?: string; cache?: boolean; privateKey?: string; signingAlg?: string;
 }
 
 export function registerLogin(program: Command): void {
   const cmd = program
     .command('login')
     .description('sign in through a browser and a loopback listener, then check everything that came back')
-    .option('--issuer <url>', 'the provider (env OIDC_PROBE_ISSUER)')
-    .option('--client-id <id>', 'your client_id (env OIDC_PROBE_CLIENT_ID)')
-    .option('--client-secret <secret>', 'client secret (prefer OIDC_PROBE_CLIENT_SECRET or --client-secret-file: keeps it out of ps and history)')
-    .option('--client-secret-file <file>', 'read the client secret from a file')
-    .addOption(new Option('--auth-method <method>', 'token endpoint client authentication').choices(['client_secret_basic', 'client_secret_post', 'none']))
     .option('--flow <flow>', 'code, implicit or hybrid (default code; implicit means "id_token token", hybrid "code id_token")')
     .option('--response-type <types>', 'space-separated: code, id_token, "id_token token", "code id_token", "code token", "code id_token token"')
     .option('--response-mode <mode>', 'query, fragment or form_post (default: query for code, fragment otherwise)')
@@ -35,7 +30,9 @@ export function registerLogin(program: Command): void {
     .option('--no-browser', 'print the authorization URL on stderr instead of opening a browser')
     .option('--timeout <seconds>', 'how long to wait for the authorization response', positiveSeconds, 300)
     .option('--http-timeout <seconds>', 'per-request timeout talking to the provider', positiveSeconds, 10)
-    .option('--no-userinfo', 'do not call the userinfo endpoint');
+    .option('--no-userinfo', 'do not call the userinfo endpoint')
+    .option('--cache', 'store the tokens in the token cache, so `oidc-probe token --grant refresh_token` can refresh them');
+  addClientOptions(cmd);
   addProfileOptions(cmd).action(async (opts: LoginCliOptions, command: Command) => {
     const ctx = makeContext(command.optsWithGlobals());
     await runCommand(ctx, async () => {

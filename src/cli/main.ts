@@ -8,8 +8,12 @@ import { VERSION } from '../version.js';
 import { registerDecode } from './decode.js';
 import { registerVerify } from './verify.js';
 import { registerLogin } from './login.js';
-import { registerCompletion } from './completion.js';
+import { registerToken } from './token.js';
+import { registerCache } from './cache.js';
+import { registerIntrospect } from './introspect.js';
+import { registerUserinfo } from './userinfo.js';
 import { registerDiscover } from './discover.js';
+import { registerCompletion } from './completion.js';
 
 
 export function buildProgram(): Command {
@@ -20,6 +24,9 @@ export function buildProgram(): Command {
     .option('--no-color', 'no colours (also NO_COLOR; FORCE_COLOR forces them)')
     .option('--verbose', 'show HTTP exchanges and progress details on stderr')
     .option('--debug', 'like --verbose, and show stack traces')
+    .option('--har <file>', 'write every HTTP exchange of the run to a HAR 1.2 file (secrets redacted unless --show-secrets)')
+    .option('--ca-file <pem>', 'trust this CA (PEM) for TLS, e.g. a private or corporate CA')
+    .option('--insecure', 'do not verify TLS certificates (loudly warned on every run)')
     .addOption(new Option('--show-secrets', 'show tokens, codes and secrets in full instead of redacted'))
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -28,10 +35,14 @@ export function buildProgram(): Command {
     .addHelpText('after', `
 Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error · 5 user step unfinished · 130 interrupted`);
 
-  registerDiscover(program);
   registerDecode(program);
   registerVerify(program);
+  registerDiscover(program);
   registerLogin(program);
+  registerToken(program);
+  registerCache(program);
+  registerUserinfo(program);
+  registerIntrospect(program);
   registerCompletion(program);
 
   return program;

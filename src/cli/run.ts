@@ -15,6 +15,10 @@ export async function runCommand(ctx: Context, action: () => Promise<CommandResu
   const onSigint = () => { void interrupt(ctx); };
   process.once('SIGINT', onSigint);
   try {
+    if (ctx.http.har) {
+      const { prepareHarFile } = await import('../net/har.js');
+      await prepareHarFile(ctx);
+    }
     const result = await action();
     if (ctx.json) ctx.out(JSON.stringify(result.data, null, 2));
     else {
@@ -28,6 +32,9 @@ export async function runCommand(ctx: Context, action: () => Promise<CommandResu
     process.exitCode = exitCodeFor(err);
   } finally {
     process.removeListener('SIGINT', onSigint);
+    for (const finalize of ctx.finalizers) {
+      try { await finalize(); } catch (err) { ctx.warn((err as Error).message); }
+    }
   }
 }
 

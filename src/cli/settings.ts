@@ -4,11 +4,24 @@ import { UsageError } from '../errors.js';
 import { loadProfile } from '../net/config-file.js';
 import { readUserFile } from '../net/input.js';
 import { envVarFor, resolveSetting, type ResolvedSetting } from '../protocol/settings.js';
+import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from '../protocol/client-auth.js';
 
 export function addProfileOptions(cmd: Command): Command {
   return cmd
     .option('--profile <name>', 'use a profile from $XDG_CONFIG_HOME/oidc-probe/config.json (env OIDC_PROBE_PROFILE)')
     .option('--config <file>', 'read profiles from this file instead');
+}
+
+/** The options every command that talks to a token endpoint shares. */
+export function addClientOptions(cmd: Command): Command {
+  return cmd
+    .option('--issuer <url>', 'the provider (env OIDC_PROBE_ISSUER)')
+    .option('--client-id <id>', 'your client_id (env OIDC_PROBE_CLIENT_ID)')
+    .option('--client-secret <secret>', 'client secret (prefer OIDC_PROBE_CLIENT_SECRET or --client-secret-file: keeps it out of ps and history)')
+    .option('--client-secret-file <file>', 'read the client secret from a file')
+    .option('--auth-method <method>', 'client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt or none (default: from discovery and whether a secret was given)')
+    .option('--private-key <file>', 'private_key_jwt: the client\'s private key (PEM or JWK)')
+    .option('--signing-alg <alg>', 'alg for client assertions (default HS256, or the private key\'s)');
 }
 
 export type Settings = Record<string, ResolvedSetting | undefined>;
@@ -58,4 +71,11 @@ export async function resolveClientSecret(settings: Settings): Promise<string | 
 /** Prompts are allowed only for a person at a terminal (cli-contract.md "Configuration"). */
 export function canPrompt(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(process.stdin.isTTY && process.stderr.isTTY) && !env.CI;
+}
+
+/** --auth-method must be one we know; the error lists them. */
+export function checkAuthMethod(value: string | undefined): ClientAuthMethod | undefined {
+  if (value === undefined) return undefined;
+  if (!(CLIENT_AUTH_METHODS as readonly string[]).includes(value)) throw new UsageError('unknown_auth_method', `unknown --auth-method "${value}"; valid methods: ${CLIENT_AUTH_METHODS.join(', ')}`);
+  return value as ClientAuthMethod;
 }

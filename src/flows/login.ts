@@ -11,7 +11,9 @@ import { requestTokens } from '../net/token-endpoint.js';
 import { fetchUserinfo } from '../net/userinfo.js';
 import { buildAuthorizationUrl, checkIssParameter, checkState, randomValue } from '../protocol/authorization-request.js';
 import { fail, isValid, pass, skip, type Check } from '../protocol/checks.js';
-import { clientAuthParts, defaultClientAuthMethod, MissingClientSecret, type ClientAuthMethod } from '../protocol/client-auth.js';
+import type { JWK } from 'jose';
+import { defaultClientAuthMethod, type ClientAuthMethod } from '../protocol/client-auth.js';
+import { authenticateClient } from './client-authentication.js';
 import { BACK_CHANNEL, validateIdTokenFrom } from '../protocol/front-channel-checks.js';
 import type { KeySource } from '../protocol/jws-signature.js';
 import { defaultResponseMode, type ResponseMode, type ResponseType } from '../protocol/response-type.js';
@@ -27,6 +29,8 @@ export interface LoginSettings {
   clientId: string;
   clientSecret?: string | undefined;
   authMethod?: ClientAuthMethod | undefined;
+  privateKey?: JWK | undefined;
+  signingAlg?: string | undefined;
   responseType: ResponseType;
   responseMode: ResponseMode;
   scope: string;
@@ -81,7 +85,8 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   const keys: KeySource | undefined = typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(http, metadata.jwks_uri) : undefined;
   // Settle client authentication now: a missing secret should stop the run before the browser does.
   const authMethod = s.responseType.code ? resolveAuthMethod(s, metadata.token_endpoint_auth_methods_supported) : undefined;
-  const clientAuth = authMethod ? clientAuthFor(authMethod, s) : undefined;
+  // Settle client authentication before the browser opens: a missing secret is found now, not after sign-in.
+  if (authMethod) await authenticateClient(authMethod, s, endpoint('token_endpoint'));
 
   const state = randomValue();
   const nonce = randomValue();
@@ -155,9 +160,9 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
 
   let tokens: TokenResponse | undefined;
   let backIdToken: JwtValidation | undefined;
-  if (clientAuth && p.code !== undefined) {
+  if (authMethod && p.code !== undefined) {
     tokens = (await requestTokens(http, {
-      endpoint: endpoint('token_endpoint'), auth: clientAuth,
+      endpoint: endpoint('token_endpoint'), auth: await authenticateClient(authMethod, s, endpoint('token_endpoint')),
       params: { grant_type: 'authorization_code', code: p.code, redirect_uri: listener.redirectUri, code_verifier: codeVerifier },
     })).tokens;
     result.callback!.redeemed = true;
@@ -203,13 +208,4 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
 function resolveAuthMethod(s: LoginSettings, supported: unknown): ClientAuthMethod {
   const list = Array.isArray(supported) ? supported.filter((x): x is string => typeof x === 'string') : undefined;
   return s.authMethod ?? defaultClientAuthMethod(s.clientSecret !== undefined, list);
-}
-
-function clientAuthFor(method: ClientAuthMethod, s: LoginSettings) {
-  try {
-    return clientAuthParts(method, { clientId: s.clientId, clientSecret: s.clientSecret });
-  } catch (err) {
-    if (err instanceof MissingClientSecret) throw new UsageError('missing_client_secret', `--auth-method ${method} needs a client secret`, { hint: 'pass --client-secret-file, set OIDC_PROBE_CLIENT_SECRET, or use --auth-method none for a public client' });
-    throw err;
-  }
 }

@@ -10,8 +10,8 @@ export interface HttpRequest {
   url: string | URL;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
-  /** application/x-www-form-urlencoded body. */
-  form?: Record<string, string | undefined>;
+  /** application/x-www-form-urlencoded body; an array repeats the parameter (RFC 8707 resource). */
+  form?: Record<string, string | string[] | undefined>;
   body?: string;
   /** What is being fetched, for messages: "discovery document", "JWKS", "token endpoint". */
   what: string;
@@ -90,9 +90,9 @@ function statusHint(response: HttpResponse): string {
   return '';
 }
 
-function formBody(form: Record<string, string | undefined>): string {
+function formBody(form: Record<string, string | string[] | undefined>): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(form)) if (v !== undefined) params.append(k, v);
+  for (const [k, v] of Object.entries(form)) for (const one of v === undefined ? [] : Array.isArray(v) ? v : [v]) params.append(k, one);
   return params.toString();
 }
 
@@ -142,7 +142,8 @@ async function send(req: HttpRequest, options: HttpClientOptions): Promise<HttpR
     notify();
     return exchange.response;
   } catch (err) {
-    const netErr = err instanceof NetworkError ? err : transportError(err, url, req.what, timeoutMs);
+    let netErr = err instanceof NetworkError ? err : transportError(err, url, req.what, timeoutMs);
+    if (netErr.code === 'tls') netErr = await nameTheCertificate(netErr, url);
     exchange.error = netErr;
     notify();
     throw netErr;
@@ -165,4 +166,25 @@ export function transportError(err: unknown, url: string, what: string, timeoutM
   }
   if (code === 'ERR_INVALID_URL' || e.name === 'InvalidArgumentError') return new NetworkError('bad_url', `${base}: ${e.message ?? 'invalid URL'}`, { cause: err });
   return new NetworkError('network', `${base}: ${e.message ?? code ?? 'unknown error'}`, { cause: err });
+}
+
+/** A TLS failure names the certificate the server showed, so the user knows what to trust. */
+async function nameTheCertificate(err: NetworkError, url: string): Promise<NetworkError> {
+  const { connect } = await import('node:tls');
+  const u = new URL(url);
+  const cert = await new Promise<{ subject?: Record<string, string>; issuer?: Record<string, string> } | undefined>((resolve) => {
+    const socket = connect({ host: u.hostname, port: Number(u.port || 443), servername: /^[\d.]+$|:/.test(u.hostname) ? undefined : u.hostname, rejectUnauthorized: false }, () => {
+      const c = socket.getPeerCertificate();
+      socket.destroy();
+      resolve(c && Object.keys(c).length ? (c as unknown as { subject?: Record<string, string>; issuer?: Record<string, string> }) : undefined);
+    });
+    socket.setTimeout(2000, () => { socket.destroy(); resolve(undefined); });
+    socket.on('error', () => resolve(undefined));
+  });
+  if (!cert) return err;
+  const name = (x: Record<string, string> | undefined) => (x ? Object.entries(x).map(([k, v]) => `${k}=${v}`).join(', ') : '?');
+  const self = name(cert.subject) === name(cert.issuer) ? 'a self-signed certificate' : 'a certificate';
+  return new NetworkError('tls', `${err.message}: the server presented ${self} for "${name(cert.subject)}" issued by "${name(cert.issuer)}"`, {
+    cause: err, hint: 'if you trust it, pass its CA with --ca-file <pem> (or, for a throwaway test only, --insecure)',
+  });
 }

@@ -81,3 +81,15 @@ export function keyFileSource(text: string, path: string): KeySource {
     throw new UsageError('bad_key', `--key ${path} does not parse as a key: ${(err as Error).message}`);
   }
 }
+
+/** A client's private key (private_key_jwt) from a PEM or JWK file, as a JWK. */
+export async function loadPrivateKeyFile(path: string): Promise<JWK> {
+  const text = await readUserFile(path, '--private-key');
+  try {
+    if (text.trim().startsWith('{')) return JSON.parse(text) as JWK;
+    const { createPrivateKey } = await import('node:crypto');
+    return createPrivateKey(text).export({ format: 'jwk' }) as JWK;
+  } catch (err) {
+    throw new UsageError('bad_private_key', `--private-key ${path} does not parse as a private key: ${(err as Error).message}`);
+  }
+}

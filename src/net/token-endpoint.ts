@@ -6,7 +6,7 @@ import type { HttpClient, HttpResponse } from './http.js';
 export interface TokenEndpointRequest {
   endpoint: string;
   /** grant_type and the grant's parameters; undefined values are left out. */
-  params: Record<string, string | undefined>;
+  params: Record<string, string | string[] | undefined>;
   auth: ClientAuthParts;
   headers?: Record<string, string>;
 }

@@ -116,7 +116,8 @@ test('human output and --verbose traces never show the codes, tokens or client s
   for (const secret of [...hidden.op.issued, hidden.op.clientSecret]) {
     assert.ok(!hidden.out.stdout.includes(secret) && !hidden.out.stderr.includes(secret), 'a secret leaked into human output');
   }
-  assert.match(hidden.out.stderr, /→ POST http:\/\/127\.0\.0\.1:\d+\/token ← 200/);
+  // The trace names the token request and its answer (headers and bodies follow, redacted).
+  assert.match(hidden.out.stderr, /→ POST http:\/\/127\.0\.0\.1:\d+\/token\n(?: {2}.*\n)*← 200 in \d+ ms/);
   const shown = await run(['--show-secrets']);
   assert.ok(shown.op.issued.every((t) => shown.out.stdout.includes(t)), 'with --show-secrets the tokens are shown');
   assert.ok(!shown.out.stdout.includes(shown.op.clientSecret) && !shown.out.stderr.includes(shown.op.clientSecret));

@@ -1,0 +1,63 @@
+// Which cache entry a token request maps to, and whether its access token may be reused.
+// Pure: no clock, no files; the caller passes `now`.
+import { createHash } from 'node:crypto';
+
+export interface CacheIdentity {
+  issuer: string;
+  clientId: string;
+  grant: string;
+  scope?: string | undefined;
+  audience?: string[] | undefined;
+  resource?: string[] | undefined;
+  /** For the password grant: whose token it is. */
+  subject?: string | undefined;
+}
+
+export interface CacheEntry extends CacheIdentity {
+  version: 1;
+  access_token: string;
+  token_type?: string | undefined;
+  /** Epoch seconds; undefined when the provider said nothing and the token is not a JWT with exp. */
+  expires_at?: number | undefined;
+  refresh_token?: string | undefined;
+  id_token?: string | undefined;
+  scope_granted?: string | undefined;
+  obtained_at: number;
+}
+
+/** Order-insensitive in scope, audience and resource: "a b" and "b a" are one entry. */
+export function cacheKey(id: CacheIdentity): string {
+  const norm = (xs: string[] | undefined) => [...(xs ?? [])].sort();
+  const canonical = JSON.stringify([id.issuer, id.clientId, id.grant, norm(id.scope?.split(/\s+/).filter(Boolean)), norm(id.audience), norm(id.resource), id.subject ?? null]);
+  return createHash('sha256').update(canonical).digest('base64url').slice(0, 32);
+}
+
+export type CacheDecision =
+  | { action: 'reuse'; secondsLeft: number }
+  | { action: 'refresh'; reason: string }
+  | { action: 'fetch'; reason: string };
+
+export function decideFromCache(entry: CacheEntry | undefined, now: number, minTtl: number): CacheDecision {
+  if (!entry) return { action: 'fetch', reason: 'nothing cached' };
+  const left = entry.expires_at === undefined ? undefined : entry.expires_at - now;
+  if (left !== undefined && left > minTtl) return { action: 'reuse', secondsLeft: left };
+  const why = left === undefined ? 'the cached token has no known expiry' : left <= 0 ? 'the cached token expired' : `the cached token has only ${left} s left (--min-ttl ${minTtl})`;
+  if (entry.refresh_token) return { action: 'refresh', reason: why };
+  return { action: 'fetch', reason: why };
+}
+
+/** expires_in when given; else the exp of a JWT access token; else unknown. */
+export function expiresAt(now: number, expiresIn: number | undefined, accessToken: string): number | undefined {
+  if (expiresIn !== undefined) return now + expiresIn;
+  const payload = accessToken.split('.')[1];
+  if (accessToken.split('.').length !== 3 || !payload) return undefined;
+  try {
+    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp : undefined;
+  } catch { return undefined; }
+}
+
+export function isCacheEntry(x: unknown): x is CacheEntry {
+  const e = x as Partial<CacheEntry> | null;
+  return !!e && e.version === 1 && typeof e.access_token === 'string' && typeof e.issuer === 'string' && typeof e.clientId === 'string' && typeof e.grant === 'string' && typeof e.obtained_at === 'number';
+}
