@@ -22,6 +22,7 @@ export interface DemoProvider {
 
 // Native clients (RFC 8252 §7.3): oidc-provider accepts any port on these loopback redirect URIs.
 const REDIRECT_URIS = ['http://127.0.0.1/callback', 'http://localhost/callback', 'http://[::1]/callback'];
+const POST_LOGOUT_REDIRECT_URIS = ['http://127.0.0.1/logged-out'];
 
 /**
  * oidc-provider announces on the console that it runs in development mode (in-memory adapter, dev
@@ -53,8 +54,8 @@ export async function startDemoProvider(opts: { port?: number } = {}): Promise<D
 
   const provider = quietly(() => new Provider(issuer, {
     clients: [
-      { client_id: DEMO_PUBLIC_CLIENT, application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: REDIRECT_URIS, grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] },
-      { client_id: DEMO_CONFIDENTIAL_CLIENT, client_secret: DEMO_CLIENT_SECRET, application_type: 'native', token_endpoint_auth_method: 'client_secret_basic', redirect_uris: REDIRECT_URIS, grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] },
+      { client_id: DEMO_PUBLIC_CLIENT, application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: REDIRECT_URIS, post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS, grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'], response_types: ['code'] },
+      { client_id: DEMO_CONFIDENTIAL_CLIENT, client_secret: DEMO_CLIENT_SECRET, application_type: 'native', token_endpoint_auth_method: 'client_secret_basic', redirect_uris: REDIRECT_URIS, post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS, grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] },
       { client_id: DEMO_CI_CLIENT, client_secret: DEMO_CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_basic', redirect_uris: [], grant_types: ['client_credentials'], response_types: [] },
     ],
     jwks: { keys: [signingKey] },
@@ -64,7 +65,7 @@ export async function startDemoProvider(opts: { port?: number } = {}): Promise<D
       profile: ['name', 'given_name', 'family_name', 'preferred_username', 'locale', 'updated_at'],
       email: ['email', 'email_verified'],
     },
-    features: { devInteractions: { enabled: true }, clientCredentials: { enabled: true }, introspection: { enabled: true }, revocation: { enabled: true } },
+    features: { devInteractions: { enabled: true }, clientCredentials: { enabled: true }, deviceFlow: { enabled: true }, introspection: { enabled: true }, revocation: { enabled: true } },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'api:read'],
     pkce: { required: () => true },
     async findAccount(_ctx: unknown, id: string) {
@@ -78,7 +79,7 @@ export async function startDemoProvider(opts: { port?: number } = {}): Promise<D
         },
       };
     },
-    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 3600, IdToken: 3600, AuthorizationCode: 60, RefreshToken: 86400 },
+    ttl: { DeviceCode: 600, Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 3600, IdToken: 3600, AuthorizationCode: 60, RefreshToken: 86400 },
   }));
 
   const hits = new Map<string, number>();

@@ -12,6 +12,7 @@ import { registerToken } from './token.js';
 import { registerCache } from './cache.js';
 import { registerIntrospect } from './introspect.js';
 import { registerUserinfo } from './userinfo.js';
+import { registerLogout } from './logout.js';
 import { registerDiscover } from './discover.js';
 import { registerCompletion } from './completion.js';
 
@@ -43,6 +44,7 @@ Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error
   registerCache(program);
   registerUserinfo(program);
   registerIntrospect(program);
+  registerLogout(program);
   registerCompletion(program);
 
   return program;

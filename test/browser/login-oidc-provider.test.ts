@@ -107,3 +107,72 @@ test('npm run demo: the embedded provider and a real login end to end, exit 0, f
   assert.match(run.stdout, /0 failed/);
   assert.doesNotMatch(run.stdout + run.stderr, /oidc-provider WARNING/);
 });
+
+test('logout: RP-initiated logout through Chromium comes back to the loopback listener with the state', { timeout: 90_000 }, async () => {
+  const login = startCli(loginArgs(DEMO_PUBLIC_CLIENT));
+  const url = await login.urlLine(`${op.issuer}/auth?`);
+  assert.ok(url);
+  await signInWithChromium(url, 'erin');
+  const done = await login.done;
+  assert.equal(done.code, 0, done.stderr);
+  const idToken = JSON.parse(done.stdout).tokens.id_token as string;
+
+  const before = op.hits.get('/session/end') ?? 0;
+  const logout = startCli(['logout', '--issuer', op.issuer, '--client-id', DEMO_PUBLIC_CLIENT, '--id-token', idToken, '--no-browser', '--timeout', '60', '--json']);
+  const logoutUrl = await logout.urlLine(`${op.issuer}/session/end?`);
+  assert.ok(logoutUrl, logout.stderr());
+  assert.match(logoutUrl, /post_logout_redirect_uri=http%3A%2F%2F127\.0\.0\.1%3A\d+%2Flogged-out/);
+  const page = await browser.newPage();
+  try {
+    await page.goto(logoutUrl);
+    const confirm = page.locator('button[name="logout"]');
+    if (await confirm.count()) await confirm.click();
+    await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/logged-out/);
+  } finally {
+    await page.close();
+  }
+  const out = await logout.done;
+  assert.equal(out.code, 0, out.stderr);
+  const doc = JSON.parse(out.stdout);
+  assert.equal(doc.checks.find((c: Row) => c.id === 'state').status, 'pass');
+  assert.equal(doc.id_token_hint, true);
+  assert.ok((op.hits.get('/session/end') ?? 0) > before, 'the provider\'s end-session endpoint was used');
+});
+
+test('logout: a redirect back with another state fails the state check (exit 1)', { timeout: 60_000 }, async () => {
+  const logout = startCli(['logout', '--issuer', op.issuer, '--client-id', DEMO_PUBLIC_CLIENT, '--no-browser', '--timeout', '30', '--json']);
+  const logoutUrl = await logout.urlLine(`${op.issuer}/session/end?`);
+  assert.ok(logoutUrl);
+  const back = new URL(new URL(logoutUrl).searchParams.get('post_logout_redirect_uri')!);
+  back.searchParams.set('state', 'forged-state');
+  await fetch(back);
+  const out = await logout.done;
+  assert.equal(out.code, 1, out.stderr);
+  assert.equal(JSON.parse(out.stdout).checks[0].status, 'fail');
+});
+
+test('token --grant device_code: the user confirms the code in Chromium, the poll gets the tokens (RFC 8628)', { timeout: 90_000 }, async () => {
+  const session = startCli(['token', '--grant', 'device_code', '--issuer', op.issuer, '--client-id', DEMO_PUBLIC_CLIENT, '--scope', 'openid profile', '--no-cache', '--json']);
+  const url = await session.urlLine(`${op.issuer}/device?user_code=`);
+  assert.ok(url, session.stderr());
+  assert.match(session.stderr(), /enter the code/);
+  const page = await browser.newPage();
+  try {
+    await page.goto(url);
+    await page.click('button[autofocus]');
+    await page.fill('input[name="login"]', 'frank');
+    await page.fill('input[name="password"]', 'any password');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('input[name="prompt"][value="consent"]', { state: 'attached' });
+    await page.click('button[type="submit"]');
+    await page.waitForLoadState();
+  } finally {
+    await page.close();
+  }
+  const out = await session.done;
+  assert.equal(out.code, 0, out.stderr);
+  const doc = JSON.parse(out.stdout);
+  assert.equal(doc.grant, 'device_code');
+  assert.equal(typeof doc.access_token, 'string');
+  assert.equal(doc.checks.find((c: Row) => c.id === 'signature')?.status, 'pass', 'the ID token from the device flow is verified');
+});

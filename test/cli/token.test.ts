@@ -22,7 +22,13 @@ before(async () => {
   // A provider whose token endpoint answers what the test says (non-JSON, expires_in as a string).
   fake = createServer((req, res) => {
     if (req.url === '/.well-known/openid-configuration') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer: fakeBase, token_endpoint: `${fakeBase}/token`, token_endpoint_auth_methods_supported: ['client_secret_post'] }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer: fakeBase, token_endpoint: `${fakeBase}/token`, device_authorization_endpoint: `${fakeBase}/device`, token_endpoint_auth_methods_supported: ['client_secret_post'] }));
+    } else if (req.url === '/device') {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ device_code: 'dc', user_code: 'ABCD-EFGH', verification_uri: `${fakeBase}/activate`, expires_in: 2, interval: 1 }));
+    } else if (fakeTokenBody === 'pending') {
+      req.resume();
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'authorization_pending' }));
     } else {
       let body = '';
       req.on('data', (d) => { body += d; });
@@ -187,4 +193,13 @@ test('client_secret_jwt authenticates with a signed assertion', async () => {
   assert.equal(protectedHeader.alg, 'HS256');
   assert.ok(typeof payload.jti === 'string' && payload.jti.length >= 16);
   assert.ok(payload.exp! - payload.iat! <= 60, 'short-lived');
+});
+
+test('a device code that expires before the user finishes is exit 5', { timeout: 30_000 }, async () => {
+  fakeTokenBody = 'pending';
+  const r = await runCli(['token', '--grant', 'device_code', '--issuer', fakeBase, '--client-id', 'c', '--no-cache'], { env: await freshCache() });
+  assert.equal(r.code, 5, r.stderr);
+  assert.match(r.stderr, /ABCD-EFGH/);
+  assert.match(r.stderr, /device code expired/);
+  assert.equal(r.stdout, '');
 });
