@@ -1,5 +1,6 @@
 // Fetching a provider's metadata: OpenID Connect Discovery 1.0 §4, RFC 8414 as fallback.
-import { errorForStatus, type HttpClient } from './http.js';
+import type { HttpClient, HttpResponse } from './http.js';
+import { errorForStatus } from './http.js';
 import { NetworkError, UsageError } from '../errors.js';
 
 export type ProviderMetadata = Record<string, unknown> & {
@@ -10,10 +11,28 @@ export type ProviderMetadata = Record<string, unknown> & {
   userinfo_endpoint?: unknown;
 };
 
+/** Which well-known document answered. */
+export type MetadataSource = 'openid-configuration' | 'oauth-authorization-server';
+
 export interface DiscoveryResult {
   url: string;
   metadata: ProviderMetadata;
 }
+
+export interface DiscoveredMetadata extends DiscoveryResult {
+  source: MetadataSource;
+  /** The issuer the document must name: what the user typed, or derived from a well-known URL they typed. */
+  expectedIssuer: string;
+  /** The exchange that answered, body as served (for --raw). */
+  response: HttpResponse;
+  /** Every URL asked, in order (more than one when the RFC 8414 fallback ran). */
+  tried: string[];
+}
+
+export interface MetadataLocation { url: string; source: MetadataSource }
+
+const OPENID_SUFFIX = '/.well-known/openid-configuration';
+const OAUTH_WELL_KNOWN = '/.well-known/oauth-authorization-server';
 
 export function parseIssuerUrl(issuer: string, option = '--issuer'): URL {
   let url: URL;
@@ -24,72 +43,79 @@ export function parseIssuerUrl(issuer: string, option = '--issuer'): URL {
 
 /** `<issuer>/.well-known/openid-configuration` (Discovery §4.1: appended after the issuer's path). */
 export function openidConfigurationUrl(issuer: string): string {
-  return issuer.replace(/\/+$/, '') + '/.well-known/openid-configuration';
+  return issuer.replace(/\/+$/, '') + OPENID_SUFFIX;
 }
 
-export async function fetchDiscovery(http: HttpClient, issuer: string): Promise<DiscoveryResult> {
-  parseIssuerUrl(issuer);
-  const url = openidConfigurationUrl(issuer);
-  const { json } = await http.json<ProviderMetadata>({ url, what: 'discovery document' });
-  return { url, metadata: json };
-}
-
-export type DiscoverySource = 'openid-configuration' | 'oauth-authorization-server';
-
-export interface ProviderDocument extends DiscoveryResult {
-  source: DiscoverySource;
-  /** The issuer the document must name: the URL asked for, or the well-known URL's issuer part. */
-  expectedIssuer: string;
-  /** The document exactly as served (for --raw). */
-  raw: Buffer;
-  /** URLs tried before the one that answered, with why they did not. */
-  tried: { url: string; status: number }[];
-}
-
-const OIDC_WELL_KNOWN = '/.well-known/openid-configuration';
-const OAUTH_WELL_KNOWN = '/.well-known/oauth-authorization-server';
-
-/** RFC 8414 §3.1: the well-known segment goes between the host and the issuer's path. */
+/** RFC 8414 §3.1: the well-known string goes between the host and the issuer's path (terminating "/" removed). */
 export function oauthMetadataUrl(issuer: string): string {
   const url = new URL(issuer);
   const path = url.pathname.replace(/\/+$/, '');
-  return `${url.origin}${OAUTH_WELL_KNOWN}${path === '/' ? '' : path}`;
+  return `${url.origin}${OAUTH_WELL_KNOWN}${path}`;
 }
 
-/** What the user typed: an issuer, or a full well-known URL of either kind. */
-export function discoveryTargets(input: string): { expectedIssuer: string; urls: Array<{ url: string; source: DiscoverySource }> } {
-  const url = parseIssuerUrl(input, 'the issuer');
-  if (url.pathname.endsWith(OIDC_WELL_KNOWN)) {
-    const issuer = `${url.origin}${url.pathname.slice(0, -OIDC_WELL_KNOWN.length)}`;
-    return { expectedIssuer: issuer, urls: [{ url: input, source: 'openid-configuration' }] };
+/**
+ * Where to look, in order, for what the user typed: an issuer gives the OpenID location then the
+ * RFC 8414 one; a full well-known URL is asked as it is. Also the issuer the document must name.
+ * The issuer is kept as typed: the comparison is by identity, without normalisation (Discovery §4.3).
+ */
+export function metadataLocations(input: string): { expectedIssuer: string; locations: MetadataLocation[] } {
+  const url = new URL(input);
+  if (url.pathname.endsWith(OPENID_SUFFIX) && !url.search && !url.hash) {
+    return { expectedIssuer: input.slice(0, input.length - OPENID_SUFFIX.length), locations: [{ url: input, source: 'openid-configuration' }] };
   }
-  if (url.pathname.startsWith(OAUTH_WELL_KNOWN)) {
-    const issuer = `${url.origin}${url.pathname.slice(OAUTH_WELL_KNOWN.length)}`;
-    return { expectedIssuer: issuer, urls: [{ url: input, source: 'oauth-authorization-server' }] };
+  if ((url.pathname === OAUTH_WELL_KNOWN || url.pathname.startsWith(OAUTH_WELL_KNOWN + '/')) && !url.search && !url.hash) {
+    return { expectedIssuer: url.origin + url.pathname.slice(OAUTH_WELL_KNOWN.length), locations: [{ url: input, source: 'oauth-authorization-server' }] };
   }
   return {
     expectedIssuer: input,
-    urls: [{ url: openidConfigurationUrl(input), source: 'openid-configuration' }, { url: oauthMetadataUrl(input), source: 'oauth-authorization-server' }],
+    locations: [
+      { url: openidConfigurationUrl(input), source: 'openid-configuration' },
+      { url: oauthMetadataUrl(input), source: 'oauth-authorization-server' },
+    ],
   };
 }
 
-/** Fetch the provider's metadata; on 404 from the OpenID location, try RFC 8414's. */
-export async function fetchProviderDocument(http: HttpClient, input: string): Promise<ProviderDocument> {
-  const { expectedIssuer, urls } = discoveryTargets(input);
-  const tried: { url: string; status: number }[] = [];
-  for (const [i, target] of urls.entries()) {
-    const what = target.source === 'openid-configuration' ? 'discovery document' : 'RFC 8414 metadata document';
-    const response = await http.request({ url: target.url, what });
-    if (response.status === 404 && i < urls.length - 1) { tried.push({ url: target.url, status: 404 }); continue; }
-    if (response.status < 200 || response.status > 299) throw errorForStatus(response, `the ${what}`);
-    let json: unknown;
-    try { json = JSON.parse(response.body.toString('utf8')); } catch {
-      throw new NetworkError('invalid_json', `the ${what} at ${target.url} is not JSON (content-type ${response.headers['content-type'] ?? 'none'})`);
+/** The metadata document, trying the RFC 8414 location when the OpenID one is not there (4xx). */
+export async function discoverMetadata(http: HttpClient, input: string, label = '--issuer'): Promise<DiscoveredMetadata> {
+  parseIssuerUrl(input, label);
+  // Discovery §3, RFC 8414 §2: an issuer has no query or fragment, so the well-known URL could not be built from one.
+  if (/[?#]/.test(input)) throw new UsageError('bad_issuer', `${label} "${input}" has a query or fragment: an issuer has neither (Discovery §3); pass the issuer or the full well-known URL`);
+  const { expectedIssuer, locations } = metadataLocations(input);
+  const tried: string[] = [];
+  const misses: string[] = [];
+  for (const [i, location] of locations.entries()) {
+    const what = location.source === 'openid-configuration' ? 'discovery document' : 'RFC 8414 metadata';
+    tried.push(location.url);
+    const response = await http.request({ url: location.url, what });
+    const notHere = response.status >= 400 && response.status < 500;
+    if (notHere && i < locations.length - 1) {
+      misses.push(`${location.url} answered HTTP ${response.status}`);
+      continue;
     }
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      throw new NetworkError('invalid_json', `the ${what} at ${target.url} is JSON but ${Array.isArray(json) ? 'an array' : 'not an object'}`);
+    if (notHere && misses.length > 0) {
+      throw new NetworkError('http_status', `no metadata found: ${misses.join(', ')}, and the RFC 8414 location ${location.url} answered HTTP ${response.status}`, { hint: 'check the issuer URL, or pass the full well-known URL' });
     }
-    return { url: target.url, source: target.source, metadata: json as ProviderMetadata, expectedIssuer, raw: response.body, tried };
+    const metadata = metadataFromResponse(response, what);
+    return { url: location.url, metadata, source: location.source, expectedIssuer, response, tried };
   }
-  throw new NetworkError('not_found', `no metadata at ${urls.map((u) => u.url).join(' or ')}`);
+  /* c8 ignore next */
+  throw new Error('unreachable: metadataLocations always yields a location');
+}
+
+/** A 2xx JSON object, or one sentence naming the URL and what is wrong with the answer (exit 3). */
+export function metadataFromResponse(response: HttpResponse, what: string): ProviderMetadata {
+  if (response.status < 200 || response.status > 299) throw errorForStatus(response, what);
+  let parsed: unknown;
+  try { parsed = JSON.parse(response.body.toString('utf8')); } catch {
+    throw new NetworkError('invalid_json', `${what} at ${response.url} is not JSON (status ${response.status}, content-type ${response.headers['content-type'] ?? 'none'})`);
+  }
+  if (Array.isArray(parsed)) throw new NetworkError('invalid_json', `${what} at ${response.url} is a JSON array, not an object`);
+  if (typeof parsed !== 'object' || parsed === null) throw new NetworkError('invalid_json', `${what} at ${response.url} is JSON ${parsed === null ? 'null' : typeof parsed}, not an object`);
+  return parsed as ProviderMetadata;
+}
+
+/** For the commands that need the metadata only (login, verify, token). */
+export async function fetchDiscovery(http: HttpClient, issuer: string): Promise<DiscoveryResult & { source: MetadataSource }> {
+  const { url, metadata, source } = await discoverMetadata(http, issuer);
+  return { url, metadata, source };
 }

@@ -1,100 +1,179 @@
-// Linting a provider's JWKS (RFC 7517, RFC 7518 §6, RFC 7638, Discovery §10.1.1): what each key is,
-// and what is wrong with the set. Pure apart from jose/node:crypto computation; `now` comes in.
-import { X509Certificate } from 'node:crypto';
-import type { JWK } from 'jose';
+// Lint of a provider's JWK Set (RFC 7517, RFC 7518, RFC 7638). Pure apart from computation:
+// keys are parsed with node:crypto, certificates with X509Certificate, thumbprints with jose.
+import { createPublicKey, createSecretKey, X509Certificate } from 'node:crypto';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { fail, pass, skip, warn, type Check } from './checks.js';
 
 export interface KeyRow {
+  /** Position in the keys array, for keys without kid. */
+  index: number;
   kid?: string;
   kty?: string;
   alg?: string;
   use?: string;
-  /** RSA modulus bits, EC/OKP curve, or oct length in bits. */
-  size?: string;
+  /** RSA modulus or symmetric key length in bits. */
+  bits?: number;
+  crv?: string;
+  /** RFC 7638 SHA-256 thumbprint, base64url. */
   thumbprint?: string;
-  x5c?: { subject: string; issuer: string; notAfter: string; expired: boolean; expiresInDays: number };
-  problems: string[];
+  /** The leaf certificate of x5c. */
+  certificate?: { subject: string; not_before: number; not_after: number; matches_key: boolean };
+  /** Private members present (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
+  private_members: string[];
+  /** Why the key does not parse, when it does not. */
+  error?: string;
 }
 
-/** Private members by key type (RFC 7518 §6.2.2, §6.3.2, §6.4.1; RFC 8037 §2). */
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+export interface JwksLint { keys: KeyRow[]; checks: Check[] }
 
-const ALG_KTY: Array<[RegExp, string]> = [[/^(RS|PS)\d+$|^RSA/, 'RSA'], [/^ES\d+K?$|^ECDH/, 'EC'], [/^(EdDSA|Ed25519|Ed448)$/, 'OKP'], [/^HS\d+$|^A\d+(KW|GCMKW|GCM|CBC)/, 'oct']];
+const EXPIRY_WARNING_SECONDS = 30 * 86400;
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 
-function expectedKty(alg: string): string | undefined {
-  return ALG_KTY.find(([re]) => re.test(alg))?.[1];
+/** RFC 7518 §3.1, §4.1 and RFC 8037: which key type (and curve) each alg needs. */
+function expectedKeyFor(alg: string): { kty: string[]; crv?: string[] } | undefined {
+  if (/^(RS|PS)(256|384|512)$/.test(alg) || /^RSA(1_5|-OAEP(-256|-384|-512)?)$/.test(alg)) return { kty: ['RSA'] };
+  const es: Record<string, string> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521', ES256K: 'secp256k1' };
+  if (es[alg]) return { kty: ['EC'], crv: [es[alg]] };
+  if (alg === 'EdDSA') return { kty: ['OKP'], crv: ['Ed25519', 'Ed448'] };
+  if (alg === 'Ed25519' || alg === 'Ed448') return { kty: ['OKP'], crv: [alg] };
+  if (/^ECDH-ES(\+A(128|192|256)KW)?$/.test(alg)) return { kty: ['EC', 'OKP'] };
+  if (/^HS(256|384|512)$/.test(alg) || /^A(128|192|256)(GCM)?KW$/.test(alg) || alg === 'dir') return { kty: ['oct'] };
+  return undefined;
 }
 
-export async function describeKeys(keys: unknown[], now: number): Promise<KeyRow[]> {
-  const { calculateJwkThumbprint } = await import('jose');
-  const rows: KeyRow[] = [];
-  for (const raw of keys) {
-    const k = (raw && typeof raw === 'object' ? raw : {}) as JWK & Record<string, unknown>;
-    const row: KeyRow = { problems: [] };
-    if (typeof k.kid === 'string') row.kid = k.kid;
-    if (typeof k.kty === 'string') row.kty = k.kty;
-    if (typeof k.alg === 'string') row.alg = k.alg;
-    if (typeof k.use === 'string') row.use = k.use;
-    if (k.kty === 'RSA' && typeof k.n === 'string') row.size = `${Buffer.from(k.n, 'base64url').length * 8} bits`;
-    else if (typeof k.crv === 'string') row.size = k.crv;
-    else if (k.kty === 'oct' && typeof k.k === 'string') row.size = `${Buffer.from(k.k, 'base64url').length * 8} bits`;
-    try { row.thumbprint = await calculateJwkThumbprint(k as JWK, 'sha256'); } catch (err) { row.problems.push(`does not parse: ${(err as Error).message}`); }
-    if (Array.isArray(k.x5c) && typeof k.x5c[0] === 'string') {
-      try {
-        const cert = new X509Certificate(Buffer.from(k.x5c[0], 'base64'));
-        const notAfter = Math.floor(new Date(cert.validTo).getTime() / 1000);
-        row.x5c = { subject: cert.subject.replace(/\n/g, ', '), issuer: cert.issuer.replace(/\n/g, ', '), notAfter: new Date(notAfter * 1000).toISOString(), expired: notAfter < now, expiresInDays: Math.floor((notAfter - now) / 86400) };
-      } catch (err) { row.problems.push(`x5c[0] is not a certificate: ${(err as Error).message}`); }
+const isoDate = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
+const label = (k: KeyRow) => (k.kid !== undefined ? `"${k.kid}"` : `#${k.index}`);
+const listOf = (rows: KeyRow[]) => rows.map(label).join(', ');
+
+export async function lintJwks(jwks: { keys: unknown[] }, now: number): Promise<JwksLint> {
+  const keys = await Promise.all(jwks.keys.map((k, i) => describeKey(k, i)));
+  const checks: Check[] = [
+    checkKeyCount(keys),
+    checkParse(keys),
+    checkKids(keys),
+    checkRsaSize(keys),
+    checkAlgKty(jwks.keys, keys),
+    checkPrivateMaterial(keys),
+    checkCertificates(keys, now),
+  ];
+  return { keys, checks };
+}
+
+async function describeKey(entry: unknown, index: number): Promise<KeyRow> {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return { index, private_members: [], error: `is not a JSON object (${JSON.stringify(entry)})` };
+  }
+  const jwk = entry as JWK & Record<string, unknown>;
+  const row: KeyRow = { index, private_members: PRIVATE_MEMBERS.filter((m) => jwk[m] !== undefined) };
+  for (const member of ['kid', 'kty', 'alg', 'use', 'crv'] as const) {
+    if (typeof jwk[member] === 'string') row[member] = jwk[member];
+  }
+  // A symmetric key is secret by nature: "k" in a published set is private material too.
+  if (jwk.kty !== 'oct') row.private_members = row.private_members.filter((m) => m !== 'k');
+  try {
+    if (jwk.kty === 'oct') {
+      if (typeof jwk.k !== 'string') throw new Error('oct key without k');
+      row.bits = createSecretKey(Buffer.from(jwk.k, 'base64url')).symmetricKeySize! * 8;
+    } else {
+      const key = createPublicKey({ key: jwk as never, format: 'jwk' });
+      const details = key.asymmetricKeyDetails;
+      if (details?.modulusLength) row.bits = details.modulusLength;
     }
-    rows.push(row);
+    row.thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
+  } catch (err) {
+    row.error = `does not parse: ${(err as Error).message}`;
   }
-  return rows;
+  if (Array.isArray(jwk.x5c) && jwk.x5c.length > 0) {
+    try {
+      const cert = new X509Certificate(Buffer.from(String(jwk.x5c[0]), 'base64'));
+      row.certificate = {
+        subject: cert.subject.replace(/\n/g, ', '),
+        not_before: Math.floor(Date.parse(cert.validFrom) / 1000),
+        not_after: Math.floor(Date.parse(cert.validTo) / 1000),
+        // RFC 7517 §4.7: the key in the first certificate MUST match the JWK's public key.
+        matches_key: row.thumbprint !== undefined && await calculateJwkThumbprint(cert.publicKey.export({ format: 'jwk' }) as JWK, 'sha256') === row.thumbprint,
+      };
+    } catch (err) {
+      row.error = `its x5c certificate does not parse: ${(err as Error).message}`;
+    }
+  }
+  return row;
 }
 
-export function lintJwks(jwks: unknown, rows: KeyRow[]): Check[] {
-  const keys = (jwks as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(keys)) return [fail('jwks.keys', 'the JWKS has no "keys" array (RFC 7517 §5)')];
-  if (keys.length === 0) return [fail('jwks.keys', 'the JWKS has no keys: no ID token can be verified')];
-  const checks: Check[] = [];
-  const broken = rows.map((r, i) => (r.problems.length ? `key ${i + 1}${r.kid ? ` (${r.kid})` : ''}: ${r.problems.join('; ')}` : '')).filter(Boolean);
-  checks.push(broken.length ? fail('jwks.parse', broken.join('\n')) : pass('jwks.parse', `all ${keys.length} keys parse`));
+function checkKeyCount(keys: KeyRow[]): Check {
+  if (keys.length === 0) return fail('jwks.keys', 'the JWKS has no keys: nothing to verify ID tokens with');
+  return pass('jwks.keys', `${keys.length} key${keys.length === 1 ? '' : 's'}`);
+}
 
-  // RFC 7517 §9.2 / Discovery §10.1.1: publishing private members gives the key away.
-  const leaked = keys.map((k, i) => {
-    const members = PRIVATE_MEMBERS.filter((m) => k && typeof k === 'object' && m in (k as object));
-    return members.length ? `key ${i + 1}${rows[i]?.kid ? ` (${rows[i]!.kid})` : ''} has ${members.join(', ')}` : '';
-  }).filter(Boolean);
-  checks.push(leaked.length
-    ? fail('jwks.private_key_material', `PRIVATE KEY MATERIAL IS PUBLISHED: ${leaked.join('; ')}. Anyone can sign tokens as this provider: rotate these keys now.`)
-    : pass('jwks.private_key_material', 'no private key material is published'));
+function checkParse(keys: KeyRow[]): Check {
+  if (keys.length === 0) return skip('jwks.parse', 'no keys to parse');
+  const bad = keys.filter((k) => k.error !== undefined);
+  if (bad.length) return fail('jwks.parse', bad.map((k) => `key ${label(k)} ${k.error}`).join('; '));
+  return pass('jwks.parse', 'every key parses');
+}
 
-  const kids = rows.map((r) => r.kid);
-  if (keys.length > 1) {
-    const missing = kids.filter((k) => k === undefined).length;
-    const dupes = [...new Set(kids.filter((k, i) => k !== undefined && kids.indexOf(k) !== i))];
-    if (missing) checks.push(fail('jwks.kid', `${missing} of ${keys.length} keys have no kid: with several keys a verifier cannot pick one (Discovery §10.1.1)`));
-    else if (dupes.length) checks.push(fail('jwks.kid', `kid ${dupes.map((d) => `"${d}"`).join(', ')} is used by more than one key`));
-    else checks.push(pass('jwks.kid', `every key has a distinct kid`));
-  } else {
-    checks.push(kids[0] === undefined ? warn('jwks.kid', 'the only key has no kid; adding one eases rotation') : pass('jwks.kid', `the key has kid "${kids[0]}"`));
+/** RFC 7517 §4.5 / Core 10.1: with several keys, verifiers pick by kid, so each needs a distinct one. */
+function checkKids(keys: KeyRow[]): Check {
+  if (keys.length <= 1) return keys[0]?.kid === undefined ? pass('jwks.kid', 'a single key without kid (allowed)') : pass('jwks.kid', 'a single key with a kid');
+  const missing = keys.filter((k) => k.kid === undefined);
+  const counts = new Map<string, number>();
+  for (const k of keys) if (k.kid !== undefined) counts.set(k.kid, (counts.get(k.kid) ?? 0) + 1);
+  const duplicates = [...counts].filter(([, n]) => n > 1).map(([kid, n]) => `"${kid}" (${n} times)`);
+  const problems: string[] = [];
+  if (missing.length) problems.push(`${missing.length} of ${keys.length} keys have no kid (${listOf(missing)})`);
+  if (duplicates.length) problems.push(`duplicate kid ${duplicates.join(', ')}`);
+  if (problems.length) return fail('jwks.kid', `${problems.join('; ')}: with several keys each needs a distinct kid`);
+  return pass('jwks.kid', `${keys.length} distinct kids`);
+}
+
+/** RFC 7518 §3.3: RSA keys of 2048 bits or more. */
+function checkRsaSize(keys: KeyRow[]): Check {
+  const rsa = keys.filter((k) => k.kty === 'RSA' && k.bits !== undefined);
+  if (rsa.length === 0) return skip('jwks.rsa_size', 'no RSA keys');
+  const small = rsa.filter((k) => k.bits! < 2048);
+  if (small.length) return fail('jwks.rsa_size', `RSA key${small.length === 1 ? '' : 's'} under 2048 bits: ${small.map((k) => `${label(k)} (${k.bits} bits)`).join(', ')} (RFC 7518 §3.3)`);
+  return pass('jwks.rsa_size', `RSA keys are 2048 bits or more (${rsa.map((k) => k.bits).join(', ')})`);
+}
+
+function checkAlgKty(entries: unknown[], keys: KeyRow[]): Check {
+  const withAlg = keys.filter((k) => k.alg !== undefined);
+  if (withAlg.length === 0) return skip('jwks.alg', 'no key names an alg (alg is optional, RFC 7517 §4.4)');
+  const wrong: string[] = [];
+  const unknown: string[] = [];
+  for (const k of withAlg) {
+    const want = expectedKeyFor(k.alg!);
+    if (!want) { unknown.push(`${label(k)} (${k.alg})`); continue; }
+    const crv = (entries[k.index] as { crv?: unknown }).crv;
+    if (!k.kty || !want.kty.includes(k.kty)) wrong.push(`${label(k)} is ${k.kty ?? 'without kty'} but alg ${k.alg} needs ${want.kty.join(' or ')}`);
+    else if (want.crv && !want.crv.includes(String(crv))) wrong.push(`${label(k)} has curve ${String(crv)} but alg ${k.alg} needs ${want.crv.join(' or ')}`);
   }
+  if (wrong.length) return fail('jwks.alg', `alg does not fit the key: ${wrong.join('; ')}`);
+  if (unknown.length) return warn('jwks.alg', `unregistered alg: ${unknown.join(', ')}`);
+  return pass('jwks.alg', `alg fits the key type for ${withAlg.length} key${withAlg.length === 1 ? '' : 's'}`);
+}
 
-  const weak = rows.filter((r) => r.kty === 'RSA' && r.size && parseInt(r.size, 10) < 2048);
-  checks.push(weak.length
-    ? fail('jwks.rsa_size', `RSA keys under 2048 bits (RFC 7518 §3.3): ${weak.map((r) => `${r.kid ?? '(no kid)'} ${r.size}`).join(', ')}`)
-    : rows.some((r) => r.kty === 'RSA') ? pass('jwks.rsa_size', 'every RSA key has at least 2048 bits') : skip('jwks.rsa_size', 'no RSA keys'));
+function checkPrivateMaterial(keys: KeyRow[]): Check {
+  const leaking = keys.filter((k) => k.private_members.length > 0);
+  if (leaking.length) {
+    return fail('jwks.private_material', `PRIVATE KEY MATERIAL PUBLISHED: ${leaking.map((k) => `key ${label(k)} carries ${k.private_members.join(', ')}`).join('; ')} — anyone can sign as this provider; rotate these keys now`);
+  }
+  return pass('jwks.private_material', 'no private key material');
+}
 
-  const mismatched = rows.filter((r) => r.alg && r.kty && expectedKty(r.alg) && expectedKty(r.alg) !== r.kty);
-  checks.push(mismatched.length
-    ? fail('jwks.alg', `alg does not fit the key type: ${mismatched.map((r) => `${r.kid ?? '(no kid)'} is ${r.kty} but says ${r.alg}`).join('; ')}`)
-    : pass('jwks.alg', 'every alg fits its key type'));
-
-  const certs = rows.filter((r) => r.x5c);
-  const expired = certs.filter((r) => r.x5c!.expired);
-  const soon = certs.filter((r) => !r.x5c!.expired && r.x5c!.expiresInDays < 30);
-  if (!certs.length) checks.push(skip('jwks.x5c', 'no x5c certificates'));
-  else if (expired.length) checks.push(fail('jwks.x5c', `expired certificates: ${expired.map((r) => `${r.kid ?? '(no kid)'} (${r.x5c!.notAfter})`).join(', ')}`));
-  else if (soon.length) checks.push(warn('jwks.x5c', `certificates expiring within 30 days: ${soon.map((r) => `${r.kid ?? '(no kid)'} in ${r.x5c!.expiresInDays} days`).join(', ')}`));
-  else checks.push(pass('jwks.x5c', `all ${certs.length} certificates valid for 30 days or more`));
-  return checks;
+/** x5c leaf validity (RFC 5280 §4.1.2.5) and its key matching the JWK (RFC 7517 §4.7). */
+function checkCertificates(keys: KeyRow[], now: number): Check {
+  const certified = keys.filter((k) => k.certificate);
+  if (certified.length === 0) return skip('jwks.x5c', 'no key carries an x5c certificate chain');
+  const failures: string[] = [];
+  const warnings: string[] = [];
+  for (const k of certified) {
+    const c = k.certificate!;
+    if (c.not_after < now) failures.push(`the certificate of key ${label(k)} expired on ${isoDate(c.not_after)}`);
+    else if (c.not_before > now) failures.push(`the certificate of key ${label(k)} is not valid before ${isoDate(c.not_before)}`);
+    else if (c.not_after - now < EXPIRY_WARNING_SECONDS) warnings.push(`the certificate of key ${label(k)} expires on ${isoDate(c.not_after)}, within 30 days`);
+    if (!c.matches_key) failures.push(`the certificate of key ${label(k)} holds another public key than the JWK`);
+  }
+  if (failures.length) return fail('jwks.x5c', [...failures, ...warnings].join('; '));
+  if (warnings.length) return warn('jwks.x5c', warnings.join('; '));
+  return pass('jwks.x5c', `${certified.length} certificate${certified.length === 1 ? '' : 's'} valid for 30 days or more and matching their keys`);
 }

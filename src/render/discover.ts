@@ -1,36 +1,71 @@
-// Human view of `discover`: endpoints, capabilities, keys, lint.
-import type { Capability } from '../protocol/capabilities.js';
+// Human view of `discover`: where the metadata came from, endpoints, capabilities, keys, lint.
 import type { Check } from '../protocol/checks.js';
-import { URL_FIELDS, type Metadata } from '../protocol/discovery-lint.js';
+import type { Capability } from '../protocol/capabilities.js';
+import { ENDPOINT_FIELDS } from '../protocol/discovery-lint.js';
 import type { KeyRow } from '../protocol/jwks-lint.js';
 import { renderChecks } from './checks.js';
 import type { Style } from './style.js';
 import { renderTable } from './table.js';
+import { isoUtc, relativeTime } from './time.js';
 import { shortenMiddle } from './text.js';
 
-export interface DiscoveryView {
+export interface DiscoverView {
   url: string;
-  source: string;
-  metadata: Metadata;
+  source: 'openid-configuration' | 'oauth-authorization-server';
+  tried: string[];
+  metadata: Record<string, unknown>;
+  jwks_uri?: string | undefined;
+  capabilities: Capability[];
+  key_summary: KeyRow[] | null;
   checks: Check[];
   valid: boolean;
-  keyRows: KeyRow[];
-  capabilities: Capability[];
 }
 
-export function renderDiscovery(v: DiscoveryView, style: Style): string {
-  const out: string[] = [`${style.bold('Provider')} ${String(v.metadata.issuer ?? '(no issuer)')} ${style.dim(`— ${v.source} at ${v.url}`)}`, ''];
-  const endpoints = URL_FIELDS.filter((f) => typeof v.metadata[f] === 'string').map((f) => [f.replace(/_endpoint$|_uri$/, '').replace(/_/g, ' '), String(v.metadata[f])]);
-  out.push(style.bold('Endpoints'), renderTable({ rows: endpoints }, style), '');
-  out.push(style.bold('Capabilities'), renderTable({ rows: v.capabilities.map((c) => [c.name, c.value]) }, style), '');
-  if (v.keyRows.length) {
-    const rows = v.keyRows.map((k) => [
-      k.kid ?? style.dim('(none)'), k.kty ?? '?', k.alg ?? style.dim('—'), k.use ?? style.dim('—'), k.size ?? '',
-      k.x5c ? `${shortenMiddle(k.x5c.subject, 40)}\n${k.x5c.expired ? style.red(`expired ${k.x5c.notAfter}`) : `until ${k.x5c.notAfter.slice(0, 10)}`}` : style.dim('—'),
-      k.thumbprint ? shortenMiddle(k.thumbprint, 20) : style.red('unparsable'),
-    ]);
-    out.push(style.bold('Keys'), renderTable({ head: ['kid', 'kty', 'alg', 'use', 'size', 'x5c', 'thumbprint (RFC 7638)'], rows }, style), '');
+const SOURCE_NAMES = {
+  'openid-configuration': 'OpenID Connect Discovery 1.0',
+  'oauth-authorization-server': 'RFC 8414 authorization server metadata',
+} as const;
+
+export function renderDiscover(view: DiscoverView, style: Style, now: number): string {
+  const fallbackNote = view.tried.length > 1 ? ` — ${view.tried[0]} had none, the RFC 8414 location answered` : '';
+  const out = [
+    `${style.bold('metadata')} ${view.url} (${SOURCE_NAMES[view.source]}${fallbackNote})`,
+    `${style.bold('issuer')}   ${typeof view.metadata.issuer === 'string' ? view.metadata.issuer : style.red('(none)')}`,
+    '',
+    style.bold('endpoints'),
+    renderEndpoints(view.metadata, style),
+    '',
+    style.bold('capabilities'),
+    renderTable({ head: ['capability', 'advertised'], rows: view.capabilities.map((c) => [c.name, c.value]) }, style),
+    '',
+  ];
+  if (view.key_summary) {
+    out.push(style.bold(`keys (${view.jwks_uri})`), renderKeys(view.key_summary, style, now), '');
   }
-  out.push(renderChecks(v.checks, style, { title: 'Lint' }));
+  out.push(renderChecks(view.checks, style, { title: 'checks' }), view.valid ? style.green.bold('valid') : style.red.bold('NOT valid'));
   return out.join('\n');
+}
+
+function renderEndpoints(m: Record<string, unknown>, style: Style): string {
+  const rows = ENDPOINT_FIELDS.filter((f) => m[f] !== undefined).map((f) => [f, typeof m[f] === 'string' ? m[f] : style.red(JSON.stringify(m[f]))]);
+  const aliases = m.mtls_endpoint_aliases;
+  if (aliases && typeof aliases === 'object') {
+    for (const [name, url] of Object.entries(aliases)) rows.push([`mtls: ${name}`, String(url)]);
+  }
+  if (rows.length === 0) return style.dim('(no endpoints)');
+  return renderTable({ head: ['endpoint', 'url'], rows }, style);
+}
+
+export function renderKeys(keys: KeyRow[], style: Style, now: number): string {
+  if (keys.length === 0) return style.dim('(no keys)');
+  const rows = keys.map((k) => {
+    const size = k.crv ?? (k.bits !== undefined ? `${k.bits} bits` : '');
+    const cert = k.certificate
+      ? `${k.certificate.subject}\n${k.certificate.not_after < now ? style.red(`expired ${isoUtc(k.certificate.not_after)}`) : `until ${isoUtc(k.certificate.not_after)} (${relativeTime(k.certificate.not_after, now)})`}`
+      : '';
+    const kid = k.kid ?? style.dim(`(none, #${k.index})`);
+    const flags = [k.private_members.length ? style.red.bold(`PRIVATE: ${k.private_members.join(', ')}`) : '', k.error ? style.red(k.error) : ''].filter(Boolean);
+    return [kid, k.kty ?? '', k.alg ?? '', k.use ?? '', size, cert, (k.thumbprint ? shortenMiddle(k.thumbprint, 24) : '') + (flags.length ? `\n${flags.join('\n')}` : '')];
+  });
+  return renderTable({ head: ['kid', 'kty', 'alg', 'use', 'size/curve', 'x5c', 'thumbprint (RFC 7638)'], rows }, style);
 }
