@@ -5,6 +5,7 @@ import type { JWK } from 'jose';
 import { NetworkError, UsageError } from '../errors.js';
 import type { KeySource } from '../protocol/jws-signature.js';
 import { fetchDiscovery } from './discovery.js';
+import { fetchJwks } from './jwks.js';
 import type { HttpClient } from './http.js';
 import { readUserFile } from './input.js';
 
@@ -45,24 +46,22 @@ export async function keySourceFromOptions(opts: KeyOptions, http: () => HttpCli
 
 /** A remote JWKS, with one refetch allowed for key rotation (an unknown kid). */
 export async function remoteJwksSource(http: HttpClient, jwksUri: string): Promise<KeySource> {
-  const fetchOnce = async () => {
-    const { json } = await http.json({ url: jwksUri, what: 'JWKS' });
-    return jwksFromJson(json, () => new NetworkError('bad_jwks', `the JWKS at ${jwksUri} has no "keys" array`));
-  };
+  const fetchOnce = async () => ({ keys: usableKeys((await fetchJwks(http, jwksUri)).keys) });
   return { kind: 'jwks', jwks: await fetchOnce(), origin: jwksUri, remote: true, refetch: fetchOnce };
 }
 
-function jwksFromJson(json: unknown, onBad: () => Error): { keys: JWK[] } {
-  const keys = (json as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(keys)) throw onBad();
-  return { keys: keys.filter((k): k is JWK => typeof k === 'object' && k !== null && typeof (k as JWK).kty === 'string') };
+/** Entries that are at least shaped like keys; jwks-lint reports the rest. */
+function usableKeys(keys: unknown[]): JWK[] {
+  return keys.filter((k): k is JWK => typeof k === 'object' && k !== null && typeof (k as JWK).kty === 'string');
 }
 
 function parseJwks(text: string, where: string): { keys: JWK[] } {
   let json: unknown;
   try { json = JSON.parse(text); } catch (err) { throw new UsageError('bad_jwks', `${where} is not JSON: ${(err as Error).message}`); }
   if (json && typeof json === 'object' && typeof (json as JWK).kty === 'string') return { keys: [json as JWK] };
-  return jwksFromJson(json, () => new UsageError('bad_jwks', `${where} is not a JWKS: it has no "keys" array`));
+  const keys = (json as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys)) throw new UsageError('bad_jwks', `${where} is not a JWKS: it has no "keys" array`);
+  return { keys: usableKeys(keys) };
 }
 
 /** A PEM (public key, private key or certificate) or a JWK/JWKS file. */
