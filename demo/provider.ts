@@ -2,6 +2,8 @@
 // 127.0.0.1, with a public and a confidential demo client and a demo user. Its dev interaction
 // pages (login, consent) are the real ones; any login name signs in as that user.
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 
@@ -50,17 +52,22 @@ export interface ExtraGrant {
 /** The client allowed to use the extra grants. */
 export const DEMO_EXTENSION_CLIENT = 'demo-extension';
 
-export async function startDemoProvider(opts: { port?: number; extraGrants?: ExtraGrant[]; extraClients?: Array<Record<string, unknown>> } = {}): Promise<DemoProvider> {
+/** Serve over HTTPS and accept client certificates issued by `ca` (RFC 8705 mTLS, for tests). */
+export interface DemoTls { key: string; cert: string; ca: string }
+
+export async function startDemoProvider(opts: { port?: number; extraGrants?: ExtraGrant[]; extraClients?: Array<Record<string, unknown>>; tls?: DemoTls } = {}): Promise<DemoProvider> {
   const { default: Provider } = await quietlyAsync(() => import('oidc-provider'));
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const signingKey = { ...(await exportJWK(privateKey)), kid: 'demo-rs256', alg: 'RS256', use: 'sig' };
 
-  const server: Server = createServer();
+  const server: Server = opts.tls
+    ? (createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: true, rejectUnauthorized: false }) as unknown as Server)
+    : createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const provider = quietly(() => new Provider(issuer, {
     clients: [
@@ -77,8 +84,10 @@ export async function startDemoProvider(opts: { port?: number; extraGrants?: Ext
       profile: ['name', 'given_name', 'family_name', 'preferred_username', 'locale', 'updated_at'],
       email: ['email', 'email_verified'],
     },
-    features: { devInteractions: { enabled: true }, clientCredentials: { enabled: true }, deviceFlow: { enabled: true }, introspection: { enabled: true }, revocation: { enabled: true } },
+    features: { devInteractions: { enabled: true }, clientCredentials: { enabled: true }, deviceFlow: { enabled: true },
+      ...(opts.tls ? { mTLS: mtlsFeature() } : {}), introspection: { enabled: true }, revocation: { enabled: true } },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'api:read'],
+    ...(opts.tls ? { clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none', 'tls_client_auth', 'self_signed_tls_client_auth'] } : {}),
     pkce: { required: () => true },
     async findAccount(_ctx: unknown, id: string) {
       return {
@@ -106,5 +115,24 @@ export async function startDemoProvider(opts: { port?: number; extraGrants?: Ext
     issuer,
     hits,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+/** oidc-provider's mTLS hooks, reading the certificate from the TLS socket this server terminates. */
+function mtlsFeature() {
+  type Ctx = { socket: TLSSocket };
+  const peer = (ctx: Ctx) => ctx.socket.getPeerCertificate?.();
+  return {
+    enabled: true,
+    tlsClientAuth: true,
+    selfSignedTlsClientAuth: true,
+    getCertificate(ctx: Ctx) {
+      const raw = peer(ctx)?.raw;
+      return raw ? `-----BEGIN CERTIFICATE-----\n${raw.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n` : undefined;
+    },
+    certificateAuthorized: (ctx: Ctx) => ctx.socket.authorized === true,
+    certificateSubjectMatches(ctx: Ctx, property: string, expected: string) {
+      return property === 'tls_client_auth_subject_dn' && `CN=${peer(ctx)?.subject?.CN}` === expected;
+    },
   };
 }

@@ -21,7 +21,9 @@ export function addClientOptions(cmd: Command): Command {
     .option('--client-secret-file <file>', 'read the client secret from a file')
     .option('--auth-method <method>', 'client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt or none (default: from discovery and whether a secret was given)')
     .option('--private-key <file>', 'private_key_jwt: the client\'s private key (PEM or JWK)')
-    .option('--signing-alg <alg>', 'alg for client assertions (default HS256, or the private key\'s)');
+    .option('--signing-alg <alg>', 'alg for client assertions (default HS256, or the private key\'s)')
+    .option('--cert <pem>', 'tls_client_auth / self_signed_tls_client_auth: the client certificate (RFC 8705)')
+    .option('--key <pem>', 'the client certificate\'s private key');
 }
 
 export type Settings = Record<string, ResolvedSetting | undefined>;

@@ -11,7 +11,7 @@ export interface TokenCliOptions {
   grant?: string; scope?: string; audience?: string[]; resource?: string[]; output?: 'raw' | 'json' | 'table';
   cache: boolean; minTtl: number; timeout: number; refreshToken?: string; username?: string; passwordFile?: string;
   privateKey?: string; signingAlg?: string; subjectToken?: string; subjectTokenType?: string; actorToken?: string;
-  actorTokenType?: string; requestedTokenType?: string; assertion?: string;
+  actorTokenType?: string; requestedTokenType?: string; assertion?: string; assertionSubject?: string;
 }
 
 export function registerToken(program: Command): void {
@@ -30,7 +30,8 @@ export function registerToken(program: Command): void {
     .option('--actor-token <token>', 'token exchange: the actor token')
     .option('--actor-token-type <urn>', 'token exchange: its type')
     .option('--requested-token-type <urn>', 'token exchange: the type wanted')
-    .option('--assertion <jwt>', 'JWT bearer grant: the assertion')
+    .option('--assertion <jwt>', 'JWT bearer grant: the assertion (or --private-key to sign one)')
+    .option('--assertion-subject <sub>', 'JWT bearer grant: sub of the assertion we sign (default: the client id)')
     .addOption(new Option('--output <format>', 'raw: the access token alone; json; table (default: table on a terminal, raw in a pipe)').choices(['raw', 'json', 'table']))
     .option('--no-cache', 'neither read nor write the token cache')
     .option('--min-ttl <seconds>', 'reuse a cached token only with more than this left', seconds, 60)

@@ -5,7 +5,7 @@ import type { LoginCliOptions } from '../cli/login.js';
 import type { CommandResult } from '../cli/run.js';
 import { promptForLogin } from '../cli/prompts.js';
 import { checkAuthMethod, resolveClientSecret, resolveCommandSettings, settingValue } from '../cli/settings.js';
-import { loadPrivateKeyFile } from '../net/keys.js';
+import { loadClientCertificate, loadPrivateKeyFile } from '../net/keys.js';
 import { UsageError } from '../errors.js';
 import { runLogin } from '../flows/login.js';
 import { httpClientFor } from '../net/http-setup.js';
@@ -14,7 +14,7 @@ import type { ClientAuthMethod } from '../protocol/client-auth.js';
 import { resolveResponseMode, resolveResponseType } from '../protocol/response-type.js';
 import { renderLogin } from '../render/login.js';
 
-const SETTINGS = ['issuer', 'client-id', 'client-secret', 'client-secret-file', 'auth-method', 'private-key', 'scope', 'redirect-uri', 'flow', 'response-type', 'response-mode'] as const;
+const SETTINGS = ['issuer', 'client-id', 'client-secret', 'client-secret-file', 'auth-method', 'private-key', 'cert', 'key', 'scope', 'redirect-uri', 'flow', 'response-type', 'response-mode'] as const;
 
 export async function loginCommand(ctx: Context, cmd: Command, opts: LoginCliOptions): Promise<CommandResult> {
   const settings = await resolveCommandSettings(cmd, SETTINGS);
@@ -33,12 +33,14 @@ export async function loginCommand(ctx: Context, cmd: Command, opts: LoginCliOpt
     if (i <= 0) throw new UsageError('bad_param', `--param "${kv}" is not key=value`);
     params[kv.slice(0, i)] = kv.slice(i + 1);
   }
-  const http = httpClientFor(ctx, { timeoutSeconds: opts.httpTimeout });
+  const clientCertificate = await loadClientCertificate(settingValue(settings, 'cert'), settingValue(settings, 'key'), settingValue(settings, 'auth-method'));
+  const http = httpClientFor(ctx, { timeoutSeconds: opts.httpTimeout, clientCertificate });
   const view = await runLogin(ctx, http, {
     issuer, clientId, clientSecret,
     authMethod: checkAuthMethod(settingValue(settings, 'auth-method')),
     privateKey: settingValue(settings, 'private-key') ? await loadPrivateKeyFile(settingValue(settings, 'private-key')!) : undefined,
     signingAlg: opts.signingAlg,
+    mtls: clientCertificate !== undefined,
     responseType, responseMode,
     scope: settingValue(settings, 'scope') ?? 'openid profile email',
     redirectUri, pkce: opts.pkce, prompt: opts.prompt, loginHint: opts.loginHint, acrValues: opts.acrValues, maxAge: opts.maxAge,

@@ -7,14 +7,14 @@ import { GRANT_NAMES, type TokenCliOptions } from '../cli/token.js';
 import { missingSetting, resolveClientSecret, resolveCommandSettings, settingValue } from '../cli/settings.js';
 import { UsageError } from '../errors.js';
 import { readUserFile } from '../net/input.js';
-import { loadPrivateKeyFile } from '../net/keys.js';
+import { loadClientCertificate, loadPrivateKeyFile } from '../net/keys.js';
 import { cacheDir, readEntry, withLock, writeEntry } from '../net/token-cache.js';
 import { isValid, type Check } from '../protocol/checks.js';
 import { checkAuthMethod } from '../cli/settings.js';
 import { cacheKey, decideFromCache, expiresAt, type CacheEntry, type CacheIdentity } from '../protocol/token-cache-policy.js';
 import { renderToken, type TokenView } from '../render/token.js';
 
-const SETTINGS = ['issuer', 'client-id', 'client-secret', 'client-secret-file', 'auth-method', 'grant', 'scope', 'private-key', 'username', 'output'] as const;
+const SETTINGS = ['issuer', 'client-id', 'client-secret', 'client-secret-file', 'auth-method', 'grant', 'scope', 'private-key', 'username', 'output', 'cert', 'key'] as const;
 
 export async function tokenCommand(ctx: Context, cmd: Command, opts: TokenCliOptions): Promise<CommandResult> {
   const settings = await resolveCommandSettings(cmd, SETTINGS);
@@ -54,7 +54,8 @@ export async function tokenCommand(ctx: Context, cmd: Command, opts: TokenCliOpt
     const privateKeyPath = settingValue(settings, 'private-key');
     const privateKey = privateKeyPath ? await loadPrivateKeyFile(privateKeyPath) : undefined;
     const [{ obtainTokens }, { httpClientFor }] = await Promise.all([import('../flows/token-grant.js'), import('../net/http-setup.js')]);
-    const http = httpClientFor(ctx, { timeoutSeconds: opts.timeout });
+    const clientCertificate = await loadClientCertificate(settingValue(settings, 'cert'), settingValue(settings, 'key'), authMethod);
+    const http = httpClientFor(ctx, { timeoutSeconds: opts.timeout, clientCertificate });
     const useRefresh = action === 'refresh' && cached?.refresh_token !== undefined;
     const outcome = await obtainTokens(ctx, http, {
       grant: useRefresh ? 'refresh_token' : (grant as (typeof GRANT_NAMES)[number]),
@@ -64,7 +65,7 @@ export async function tokenCommand(ctx: Context, cmd: Command, opts: TokenCliOpt
       previousIdToken: cached?.id_token,
       username: settingValue(settings, 'username'), password,
       subjectToken: opts.subjectToken, subjectTokenType: opts.subjectTokenType, actorToken: opts.actorToken, actorTokenType: opts.actorTokenType,
-      requestedTokenType: opts.requestedTokenType, assertion: opts.assertion,
+      requestedTokenType: opts.requestedTokenType, assertion: opts.assertion, assertionSubject: opts.assertionSubject, mtls: clientCertificate !== undefined,
     });
     const t = outcome.tokens;
     if (t.access_token === undefined) return { ...baseView(identity, 'fetch', reason), checks: outcome.checks, valid: false, tokens: t.raw };

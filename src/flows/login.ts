@@ -14,6 +14,7 @@ import { fail, isValid, pass, skip, type Check } from '../protocol/checks.js';
 import type { JWK } from 'jose';
 import { defaultClientAuthMethod, type ClientAuthMethod } from '../protocol/client-auth.js';
 import { authenticateClient } from './client-authentication.js';
+import { mtlsAlias } from '../protocol/mtls.js';
 import { BACK_CHANNEL, validateIdTokenFrom } from '../protocol/front-channel-checks.js';
 import type { KeySource } from '../protocol/jws-signature.js';
 import { defaultResponseMode, type ResponseMode, type ResponseType } from '../protocol/response-type.js';
@@ -31,6 +32,8 @@ export interface LoginSettings {
   authMethod?: ClientAuthMethod | undefined;
   privateKey?: JWK | undefined;
   signingAlg?: string | undefined;
+  /** A client certificate is presented (RFC 8705): the token endpoint's mTLS alias is used. */
+  mtls?: boolean | undefined;
   responseType: ResponseType;
   responseMode: ResponseMode;
   scope: string;
@@ -82,11 +85,12 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     return v;
   };
   const authorizationEndpoint = endpoint('authorization_endpoint');
+  const tokenEndpoint = () => mtlsAlias(metadata, 'token_endpoint', s.mtls) ?? endpoint('token_endpoint');
   const keys: KeySource | undefined = typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(http, metadata.jwks_uri) : undefined;
   // Settle client authentication now: a missing secret should stop the run before the browser does.
   const authMethod = s.responseType.code ? resolveAuthMethod(s, metadata.token_endpoint_auth_methods_supported) : undefined;
   // Settle client authentication before the browser opens: a missing secret is found now, not after sign-in.
-  if (authMethod) await authenticateClient(authMethod, s, endpoint('token_endpoint'));
+  if (authMethod) await authenticateClient(authMethod, s, tokenEndpoint());
 
   const state = randomValue();
   const nonce = randomValue();
@@ -172,7 +176,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   let backIdToken: JwtValidation | undefined;
   if (authMethod && p.code !== undefined) {
     tokens = (await requestTokens(http, {
-      endpoint: endpoint('token_endpoint'), auth: await authenticateClient(authMethod, s, endpoint('token_endpoint')),
+      endpoint: tokenEndpoint(), auth: await authenticateClient(authMethod, s, tokenEndpoint()),
       params: { grant_type: 'authorization_code', code: p.code, redirect_uri: listener.redirectUri, code_verifier: codeVerifier },
     })).tokens;
     result.callback!.redeemed = true;

@@ -11,7 +11,9 @@ import { requestTokens } from '../net/token-endpoint.js';
 import { type Check } from '../protocol/checks.js';
 import { defaultClientAuthMethod, type ClientAuthMethod, type ClientAuthParts } from '../protocol/client-auth.js';
 import { authenticateClient } from './client-authentication.js';
+import { ClientKeyError, signGrantAssertion } from '../protocol/client-assertion.js';
 import { checkRefreshedIdToken } from '../protocol/refresh-checks.js';
+import { mtlsAlias } from '../protocol/mtls.js';
 import { checkTokenType, parseTokenResponse, type TokenResponse } from '../protocol/token-response.js';
 import { validateJwt } from '../protocol/validate-jwt.js';
 
@@ -47,6 +49,10 @@ export interface GrantRequest {
   actorTokenType?: string | undefined;
   requestedTokenType?: string | undefined;
   assertion?: string | undefined;
+  /** A client certificate is presented: use the provider's mTLS endpoint aliases (RFC 8705 §5). */
+  mtls?: boolean | undefined;
+  /** JWT bearer without --assertion: the sub of the assertion we sign (default: the client id). */
+  assertionSubject?: string | undefined;
 }
 
 export interface GrantOutcome {
@@ -58,11 +64,19 @@ export interface GrantOutcome {
 
 export async function obtainTokens(ctx: Context, http: HttpClient, req: GrantRequest): Promise<GrantOutcome> {
   const { metadata } = await fetchDiscovery(http, req.issuer);
-  const tokenEndpoint = stringField(metadata, 'token_endpoint', req.issuer);
+  const tokenEndpoint = mtlsAlias(metadata, 'token_endpoint', req.mtls) ?? stringField(metadata, 'token_endpoint', req.issuer);
   const advertised = Array.isArray(metadata.token_endpoint_auth_methods_supported) ? (metadata.token_endpoint_auth_methods_supported as string[]) : undefined;
   const authMethod = req.authMethod ?? (req.privateKey ? 'private_key_jwt' : defaultClientAuthMethod(req.clientSecret !== undefined, advertised));
   const auth = () => authenticateClient(authMethod, req, tokenEndpoint);
 
+  if (req.grant === 'jwt_bearer' && !req.assertion && req.privateKey) {
+    try {
+      req = { ...req, assertion: await signGrantAssertion({ issuer: req.clientId, subject: req.assertionSubject ?? req.clientId, audience: tokenEndpoint, privateKey: req.privateKey, signingAlg: req.signingAlg }) };
+    } catch (err) {
+      if (err instanceof ClientKeyError) throw new UsageError('bad_private_key', err.message);
+      throw err;
+    }
+  }
   let tokens: TokenResponse;
   try {
     tokens = req.grant === 'device_code'
@@ -112,7 +126,7 @@ function grantParameters(req: GrantRequest): Record<string, string | string[] | 
         requested_token_type: req.requestedTokenType, audience: req.audience, ...common,
       };
     case 'jwt_bearer':
-      if (!req.assertion) throw new UsageError('missing_assertion', 'the JWT bearer grant needs --assertion <jwt> (RFC 7523 §2.1)');
+      if (!req.assertion) throw new UsageError('missing_assertion', 'the JWT bearer grant needs --assertion <jwt>, or --private-key to sign one (RFC 7523 §2.1)');
       return { grant_type: GRANTS.jwt_bearer, assertion: req.assertion, ...common };
     case 'device_code':
       throw new Error('device_code parameters come from the device authorization response');

@@ -12,6 +12,8 @@ import { createHttpClient, type HttpClient, type HttpExchange } from './http.js'
 export interface HttpSetupOptions {
   /** Per-request timeout in seconds (default 10). */
   timeoutSeconds?: number;
+  /** RFC 8705: a client certificate (PEM) presented on every TLS connection. */
+  clientCertificate?: { cert: string; key: string } | undefined;
 }
 
 const MAX_TRACE_BODY = 4096;
@@ -22,7 +24,7 @@ export function httpClientFor(ctx: Context, opts: HttpSetupOptions = {}): HttpCl
   if (ctx.verbose) observers.push((e) => ctx.trace(traceExchange(e, ctx.showSecrets)));
   const har = harObserver(ctx);
   if (har) observers.push(har);
-  const dispatcher = dispatcherFor(ctx);
+  const dispatcher = dispatcherFor(ctx, opts.clientCertificate);
   return createHttpClient({
     ...(opts.timeoutSeconds !== undefined ? { timeoutMs: opts.timeoutSeconds * 1000 } : {}),
     observers,
@@ -31,10 +33,10 @@ export function httpClientFor(ctx: Context, opts: HttpSetupOptions = {}): HttpCl
 }
 
 /** An undici dispatcher when trust or proxies differ from the defaults; undefined otherwise. */
-function dispatcherFor(ctx: Context): unknown {
+function dispatcherFor(ctx: Context, clientCertificate: HttpSetupOptions['clientCertificate']): unknown {
   const { caFile, insecure } = ctx.http;
   const proxied = Boolean(process.env.HTTPS_PROXY || process.env.https_proxy || process.env.HTTP_PROXY || process.env.http_proxy);
-  if (!caFile && !insecure && !proxied) return undefined;
+  if (!caFile && !insecure && !proxied && !clientCertificate) return undefined;
   let ca: string | undefined;
   if (caFile) {
     try { ca = readFileSync(caFile, 'utf8'); } catch (err) {
@@ -45,7 +47,7 @@ function dispatcherFor(ctx: Context): unknown {
     warnedInsecure.add(ctx);
     ctx.warn(ctx.errStyle.red.bold('--insecure: TLS certificates are NOT verified; anyone on the path can read and change this traffic'));
   }
-  const tls = { ...(ca ? { ca } : {}), ...(insecure ? { rejectUnauthorized: false } : {}) };
+  const tls = { ...(ca ? { ca } : {}), ...(insecure ? { rejectUnauthorized: false } : {}), ...(clientCertificate ?? {}) };
   const undici = loadUndici();
   // undici's EnvHttpProxyAgent reads HTTP(S)_PROXY and NO_PROXY itself.
   return proxied ? new undici.EnvHttpProxyAgent({ connect: tls, requestTls: tls }) : new undici.Agent({ connect: tls });

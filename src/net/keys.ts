@@ -92,3 +92,23 @@ export async function loadPrivateKeyFile(path: string): Promise<JWK> {
     throw new UsageError('bad_private_key', `--private-key ${path} does not parse as a private key: ${(err as Error).message}`);
   }
 }
+
+/** RFC 8705: --cert and --key together; the tls methods need them. */
+export async function loadClientCertificate(certPath: string | undefined, keyPath: string | undefined, method: string | undefined): Promise<{ cert: string; key: string } | undefined> {
+  const tlsMethod = method === 'tls_client_auth' || method === 'self_signed_tls_client_auth';
+  if (certPath === undefined && keyPath === undefined) {
+    if (tlsMethod) throw new UsageError('missing_client_certificate', `--auth-method ${method} needs --cert <pem> and --key <pem> (RFC 8705)`);
+    return undefined;
+  }
+  if (certPath === undefined || keyPath === undefined) throw new UsageError('missing_client_certificate', 'give --cert and --key together');
+  const cert = await readUserFile(certPath, '--cert');
+  const key = await readUserFile(keyPath, '--key');
+  try {
+    new X509Certificate(cert);
+    const { createPrivateKey } = await import('node:crypto');
+    createPrivateKey(key);
+  } catch (err) {
+    throw new UsageError('bad_client_certificate', `--cert/--key do not parse: ${(err as Error).message}`);
+  }
+  return { cert, key };
+}

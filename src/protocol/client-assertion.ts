@@ -50,3 +50,17 @@ function defaultAlgFor(jwk: JWK): string {
   if (jwk.kty === 'OKP') return 'EdDSA';
   return 'RS256';
 }
+
+/** RFC 7523 §2.1 / §3: an authorization grant assertion signed with the client's key. */
+export async function signGrantAssertion(opts: { issuer: string; subject: string; audience: string; privateKey: JWK; signingAlg?: string | undefined; now?: number | undefined }): Promise<string> {
+  const { SignJWT, importJWK } = await import('jose');
+  const now = opts.now ?? Math.floor(Date.now() / 1000);
+  const alg = opts.signingAlg ?? (typeof opts.privateKey.alg === 'string' ? opts.privateKey.alg : defaultAlgFor(opts.privateKey));
+  let key: Awaited<ReturnType<typeof importJWK>>;
+  try { key = await importJWK(opts.privateKey, alg); } catch (err) {
+    throw new ClientKeyError(`the private key does not fit ${alg}: ${(err as Error).message}`);
+  }
+  return new SignJWT({ iss: opts.issuer, sub: opts.subject, aud: opts.audience, jti: randomBytes(16).toString('base64url'), iat: now, exp: now + ASSERTION_LIFETIME })
+    .setProtectedHeader({ alg, ...(opts.privateKey.kid ? { kid: opts.privateKey.kid } : {}) })
+    .sign(key);
+}

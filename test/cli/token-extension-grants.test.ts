@@ -4,10 +4,28 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO_CLIENT_SECRET, DEMO_EXTENSION_CLIENT, startDemoProvider, type DemoProvider } from '../../demo/provider.js';
 import { runCli } from '../helpers/cli.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 let op: DemoProvider;
+const { privateKey: assertionKey, publicKey: assertionPublic } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const keyFile = join(mkdtempSync(join(tmpdir(), 'oidc-probe-jb-')), 'k.pem');
+writeFileSync(keyFile, assertionKey.export({ type: 'pkcs8', format: 'pem' }));
+let verified: Record<string, unknown> | undefined;
+
+/** The provider side of RFC 7523 §3: signature, iss, sub, aud (our token endpoint), exp. */
+async function assertionFromOurKey(jwt: string): Promise<boolean> {
+  const { jwtVerify } = await import('jose');
+  try {
+    const { payload } = await jwtVerify(jwt, assertionPublic, { issuer: DEMO_EXTENSION_CLIENT, audience: `${op.issuer}/token` });
+    verified = payload;
+    return true;
+  } catch { return false; }
+}
 const seen: Array<Record<string, unknown>> = [];
 
 before(async () => {
@@ -26,7 +44,7 @@ before(async () => {
         params: ['assertion', 'scope'],
         handler: async (ctx) => {
           seen.push({ ...ctx.oidc.params, client: ctx.oidc.client.clientId });
-          if (ctx.oidc.params.assertion !== 'a.b.c') { ctx.status = 400; ctx.body = { error: 'invalid_grant', error_description: 'bad assertion' }; return; }
+          if (ctx.oidc.params.assertion !== 'a.b.c' && !(await assertionFromOurKey(String(ctx.oidc.params.assertion)))) { ctx.status = 400; ctx.body = { error: 'invalid_grant', error_description: 'bad assertion' }; return; }
           ctx.body = { access_token: 'from-assertion', token_type: 'Bearer', expires_in: 300 };
         },
       },
@@ -62,4 +80,14 @@ test('JWT bearer sends the assertion; a rejected assertion is the provider\'s in
   const bad = await runCli(['token', '--grant', 'jwt_bearer', ...client(), '--assertion', 'x.y.z'], { env });
   assert.equal(bad.code, 4);
   assert.match(bad.stderr, /invalid_grant.*bad assertion/);
+});
+
+test('JWT bearer without --assertion signs one with --private-key (iss = client, aud = token endpoint)', async () => {
+  verified = undefined;
+  const r = await runCli(['token', '--grant', 'jwt_bearer', ...client(), '--auth-method', 'client_secret_basic', '--private-key', keyFile, '--assertion-subject', 'user-42', '--output', 'raw'], { env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'from-assertion\n');
+  const got = verified as Record<string, unknown> | undefined;
+  assert.equal(got?.sub, 'user-42');
+  assert.ok(typeof got?.jti === 'string');
 });
