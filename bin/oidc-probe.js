@@ -17,7 +17,7 @@ process.stdout.on('error', function (err) {
 var args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // Fast path: the version needs neither commander nor the command modules.
-  import('../dist/src/version.js').then(function (m) { process.stdout.write(m.VERSION + '\n'); });
+  import('../dist/bundle/version.js').then(function (m) { process.stdout.write(m.VERSION + '\n'); });
 } else {
-  import('../dist/src/cli/main.js').then(function (m) { return m.main(process.argv); });
+  import('../dist/bundle/cli/main.js').then(function (m) { return m.main(process.argv); });
 }

@@ -29,7 +29,7 @@ lines=("$@")
 [ ${#lines[@]} -gt 0 ] || lines=(20.18.0 22 24)
 
 # One tarball for every line: what users install does not depend on the Node that packed it.
-rm -rf dist/src
+rm -rf dist
 npm run build --silent
 rm -f "$cache"/oidc-probe-*.tgz
 tarball=$cache/$(npm pack --silent --pack-destination "$cache")

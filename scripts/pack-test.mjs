@@ -38,8 +38,8 @@ try {
   if (tarballArg > 0) {
     tarball = resolve(process.argv[tarballArg + 1]);
   } else {
-    // A clean dist/src, so no compiled file of a deleted source can slip into the tarball.
-    rmSync(join(ROOT, 'dist', 'src'), { recursive: true, force: true });
+    // A clean build, so no file of a deleted source can slip into the tarball.
+    rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
     const build = sh('npm', ['run', 'build', '--silent'], { cwd: ROOT });
     check(build.code === 0, 'npm run build succeeds', build.stdout + build.stderr);
     const packed = sh('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT });
@@ -97,12 +97,12 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-/** Only what runs ships: bin/, compiled sources, package.json and the docs. */
+/** Only what runs ships: bin/, the bundled CLI, package.json and the docs. */
 function checkContents(files) {
-  const allowed = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICEN[CS]E(\.md|\.txt)?$/i, /^bin\/[^/]+\.js$/, /^dist\/src\/.+\.js$/];
+  const allowed = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICEN[CS]E(\.md|\.txt)?$/i, /^bin\/[^/]+\.js$/, /^dist\/bundle\/.+\.js$/];
   const stray = files.filter((f) => !allowed.some((re) => re.test(f)));
-  check(stray.length === 0, 'the tarball holds only bin/, dist/src/**/*.js, package.json and the docs', `unexpected: ${stray.join(', ')}`);
-  check(files.includes('bin/oidc-probe.js') && files.includes('dist/src/cli/main.js'), 'the tarball holds the bin and the compiled CLI');
+  check(stray.length === 0, 'the tarball holds only bin/, dist/bundle/**/*.js, package.json and the docs', `unexpected: ${stray.join(', ')}`);
+  check(files.includes('bin/oidc-probe.js') && files.includes('dist/bundle/cli/main.js'), 'the tarball holds the bin and the compiled CLI');
   check(!files.some((f) => /(^|\/)(test|fixtures?)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts')), 'no tests, fixtures, source maps or TypeScript sources in the tarball');
 }
 

@@ -197,12 +197,13 @@ test('no token and a terminal on stdin is a usage error with a hint, not a hang'
 
 test('decode loads neither jose nor undici (start-up stays light)', async () => {
   // A resolve hook that reports every package the process imports through ESM, on stderr.
-  const hook = `export async function resolve(s, c, next) { const r = await next(s, c); const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(r.url); if (m) process.stderr.write('PKG ' + m[1] + '\\n'); return r; }`;
+  const hook = `export async function resolve(s, c, next) { const r = await next(s, c); const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(r.url); if (m) process.stderr.write('PKG ' + m[1] + '\\n'); else if (r.url.includes('/dist/')) process.stderr.write('OWN ' + r.url + '\\n'); return r; }`;
   const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
   const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, BIN, 'decode', await idToken()], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   assert.equal(r.status, 0, r.stderr);
   const packages = new Set([...r.stderr.matchAll(/^PKG (\S+)$/gm)].map((m) => m[1]));
-  assert.ok(packages.has('commander'), `the hook saw the CLI's own imports: ${[...packages].join(', ')}`);
+  // The hook works: it saw the CLI's own modules load (commander is bundled into them).
+  assert.match(r.stderr, /^OWN .*\/dist\//m, 'the hook saw the CLI load');
   assert.equal(packages.has('jose'), false);
   assert.equal(packages.has('undici'), false);
 });
