@@ -69,6 +69,9 @@ export async function obtainTokens(ctx: Context, http: HttpClient, req: GrantReq
   const authMethod = req.authMethod ?? (req.privateKey ? 'private_key_jwt' : defaultClientAuthMethod(req.clientSecret !== undefined, advertised));
   const auth = () => authenticateClient(authMethod, req, tokenEndpoint);
 
+  if (req.grant === 'password') {
+    ctx.warn('the password grant hands the user\'s password to the client; the OAuth 2.0 Security BCP (RFC 9700 §2.4) says it MUST NOT be used. Use it only to debug a legacy setup.');
+  }
   if (req.grant === 'jwt_bearer' && !req.assertion && req.privateKey) {
     try {
       req = { ...req, assertion: await signGrantAssertion({ issuer: req.clientId, subject: req.assertionSubject ?? req.clientId, audience: tokenEndpoint, privateKey: req.privateKey, signingAlg: req.signingAlg }) };

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const PASSWORD = 'password';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 let op: DemoProvider;
 const { privateKey: assertionKey, publicKey: assertionPublic } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -37,6 +38,16 @@ before(async () => {
         handler: async (ctx) => {
           seen.push({ ...ctx.oidc.params, client: ctx.oidc.client.clientId });
           ctx.body = { access_token: `exchanged-for-${String(ctx.oidc.params.audience)}`, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', token_type: 'Bearer', expires_in: 300 };
+        },
+      },
+      {
+        // oidc-provider does not implement the legacy password grant; this handler plays it.
+        name: PASSWORD,
+        params: ['username', 'password', 'scope'],
+        handler: async (ctx) => {
+          seen.push({ ...ctx.oidc.params, client: ctx.oidc.client.clientId });
+          ctx.body = ctx.oidc.params.password === 'correct horse' ? { access_token: `pw-for-${String(ctx.oidc.params.username)}`, token_type: 'Bearer', expires_in: 300 } : undefined;
+          if (!ctx.body) { ctx.status = 400; ctx.body = { error: 'invalid_grant', error_description: 'wrong password' }; }
         },
       },
       {
@@ -90,4 +101,16 @@ test('JWT bearer without --assertion signs one with --private-key (iss = client,
   const got = verified as Record<string, unknown> | undefined;
   assert.equal(got?.sub, 'user-42');
   assert.ok(typeof got?.jti === 'string');
+});
+
+test('password grant: sends username and password from a file, warns that the BCP forbids it', async () => {
+  seen.length = 0;
+  const pw = join(mkdtempSync(join(tmpdir(), 'oidc-probe-pw-')), 'pw');
+  writeFileSync(pw, 'correct horse\n');
+  const r = await runCli(['token', '--grant', 'password', ...client(), '--username', 'gina', '--password-file', pw, '--output', 'raw'], { env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'pw-for-gina\n');
+  assert.match(r.stderr, /Security BCP/);
+  assert.ok(!r.stderr.includes('correct horse'), 'the password is not echoed');
+  assert.equal(seen[0]!.password, 'correct horse');
 });
