@@ -5,6 +5,7 @@ import type { LogoutCliOptions } from '../cli/logout.js';
 import type { CommandResult } from '../cli/run.js';
 import { missingSetting, resolveCommandSettings, settingValue } from '../cli/settings.js';
 import { resolveEndpoint } from '../flows/provider-endpoint.js';
+import { openOrPrint } from '../net/browser.js';
 import { httpClientFor } from '../net/http-setup.js';
 import { readTokenArgument } from '../net/input.js';
 import { parseLoopbackRedirectUri, startLoopbackListener } from '../net/loopback-listener.js';
@@ -31,14 +32,7 @@ export async function logoutCommand(ctx: Context, cmd: Command, opts: LogoutCliO
   let params: Record<string, string>;
   try {
     const url = buildLogoutUrl({ endSessionEndpoint: endpoint, idTokenHint: idToken, clientId, postLogoutRedirectUri: listener.redirectUri, state });
-    if (opts.browser) {
-      ctx.info('Opening the browser for the logout; if it does not open, visit this URL:');
-      ctx.info(url.href);
-      try { const { default: open } = await import('open'); await open(url.href); } catch { /* the URL is printed above */ }
-    } else {
-      ctx.info('Open this URL in a browser to sign out:');
-      ctx.info(url.href);
-    }
+    await openOrPrint(ctx, url.href, { openBrowser: opts.browser, purpose: 'sign out' });
     params = (await listener.response).params;
   } finally {
     await listener.close();

@@ -7,13 +7,13 @@ import type { HttpClient } from '../net/http.js';
 import { fetchDiscovery } from '../net/discovery.js';
 import { remoteJwksSource } from '../net/keys.js';
 import { startLoopbackListener, type AuthorizationResponse } from '../net/loopback-listener.js';
+import { openOrPrint } from '../net/browser.js';
 import { requestTokens } from '../net/token-endpoint.js';
 import { fetchUserinfo } from '../net/userinfo.js';
 import { buildAuthorizationUrl, checkIssParameter, checkState, randomValue } from '../protocol/authorization-request.js';
 import { fail, isValid, pass, skip, type Check } from '../protocol/checks.js';
-import type { JWK } from 'jose';
 import { defaultClientAuthMethod, type ClientAuthMethod } from '../protocol/client-auth.js';
-import { authenticateClient } from './client-authentication.js';
+import { authenticateClient, type ClientSettings } from './client-authentication.js';
 import { mtlsAlias } from '../protocol/mtls.js';
 import { BACK_CHANNEL, validateIdTokenFrom } from '../protocol/front-channel-checks.js';
 import type { KeySource } from '../protocol/jws-signature.js';
@@ -25,13 +25,9 @@ import type { JwtExpectations, JwtValidation } from '../protocol/validate-jwt.js
 import { inspectAccessToken, type AccessTokenView } from './access-token.js';
 import { evaluateAuthorizationResponse, checkBackChannelIdToken, type FrontChannelEvaluation } from './front-channel.js';
 
-export interface LoginSettings {
+export interface LoginSettings extends ClientSettings {
   issuer: string;
-  clientId: string;
-  clientSecret?: string | undefined;
   authMethod?: ClientAuthMethod | undefined;
-  privateKey?: JWK | undefined;
-  signingAlg?: string | undefined;
   /** A client certificate is presented (RFC 8705): the token endpoint's mTLS alias is used. */
   mtls?: boolean | undefined;
   responseType: ResponseType;
@@ -118,14 +114,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
         ...(s.prompt ? { prompt: s.prompt } : {}), ...(s.maxAge !== undefined ? { max_age: s.maxAge } : {}), ...(s.acrValues ? { acr_values: s.acrValues } : {}), ...s.params,
       }, ctx.errStyle));
     }
-    if (s.openBrowser) {
-      ctx.info('Opening the browser; if it does not open, visit this URL:');
-      ctx.info(url.href);
-      try { const { default: open } = await import('open'); await open(url.href); } catch { /* the URL is printed above */ }
-    } else {
-      ctx.info('Open this URL in a browser to sign in:');
-      ctx.info(url.href);
-    }
+    await openOrPrint(ctx, url.href, { openBrowser: s.openBrowser, purpose: 'sign in' });
     ctx.info(ctx.errStyle.dim(`waiting up to ${s.timeoutSeconds} s for the response…`));
     response = await listener.response;
   } finally {

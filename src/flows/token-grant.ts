@@ -1,7 +1,6 @@
 // Non-interactive grants at the token endpoint: client_credentials, refresh_token, password,
 // device code (RFC 8628), token exchange (RFC 8693), JWT bearer (RFC 7523); then the checks on
 // what came back. Loaded only when the cache cannot answer.
-import type { JWK } from 'jose';
 import type { Context } from '../cli/context.js';
 import { ProviderError, UsageError, UserStepError } from '../errors.js';
 import { fetchDiscovery, type ProviderMetadata } from '../net/discovery.js';
@@ -10,7 +9,7 @@ import { remoteJwksSource } from '../net/keys.js';
 import { requestTokens } from '../net/token-endpoint.js';
 import { type Check } from '../protocol/checks.js';
 import { defaultClientAuthMethod, type ClientAuthMethod, type ClientAuthParts } from '../protocol/client-auth.js';
-import { authenticateClient } from './client-authentication.js';
+import { authenticateClient, type ClientSettings } from './client-authentication.js';
 import { ClientKeyError, signGrantAssertion } from '../protocol/client-assertion.js';
 import { checkRefreshedIdToken } from '../protocol/refresh-checks.js';
 import { mtlsAlias } from '../protocol/mtls.js';
@@ -27,14 +26,10 @@ export const GRANTS = {
 } as const;
 export type GrantName = keyof typeof GRANTS;
 
-export interface GrantRequest {
+export interface GrantRequest extends ClientSettings {
   grant: GrantName;
   issuer: string;
-  clientId: string;
-  clientSecret?: string | undefined;
   authMethod?: ClientAuthMethod | undefined;
-  privateKey?: JWK | undefined;
-  signingAlg?: string | undefined;
   scope?: string | undefined;
   audience?: string[] | undefined;
   resource?: string[] | undefined;
