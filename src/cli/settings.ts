@@ -55,12 +55,6 @@ export function missingSetting(name: string): UsageError {
   return new UsageError('missing_option', `missing --${name} (or set ${envVarFor(name)}, or use a --profile that has it)`);
 }
 
-export function requireSetting(settings: Settings, name: string): string {
-  const v = settings[name]?.value;
-  if (v === undefined) throw missingSetting(name);
-  return v;
-}
-
 /** The client secret from --client-secret, OIDC_PROBE_CLIENT_SECRET, --client-secret-file or the profile. */
 export async function resolveClientSecret(settings: Settings): Promise<string | undefined> {
   const direct = settings['client-secret']?.value;

@@ -1,6 +1,6 @@
 // Reading a token endpoint answer (RFC 6749 §5.1, OIDC Core §3.1.3.3) into one shape, with the
 // checks that belong to the response itself.
-import { fail, pass, warn, type Check } from './checks.js';
+import { fail, pass, type Check } from './checks.js';
 
 export interface TokenResponse {
   access_token?: string;
@@ -36,10 +36,4 @@ export function checkTokenType(tokens: TokenResponse, expected: readonly string[
   if (!ok) return fail('token_type', `token_type is "${tokens.token_type}", expected ${expected.join(' or ')}`, { expected, actual: tokens.token_type });
   if (!expected.includes(tokens.token_type)) return pass('token_type', `token_type "${tokens.token_type}" (case-insensitive match, RFC 6749 §5.1)`);
   return pass('token_type', `token_type is ${tokens.token_type}`);
-}
-
-/** Note an expires_in that came as a string: accepted, but worth a word. */
-export function expiresInNote(tokens: TokenResponse): Check | undefined {
-  if (typeof tokens.raw.expires_in === 'string') return warn('token_type', `expires_in came as the string "${tokens.raw.expires_in}"; RFC 6749 §5.1 says a number (accepted)`);
-  return undefined;
 }
