@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_CLIENT_SECRET, DEMO_CONFIDENTIAL_CLIENT, DEMO_USER, startDemoProvider } from './provider.js';
 import { signInThroughForms } from './http-user-agent.js';
 
-const BIN = fileURLToPath(new URL('../../bin/oidc-probe.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/oidc-probe.cjs', import.meta.url));
 
 async function main(): Promise<number> {
   const op = await startDemoProvider();

@@ -1,22 +1,95 @@
-// Bundles the CLI for start-up speed: Node pays per module file it resolves and loads, and the CLI
-// is ~60 small modules plus commander's. esbuild joins them into a few chunks; code splitting keeps
-// each command's heavy parts in chunks loaded only when that command runs. Dependencies that are
-// loaded with require(), share state across modules, or are large and rarely needed (undici,
-// cli-table3, jose, open, the prompts) stay external and load from node_modules as before.
+// Bundles the CLI for start-up speed. Node pays for every module file it resolves and loads, and
+// for parsing and compiling the code in it, on every run:
+// - dist/bundle/cli.cjs: the whole CLI in one CommonJS file (commander, jose, cli-table3 and chalk
+//   inside). One file costs one read; V8 compiles a function only when it first runs, and
+//   src/cli/start.ts keeps the compiled code between runs, so what a command does not use costs
+//   little more than a skim. CommonJS, because Node 20 keeps compiled code for a vm.Script, not for
+//   an ES module; it also spares --help and decode Node's ES module loader.
+// - dist/bundle/start.cjs: the loader bin/oidc-probe.cjs calls (Node built-ins only).
+// Dependencies needed only by commands that go to the network or a terminal (undici, open, the
+// prompts) stay external and load from node_modules when those commands run.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-rmSync('dist/bundle', { recursive: true, force: true });
-await build({
-  entryPoints: ['src/cli/main.ts', 'src/version.ts'],
-  outdir: 'dist/bundle',
+const asciiWidth = fileURLToPath(new URL('../src/render/ascii-width.ts', import.meta.url));
+
+// cli-table3's string-width, wrapped with an exact shortcut for printable ASCII (see the module).
+const fastStringWidth = {
+  name: 'string-width-ascii-fast-path',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, ({ path }) => ({
+      loader: 'js',
+      contents: `${readFileSync(path, 'utf8')}
+module.exports = require(${JSON.stringify(asciiWidth)}).withAsciiFastPath(module.exports);
+module.exports.default = module.exports;
+`,
+    }));
+  },
+};
+
+// commander loads child_process (and with it net, dgram…, ~3 ms) at start-up, for executable
+// subcommands, which oidc-probe has none of: in the bundle it loads when one would be spawned.
+const commanderWithoutEagerChildProcess = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, ({ path }) => {
+      const eager = "const childProcess = require('node:child_process');";
+      const source = readFileSync(path, 'utf8');
+      if (!source.includes(eager)) throw new Error(`${path}: no "${eager}" to make lazy; see scripts/bundle.mjs`);
+      const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { loader: 'js', contents: source.replace(eager, lazy) };
+    });
+  },
+};
+
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20.18',
-  external: ['undici', 'cli-table3', 'jose', 'open', '@inquirer/prompts', 'oidc-provider', 'playwright-core'],
-  // Bundled CommonJS (commander) calls require(); give the ES module one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  // The sources are ES modules; in CommonJS, import.meta.url is the bundle file's URL.
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
+};
+
+rmSync('dist/bundle', { recursive: true, force: true });
+const cli = await build({
+  ...common,
+  entryPoints: { cli: 'src/cli/main.ts' },
+  outdir: 'dist/bundle',
+  outExtension: { '.js': '.cjs' },
+  external: ['undici', 'open', '@inquirer/prompts', 'oidc-provider', 'playwright-core'],
+  plugins: [fastStringWidth, commanderWithoutEagerChildProcess],
+  // import() becomes require(): a script compiled from a code cache cannot import() on Node 20.
+  // The ES-module-only dependencies come through src/net/import-esm.ts instead.
+  supported: { 'dynamic-import': false },
+  metafile: true,
 });
+const dynamicImports = readFileSync('dist/bundle/cli.cjs', 'utf8').match(/\bimport\(/g);
+if (dynamicImports) throw new Error(`dist/bundle/cli.cjs has ${dynamicImports.length} import() call(s); route them through src/net/import-esm.ts`);
+writeFileSync('dist/bundle/THIRD-PARTY-NOTICES.txt', thirdPartyNotices(Object.keys(cli.metafile.inputs)));
+await build({
+  ...common,
+  entryPoints: { start: 'src/cli/start.ts' },
+  outdir: 'dist/bundle',
+  outExtension: { '.js': '.cjs' },
+});
+
+/** The licence of every package whose code is inside the bundle, as their licences require. */
+function thirdPartyNotices(inputs) {
+  const packageDirs = new Set();
+  for (const input of inputs) {
+    const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) packageDirs.add(m[1]);
+  }
+  const sections = [...packageDirs].sort().map((dir) => {
+    const { name, version, license } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)/i.test(f));
+    if (!file) throw new Error(`${name}@${version} is bundled but ships no licence file`);
+    return `${name}@${version} (${license})\n\n${readFileSync(join(dir, file), 'utf8').trim()}\n`;
+  });
+  return `oidc-probe's bundle (dist/bundle/cli.cjs) contains code of these packages.\n\n${sections.join('\n' + '-'.repeat(72) + '\n\n')}`;
+}

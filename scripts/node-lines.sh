@@ -53,7 +53,7 @@ done
 # The version gate: an old Node gets one sentence naming the required version and exit 2.
 old=$(node_for 18)
 set +e
-out=$("$old" bin/oidc-probe.js --version 2>"$cache/gate.stderr")
+out=$("$old" bin/oidc-probe.cjs --version 2>"$cache/gate.stderr")
 code=$?
 set -e
 err=$(cat "$cache/gate.stderr")

@@ -99,10 +99,10 @@ try {
 
 /** Only what runs ships: bin/, the bundled CLI, package.json and the docs. */
 function checkContents(files) {
-  const allowed = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICEN[CS]E(\.md|\.txt)?$/i, /^bin\/[^/]+\.js$/, /^dist\/bundle\/.+\.js$/];
+  const allowed = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICEN[CS]E(\.md|\.txt)?$/i, /^bin\/[^/]+\.cjs$/, /^dist\/bundle\/[^/]+\.cjs$/, /^dist\/bundle\/THIRD-PARTY-NOTICES\.txt$/];
   const stray = files.filter((f) => !allowed.some((re) => re.test(f)));
-  check(stray.length === 0, 'the tarball holds only bin/, dist/bundle/**/*.js, package.json and the docs', `unexpected: ${stray.join(', ')}`);
-  check(files.includes('bin/oidc-probe.js') && files.includes('dist/bundle/cli/main.js'), 'the tarball holds the bin and the compiled CLI');
+  check(stray.length === 0, 'the tarball holds only bin/, dist/bundle/*.cjs and its third-party notices, package.json and the docs', `unexpected: ${stray.join(', ')}`);
+  check(files.includes('bin/oidc-probe.cjs') && files.includes('dist/bundle/cli.cjs') && files.includes('dist/bundle/start.cjs'), 'the tarball holds the bin and the compiled CLI');
   check(!files.some((f) => /(^|\/)(test|fixtures?)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts')), 'no tests, fixtures, source maps or TypeScript sources in the tarball');
 }
 

@@ -15,9 +15,29 @@ import { registerUserinfo } from './userinfo.js';
 import { registerLogout } from './logout.js';
 import { registerDiscover } from './discover.js';
 import { registerCompletion } from './completion.js';
+import { commandWord } from './command-word.js';
 
+export { setEsmImporter } from '../net/import-esm.js';
 
-export function buildProgram(): Command {
+// In the order --help lists them.
+const COMMANDS: Record<string, (program: Command) => void> = {
+  decode: registerDecode,
+  verify: registerVerify,
+  discover: registerDiscover,
+  login: registerLogin,
+  token: registerToken,
+  cache: registerCache,
+  userinfo: registerUserinfo,
+  introspect: registerIntrospect,
+  logout: registerLogout,
+  completion: registerCompletion,
+};
+
+/**
+ * The program with every command, or with `only` that one: a run of `decode` need not build the
+ * options of nine other commands (a few ms of every start-up). Completion describes them all.
+ */
+export function buildProgram(only?: string): Command {
   const program = new Command('oidc-probe')
     .description('Debug OpenID Connect: run flows through a loopback listener, decode and verify tokens, lint discovery documents.')
     .version(VERSION, '-V, --version', 'print the version')
@@ -36,22 +56,20 @@ export function buildProgram(): Command {
     .addHelpText('after', `
 Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error · 5 user step unfinished · 130 interrupted`);
 
-  registerDecode(program);
-  registerVerify(program);
-  registerDiscover(program);
-  registerLogin(program);
-  registerToken(program);
-  registerCache(program);
-  registerUserinfo(program);
-  registerIntrospect(program);
-  registerLogout(program);
-  registerCompletion(program);
+  const one = only !== undefined && only !== 'completion' ? COMMANDS[only] : undefined;
+  if (one) one(program);
+  else for (const register of Object.values(COMMANDS)) register(program);
 
   return program;
 }
 
+/** The names of the commands (the start-up code cache keeps one cache per command). */
+export function commandNames(): string[] {
+  return Object.keys(COMMANDS);
+}
+
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = buildProgram(commandWord(argv.slice(2)));
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -1,6 +1,7 @@
 // Handing a URL to the user's browser (`open`), or printing it for --no-browser. The URL always
 // goes to stderr on a line of its own, so a person (or a test) can use it if no browser opens.
 import type { Context } from '../cli/context.js';
+import { importEsm } from './import-esm.js';
 
 export async function openOrPrint(ctx: Context, url: string, opts: { openBrowser: boolean; purpose: string }): Promise<void> {
   if (!opts.openBrowser) {
@@ -11,7 +12,7 @@ export async function openOrPrint(ctx: Context, url: string, opts: { openBrowser
   ctx.info('Opening the browser; if it does not open, visit this URL:');
   ctx.info(url);
   try {
-    const { default: open } = await import('open');
+    const { default: open } = await importEsm<typeof import('open')>('open');
     await open(url);
   } catch { /* the URL is printed above */ }
 }

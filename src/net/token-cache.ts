@@ -2,14 +2,13 @@
 // write atomic (temp file, fsync, rename), and a lock file so parallel CI jobs don't race.
 import { closeSync, constants, fsyncSync, openSync, writeSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isCacheEntry, type CacheEntry } from '../protocol/token-cache-policy.js';
+import { cacheRoot } from './cache-location.js';
 
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
-  return join(base, 'oidc-probe', 'tokens');
+  return join(cacheRoot(env), 'tokens');
 }
 
 async function ensureDir(dir: string): Promise<void> {

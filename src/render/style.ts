@@ -1,6 +1,5 @@
 // Colour decisions per stream (cli-contract.md "Streams"): on for a TTY; off with NO_COLOR,
 // --no-color or a pipe; FORCE_COLOR forces them. Everything that paints asks a Style.
-import { createRequire } from 'node:module';
 import type { ChalkInstance } from 'chalk';
 
 export type Style = ChalkInstance;
@@ -43,7 +42,6 @@ export function colorLevelFor(stream: { isTTY?: boolean }, flagColor: boolean, e
 
 export function makeStyle(level: 0 | 1 | 2 | 3): Style {
   if (level === 0) return plain;
-  // Outside the CLI (unit tests) nothing preloaded chalk; require(esm) works there (Node ≥ 20.19).
-  chalk ??= createRequire(import.meta.url)('chalk') as typeof import('chalk');
+  if (!chalk) throw new Error('colours asked for before loadStyles()');
   return new chalk.Chalk({ level });
 }

@@ -2,9 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { CompactEncrypt, CompactSign, generateKeyPair, SignJWT } from 'jose';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CompactEncrypt, CompactSign, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { ANSI, BIN, runCli, type CliRun } from '../helpers/cli.js';
 import { RFC7515_A1 } from '../helpers/vectors.js';
+import stringWidth from 'string-width';
 
 const keys = generateKeyPair('ES256');
 const now = () => Math.floor(Date.now() / 1000);
@@ -195,15 +199,55 @@ test('no token and a terminal on stdin is a usage error with a hint, not a hang'
   assert.match(out, /hint: /);
 });
 
-test('decode loads neither jose nor undici (start-up stays light)', async () => {
-  // A resolve hook that reports every package the process imports through ESM, on stderr.
-  const hook = `export async function resolve(s, c, next) { const r = await next(s, c); const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(r.url); if (m) process.stderr.write('PKG ' + m[1] + '\\n'); else if (r.url.includes('/dist/')) process.stderr.write('OWN ' + r.url + '\\n'); return r; }`;
-  const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
-  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, BIN, 'decode', await idToken()], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  assert.equal(r.status, 0, r.stderr);
-  const packages = new Set([...r.stderr.matchAll(/^PKG (\S+)$/gm)].map((m) => m[1]));
-  // The hook works: it saw the CLI's own modules load (commander is bundled into them).
-  assert.match(r.stderr, /^OWN .*\/dist\//m, 'the hook saw the CLI load');
-  assert.equal(packages.has('jose'), false);
-  assert.equal(packages.has('undici'), false);
+// What a run loaded, reported on stderr at exit by a preloaded probe: every file Node's CommonJS
+// loader opened under node_modules or dist/, and every Node built-in.
+const LOAD_PROBE = `const Module = require('node:module'); const load = Module._load; const seen = new Set();
+Module._load = function (request, parent, isMain) { const r = load.apply(this, arguments); try { const f = Module._resolveFilename(request, parent, isMain); if (/\\/(node_modules|dist)\\//.test(f)) seen.add(f); } catch {} return r; };
+process.on('exit', () => { for (const f of seen) process.stderr.write('FILE ' + f + '\\n'); for (const m of process.moduleLoadList) process.stderr.write('BUILTIN ' + m + '\\n'); });`;
+
+function loadsOf(args: string[]): { status: number | null; files: string[]; builtins: Set<string> } {
+  const dir = mkdtempSync(join(tmpdir(), 'oidc-probe-loads-'));
+  const probe = join(dir, 'probe.cjs');
+  writeFileSync(probe, LOAD_PROBE);
+  const r = spawnSync(process.execPath, ['--require', probe, BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(dir, 'cache') } });
+  return {
+    status: r.status,
+    files: [...r.stderr.matchAll(/^FILE (.+)$/gm)].map((m) => m[1]!),
+    builtins: new Set([...r.stderr.matchAll(/^BUILTIN NativeModule (\S+)$/gm)].map((m) => m[1]!)),
+  };
+}
+
+async function signedWithJwksFile(): Promise<{ jwt: string; jwksPath: string }> {
+  const { publicKey } = await keys;
+  const jwksPath = join(mkdtempSync(join(tmpdir(), 'oidc-probe-jwks-')), 'jwks.json');
+  writeFileSync(jwksPath, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] }));
+  return { jwt: await idToken(), jwksPath };
+}
+
+test('decode loads no package from node_modules, and neither TLS nor Web Crypto (start-up stays light)', async () => {
+  const decode = loadsOf(['decode', await idToken()]);
+  assert.equal(decode.status, 0);
+  // The probe works: it saw the CLI bundle load.
+  assert.ok(decode.files.some((f) => f.endsWith('/dist/bundle/start.cjs')), decode.files.join('\n'));
+  assert.deepEqual(decode.files.filter((f) => f.includes('/node_modules/')), []);
+  assert.equal(decode.builtins.has('tls'), false);
+  assert.equal(decode.builtins.has('internal/crypto/webcrypto'), false);
+  // …which verify, for comparison, needs (jose checks signatures with Web Crypto).
+  const { jwt, jwksPath } = await signedWithJwksFile();
+  const verify = loadsOf(['verify', jwt, '--jwks', jwksPath]);
+  assert.equal(verify.status, 0);
+  assert.equal(verify.builtins.has('internal/crypto/webcrypto'), true);
+  assert.deepEqual(verify.files.filter((f) => f.includes('/node_modules/')), []);
+});
+
+test('a table with wide and combining characters keeps its borders aligned', async () => {
+  const jwt = await new SignJWT({ sub: 'alice', name: '山田 太郎', nickname: 'Zoë 👩‍💻', locale: 'ko-KR 한국어' })
+    .setProtectedHeader({ alg: 'ES256' }).setIssuer('https://op.test').sign((await keys).privateKey);
+  const r = await runCli(['decode', jwt]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /山田 太郎/);
+  const claimsTable = r.stdout.split('\nclaims\n')[1]!.split('\n\n')[0]!.split('\n').filter((l) => /^[┌│├└]/.test(l));
+  assert.ok(claimsTable.length > 5, r.stdout);
+  const widths = new Set(claimsTable.map((l) => stringWidth(l)));
+  assert.equal(widths.size, 1, claimsTable.join('\n'));
 });

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../../bin/oidc-probe.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../../bin/oidc-probe.cjs', import.meta.url));
 
 export interface CliRun { code: number | null; stdout: string; stderr: string }
 

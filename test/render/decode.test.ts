@@ -1,14 +1,15 @@
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompactSign, generateKeyPair, SignJWT } from 'jose';
 import { decodeView } from '../../src/commands/decode.js';
 import { decodeJwt } from '../../src/protocol/jwt.js';
 import { formatNested, renderDecoded } from '../../src/render/decode.js';
-import { makeStyle } from '../../src/render/style.js';
+import { loadStyles, makeStyle } from '../../src/render/style.js';
 import { ANSI } from '../helpers/cli.js';
 import { RFC7515_A1 } from '../helpers/vectors.js';
 
 const plain = makeStyle(0);
+before(loadStyles); // colours, as the CLI does before a command runs
 const NOW = 1_800_000_000; // a fixed "now": no clock in these tests
 const keys = generateKeyPair('ES256');
 

@@ -1,0 +1,117 @@
+// A V8 code cache for the bundled CLI. Node ≥ 22.1 has one built in (module.enableCompileCache);
+// Node 20 does not, and there most of a start-up is V8 parsing and compiling the same bundle again.
+// Here the bundle is compiled as a vm.Script with the bytecode the previous run left behind.
+//
+// The cache is only an optimisation: a cache that is missing, foreign, unreadable or rejected by V8
+// means compiling as usual, silently. It lives in a directory of the user's own (0700, owned by
+// the user, no symlink), never in a shared temp directory: bytecode read from there would run as
+// the user. Files are written atomically (temp file + rename), so a reader never sees half a file;
+// V8 itself refuses a cache made by another V8 version, with other flags or for another source.
+import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import vm from 'node:vm';
+
+export interface LoadedScript {
+  exports: Record<string, unknown>;
+  /** True when V8 compiled from the cache it was given. */
+  fromCache: boolean;
+  /** Write the bytecode compiled so far, unless the cache that was used is still good. */
+  saveCache(): void;
+}
+
+const uid = process.getuid?.();
+const ownedByUser = (st: { uid: number }) => uid === undefined || st.uid === uid;
+
+/** The directory, created if missing, when it is the user's alone; undefined when it cannot be. */
+export function privateDirectory(dir: string): string | undefined {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = lstatSync(dir);
+    if (!st.isDirectory() || !ownedByUser(st)) return undefined;
+    // An existing directory keeps its own mode: ours, so tighten it.
+    if (st.mode & 0o077) chmodSync(dir, 0o700);
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+function readOwnFile(path: string): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const st = fstatSync(fd);
+    if (!st.isFile() || !ownedByUser(st)) return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function writeAtomically(path: string, data: Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    try { writeSync(fd, data); } finally { closeSync(fd); }
+    renameSync(tmp, path);
+  } catch {
+    try { unlinkSync(tmp); } catch { /* never created */ }
+  }
+}
+
+// The CommonJS wrapper, on the first line so that line numbers in stack traces stay true.
+const wrapperStart = '(function (exports, require, module, __filename, __dirname) { ';
+const wrapperEnd = '\n})';
+
+export interface CodeCacheSlot {
+  /** A private directory (see privateDirectory). */
+  dir: string;
+  /** What the cache is for (a command name): each keeps the functions its runs compiled. */
+  name: string;
+}
+
+/**
+ * Run a CommonJS file as Node's loader would, compiled with the slot's code cache when there is a
+ * usable one. Without a slot it only compiles (and saveCache does nothing).
+ */
+export function loadWithCodeCache(file: string, slot: CodeCacheSlot | undefined): LoadedScript {
+  const source = readFileSync(file, 'utf8');
+  const cachePath = slot && codeCachePath(slot, file);
+  const cachedData = cachePath ? readOwnFile(cachePath) : undefined;
+  // No import() may run inside: a script compiled from a cache loses Node's callback for it (the
+  // bundle is built without one, see scripts/bundle.mjs and src/net/import-esm.ts).
+  const script = new vm.Script(wrapperStart + source + wrapperEnd, { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const module = { exports: {} as Record<string, unknown> };
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  const fromCache = cachedData !== undefined && !script.cachedDataRejected;
+  return {
+    exports: module.exports,
+    fromCache,
+    saveCache() {
+      if (!slot || !cachePath || fromCache) return;
+      writeAtomically(cachePath, script.createCachedData());
+      removeOtherBuilds(slot, cachePath);
+    },
+  };
+}
+
+/** The cache file of one slot for one build of the bundle on this V8. */
+export function codeCachePath(slot: CodeCacheSlot, file: string): string {
+  const st = lstatSync(file);
+  const build = `${st.size.toString(36)}-${Math.trunc(st.mtimeMs).toString(36)}`;
+  return join(slot.dir, `${slot.name}-${process.versions.v8}-${process.arch}-${build}.bin`);
+}
+
+/** Caches of the slot made for an older build (or another Node) are of no more use. */
+function removeOtherBuilds(slot: CodeCacheSlot, keep: string): void {
+  try {
+    for (const name of readdirSync(slot.dir)) {
+      const path = join(slot.dir, name);
+      if (name.startsWith(`${slot.name}-`) && name.endsWith('.bin') && path !== keep) unlinkSync(path);
+    }
+  } catch { /* tidying only */ }
+}
