@@ -7,10 +7,13 @@
 // the user, no symlink), never in a shared temp directory: bytecode read from there would run as
 // the user. Files are written atomically (temp file + rename), so a reader never sees half a file;
 // V8 itself refuses a cache made by another V8 version, with other flags or for another source.
+// Each file starts with a CRC-32 of the rest: V8 (in release builds) does not check the bytes it
+// deserializes, and a cache damaged inside would make it abort on every run.
 import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
+import { crc32 } from 'node:zlib';
 
 export interface LoadedScript {
   exports: Record<string, unknown>;
@@ -37,6 +40,14 @@ export function privateDirectory(dir: string): string | undefined {
   }
 }
 
+/** The cache in a file written by writeCacheFile, if the file is ours and its checksum holds. */
+function readCacheFile(path: string): Buffer | undefined {
+  const file = readOwnFile(path);
+  if (!file || file.length < 4) return undefined;
+  const payload = file.subarray(4);
+  return file.readUInt32LE(0) === crc32(payload) ? payload : undefined;
+}
+
 function readOwnFile(path: string): Buffer | undefined {
   let fd: number | undefined;
   try {
@@ -51,11 +62,13 @@ function readOwnFile(path: string): Buffer | undefined {
   }
 }
 
-function writeAtomically(path: string, data: Uint8Array): void {
+function writeCacheFile(path: string, payload: Buffer): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
+    const header = Buffer.alloc(4);
+    header.writeUInt32LE(crc32(payload), 0);
     const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    try { writeSync(fd, data); } finally { closeSync(fd); }
+    try { writeSync(fd, header); writeSync(fd, payload); } finally { closeSync(fd); }
     renameSync(tmp, path);
   } catch {
     try { unlinkSync(tmp); } catch { /* never created */ }
@@ -80,7 +93,7 @@ export interface CodeCacheSlot {
 export function loadWithCodeCache(file: string, slot: CodeCacheSlot | undefined): LoadedScript {
   const source = readFileSync(file, 'utf8');
   const cachePath = slot && codeCachePath(slot, file);
-  const cachedData = cachePath ? readOwnFile(cachePath) : undefined;
+  const cachedData = cachePath ? readCacheFile(cachePath) : undefined;
   // No import() may run inside: a script compiled from a cache loses Node's callback for it (the
   // bundle is built without one, see scripts/bundle.mjs and src/net/import-esm.ts).
   const script = new vm.Script(wrapperStart + source + wrapperEnd, { filename: file, ...(cachedData ? { cachedData } : {}) });
@@ -93,7 +106,7 @@ export function loadWithCodeCache(file: string, slot: CodeCacheSlot | undefined)
     fromCache,
     saveCache() {
       if (!slot || !cachePath || fromCache) return;
-      writeAtomically(cachePath, script.createCachedData());
+      writeCacheFile(cachePath, script.createCachedData());
       removeOtherBuilds(slot, cachePath);
     },
   };

@@ -1,6 +1,5 @@
 // Key sources from what the user named: a JWKS file or URL, a PEM or JWK file, a shared secret, or
 // an issuer whose discovery document points at its jwks_uri.
-import { createPublicKey, X509Certificate } from 'node:crypto';
 import type { JWK } from 'jose';
 import { NetworkError, UsageError } from '../errors.js';
 import type { KeySource } from '../protocol/jws-signature.js';
@@ -74,6 +73,8 @@ export function keyFileSource(text: string, path: string): KeySource {
   }
   if (!trimmed.includes('-----BEGIN')) throw new UsageError('bad_key', `--key ${path} is neither a PEM file nor a JWK`);
   try {
+    // node:crypto on first use: loading it costs ~2 ms, and a JWKS does not need it.
+    const { createPublicKey, X509Certificate } = process.getBuiltinModule('node:crypto');
     const pub = trimmed.includes('CERTIFICATE-----') ? new X509Certificate(trimmed).publicKey : createPublicKey(trimmed);
     return { kind: 'key', jwk: pub.export({ format: 'jwk' }) as JWK, origin: path };
   } catch (err) {
@@ -104,8 +105,8 @@ export async function loadClientCertificate(certPath: string | undefined, keyPat
   const cert = await readUserFile(certPath, '--cert');
   const key = await readUserFile(keyPath, '--key');
   try {
+    const { createPrivateKey, X509Certificate } = await import('node:crypto');
     new X509Certificate(cert);
-    const { createPrivateKey } = await import('node:crypto');
     createPrivateKey(key);
   } catch (err) {
     throw new UsageError('bad_client_certificate', `--cert/--key do not parse: ${(err as Error).message}`);

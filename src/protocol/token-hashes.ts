@@ -1,6 +1,5 @@
 // at_hash / c_hash / s_hash (OIDC Core 3.1.3.6, 3.3.2.11; FAPI 1.0 §5.1 s_hash): the base64url of
 // the left-most half of the hash of the ASCII value, the hash being the one of the JWS alg.
-import { createHash } from 'node:crypto';
 
 /** Hash function for a JWS alg; EdDSA/Ed25519 uses SHA-512 and Ed448 SHAKE256 (Core errata set 2). */
 function hashFor(alg: string, crv: string | undefined): { name: string; outputLength?: number } | undefined {
@@ -17,6 +16,8 @@ function hashFor(alg: string, crv: string | undefined): { name: string; outputLe
 export function tokenHash(alg: string, crv: string | undefined, value: string): string | undefined {
   const h = hashFor(alg, crv);
   if (!h) return undefined;
+  // node:crypto on first use: loading it costs ~2 ms, and most verify runs hash nothing.
+  const { createHash } = process.getBuiltinModule('node:crypto');
   const digest = createHash(h.name, h.outputLength ? { outputLength: h.outputLength } : undefined).update(value, 'ascii').digest();
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }

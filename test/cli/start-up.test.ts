@@ -46,11 +46,15 @@ test('a corrupt cache file changes nothing the user sees, and is replaced', { sk
   const jwt = await token();
   const clean = await runCli(['decode', '--json', jwt], { env: { XDG_CACHE_HOME: home } });
   const file = join(dir, cacheFiles(dir)[0]!);
-  const garbage = Buffer.alloc(statSync(file).size, 0x5a);
-  writeFileSync(file, garbage);
-  const afterCorruption = await runCli(['decode', '--json', jwt], { env: { XDG_CACHE_HOME: home } });
-  assert.deepEqual(afterCorruption, clean);
-  assert.notDeepEqual(readFileSync(file), garbage);
+  // Damage inside, where V8 itself would not notice, and all over.
+  const flipped = readFileSync(file);
+  flipped[flipped.length >> 1] = flipped[flipped.length >> 1]! ^ 0xff;
+  for (const damaged of [flipped, Buffer.alloc(statSync(file).size, 0x5a)]) {
+    writeFileSync(file, damaged);
+    const afterCorruption = await runCli(['decode', '--json', jwt], { env: { XDG_CACHE_HOME: home } });
+    assert.deepEqual(afterCorruption, clean);
+    assert.notDeepEqual(readFileSync(file), damaged);
+  }
 });
 
 test('NODE_DISABLE_COMPILE_CACHE keeps every run from writing a cache', async () => {

@@ -53,6 +53,19 @@ test('a corrupt cache file is not used, the code still runs, and saving replaces
   assert.equal(loadWithCodeCache(file, { dir, name: 'verify' }).fromCache, true);
 });
 
+test('a cache damaged inside (one byte flipped) is not handed to V8, which would abort on it', () => {
+  const { file, cacheDir } = fixture();
+  const dir = privateDirectory(cacheDir)!;
+  loadWithCodeCache(file, { dir, name: 'decode' }).saveCache();
+  const path = codeCachePath({ dir, name: 'decode' }, file);
+  const bytes = readFileSync(path);
+  bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0xff;
+  writeFileSync(path, bytes);
+  const loaded = loadWithCodeCache(file, { dir, name: 'decode' });
+  assert.equal(loaded.fromCache, false);
+  assert.equal((loaded.exports.sum as (n: number) => number)(0), 1225);
+});
+
 test('a rebuilt bundle gets a cache of its own, and the old build\'s cache is removed', () => {
   const { file, cacheDir } = fixture();
   const dir = privateDirectory(cacheDir)!;
