@@ -8,7 +8,7 @@
 // - dist/bundle/start.cjs: the loader bin/oidc-probe.cjs calls (Node built-ins only).
 // Dependencies needed only by commands that go to the network or a terminal (undici, open, the
 // prompts) stay external and load from node_modules when those commands run.
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +70,7 @@ const cli = await build({
 });
 const dynamicImports = readFileSync('dist/bundle/cli.cjs', 'utf8').match(/\bimport\(/g);
 if (dynamicImports) throw new Error(`dist/bundle/cli.cjs has ${dynamicImports.length} import() call(s); route them through src/net/import-esm.ts`);
+await makeAscii('dist/bundle/cli.cjs');
 writeFileSync('dist/bundle/THIRD-PARTY-NOTICES.txt', thirdPartyNotices(Object.keys(cli.metafile.inputs)));
 await build({
   ...common,
@@ -92,4 +93,18 @@ function thirdPartyNotices(inputs) {
     return `${name}@${version} (${license})\n\n${readFileSync(join(dir, file), 'utf8').trim()}\n`;
   });
   return `oidc-probe's bundle (dist/bundle/cli.cjs) contains code of these packages.\n\n${sections.join('\n' + '-'.repeat(72) + '\n\n')}`;
+}
+
+/**
+ * esbuild escapes every non-ASCII character in code (its default charset) but keeps comments as
+ * written; replace the few in comments, so the start-up reads the bundle as Latin-1, not UTF-8.
+ * Proof that only comments changed: both versions minify to the same code.
+ */
+async function makeAscii(path) {
+  const before = readFileSync(path, 'utf8');
+  const after = before.replace(/[^\x00-\x7f]/g, '?');
+  if (after === before) return;
+  const [a, b] = await Promise.all([before, after].map((code) => transform(code, { minifyWhitespace: true, charset: 'ascii' })));
+  if (a.code !== b.code) throw new Error(`${path}: non-ASCII characters outside comments; cannot make the bundle ASCII`);
+  writeFileSync(path, after);
 }
