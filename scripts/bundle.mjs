@@ -13,16 +13,16 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const asciiWidth = fileURLToPath(new URL('../src/render/ascii-width.ts', import.meta.url));
+const stringWidthShortcut = fileURLToPath(new URL('../src/render/string-width-shortcut.ts', import.meta.url));
 
-// cli-table3's string-width, wrapped with an exact shortcut for printable ASCII (see the module).
+// cli-table3's string-width, wrapped with an exact shortcut for one-column text (see the module).
 const fastStringWidth = {
-  name: 'string-width-ascii-fast-path',
+  name: 'string-width-one-column-shortcut',
   setup(b) {
     b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, ({ path }) => ({
       loader: 'js',
       contents: `${readFileSync(path, 'utf8')}
-module.exports = require(${JSON.stringify(asciiWidth)}).withAsciiFastPath(module.exports);
+module.exports = require(${JSON.stringify(stringWidthShortcut)}).withOneColumnShortcut(module.exports);
 module.exports.default = module.exports;
 `,
     }));
