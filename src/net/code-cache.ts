@@ -108,24 +108,40 @@ export function loadWithCodeCache(file: string, slot: CodeCacheSlot | undefined)
     saveCache() {
       if (!slot || !cachePath || fromCache) return;
       writeCacheFile(cachePath, script.createCachedData());
-      removeOtherBuilds(slot, cachePath);
+      removeOtherBuilds(slot, file, cachePath);
     },
   };
 }
 
-/** The cache file of one slot for one build of the bundle on this V8. */
+/**
+ * The cache file of one slot for one build of the bundle, on this V8: `<slot>-<installation>-<V8
+ * and arch>-<build>.bin`. The installation (where the bundle lives) keeps two installed copies of
+ * oidc-probe (a global one and one run by npx, say) from taking each other's caches for stale.
+ */
 export function codeCachePath(slot: CodeCacheSlot, file: string): string {
   const st = lstatSync(file);
   const build = `${st.size.toString(36)}-${Math.trunc(st.mtimeMs).toString(36)}`;
-  return join(slot.dir, `${slot.name}-${process.versions.v8}-${process.arch}-${build}.bin`);
+  return join(slot.dir, `${cachePrefix(slot, file)}${build}.bin`);
 }
 
-/** Caches of the slot made for an older build (or another Node) are of no more use. */
-function removeOtherBuilds(slot: CodeCacheSlot, keep: string): void {
+function cachePrefix(slot: CodeCacheSlot, file: string): string {
+  return `${slot.name}-${fnv1a(file)}-${process.versions.v8}-${process.arch}-`;
+}
+
+/** A short hash of a path, for a file name (not for security: the directory is private). */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(36);
+}
+
+/** Caches of this slot, installation and V8 made for an older build are of no more use. */
+function removeOtherBuilds(slot: CodeCacheSlot, file: string, keep: string): void {
+  const prefix = cachePrefix(slot, file);
   try {
     for (const name of readdirSync(slot.dir)) {
       const path = join(slot.dir, name);
-      if (name.startsWith(`${slot.name}-`) && name.endsWith('.bin') && path !== keep) unlinkSync(path);
+      if (name.startsWith(prefix) && name.endsWith('.bin') && path !== keep) unlinkSync(path);
     }
   } catch { /* tidying only */ }
 }

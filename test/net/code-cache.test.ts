@@ -81,6 +81,17 @@ test('a rebuilt bundle gets a cache of its own, and the old build\'s cache is re
   assert.notEqual(codeCachePath({ dir, name: 'decode' }, file), oldPath);
 });
 
+test('two installed copies of the CLI keep their caches side by side', () => {
+  const one = fixture();
+  const other = fixture();
+  const dir = privateDirectory(one.cacheDir)!;
+  loadWithCodeCache(one.file, { dir, name: 'decode' }).saveCache();
+  loadWithCodeCache(other.file, { dir, name: 'decode' }).saveCache();
+  assert.equal(readdirSync(dir).length, 2);
+  assert.equal(loadWithCodeCache(one.file, { dir, name: 'decode' }).fromCache, true);
+  assert.equal(loadWithCodeCache(other.file, { dir, name: 'decode' }).fromCache, true);
+});
+
 test('a cache file that is a symlink is not followed', () => {
   const { dir: base, file, cacheDir } = fixture();
   const dir = privateDirectory(cacheDir)!;
