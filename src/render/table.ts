@@ -1,6 +1,6 @@
 // Human tables. Only renderers import this module, and only commands that run load a renderer,
-// so cli-table3 never costs --help anything. The bundle inlines it: one chunk, not a dozen
-// CommonJS files resolved one by one.
+// so cli-table3 never costs --help anything. The bundle inlines it, so it is not a dozen CommonJS
+// files resolved one by one.
 import Table from 'cli-table3';
 import type { Style } from './style.js';
 
