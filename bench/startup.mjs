@@ -19,7 +19,13 @@ const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : Number(process.en
 const WARMUP = 3;
 
 const dir = mkdtempSync(join(tmpdir(), 'oidc-probe-bench-'));
-const env = { ...process.env, CI: 'true', NO_COLOR: '1', XDG_CACHE_HOME: join(dir, 'cache'), XDG_CONFIG_HOME: join(dir, 'config') };
+const env = {
+  ...process.env,
+  CI: 'true',
+  NO_COLOR: '1',
+  XDG_CACHE_HOME: join(dir, 'cache'),
+  XDG_CONFIG_HOME: join(dir, 'config'),
+};
 // Variables that change what every Node start costs are left out, for the baseline and the CLI
 // alike, unless --as-is: NODE_EXTRA_CA_CERTS makes Node read and parse a CA bundle before any code
 // runs (~90 ms on the machines here), which would hide the CLI's own cost in a slower baseline.
@@ -33,7 +39,10 @@ const noCodeCache = { NODE_DISABLE_COMPILE_CACHE: '1' };
 
 function run(args, extraEnv) {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { env: extraEnv ? { ...env, ...extraEnv } : env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(process.execPath, args, {
+    env: extraEnv ? { ...env, ...extraEnv } : env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   return { ms, status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
@@ -47,7 +56,8 @@ const median = (xs) => {
 let tokenProvider;
 try {
   const help = run([BIN, '--help']);
-  if (help.status !== 0) throw new Error(`oidc-probe --help exited ${help.status}; run npm run build first\n${help.stderr}`);
+  if (help.status !== 0)
+    throw new Error(`oidc-probe --help exited ${help.status}; run npm run build first\n${help.stderr}`);
   const commands = commandsInHelp(help.stdout);
   const { jwt, jwksPath } = mintFixture(dir);
 
@@ -57,17 +67,20 @@ try {
     { name: '--help', args: [BIN, '--help'], target: 1.5 },
     { name: 'decode <jwt>', args: [BIN, 'decode', jwt], target: 1.6 },
   ];
-  if (commands.has('verify')) cases.push({ name: 'verify <jwt> --jwks file', args: [BIN, 'verify', jwt, '--jwks', jwksPath], target: 1.6 });
+  if (commands.has('verify'))
+    cases.push({ name: 'verify <jwt> --jwks file', args: [BIN, 'verify', jwt, '--jwks', jwksPath], target: 1.6 });
   else notes.push('verify: no `verify` command in this build; skipped.');
   if (commands.has('token')) {
     try {
       tokenProvider = await startTokenProvider();
       const args = [BIN, ...tokenArgs(tokenProvider.issuer)];
       // Asynchronously: the provider answers from this very process.
-      await new Promise((resolve, reject) => execFile(process.execPath, args, { env, timeout: 60_000 }, (err, _out, stderr) => {
-        if (err) reject(new Error(`token exited ${err.code}: ${String(stderr).trim()}`));
-        else resolve();
-      }));
+      await new Promise((resolve, reject) =>
+        execFile(process.execPath, args, { env, timeout: 60_000 }, (err, _out, stderr) => {
+          if (err) reject(new Error(`token exited ${err.code}: ${String(stderr).trim()}`));
+          else resolve();
+        }),
+      );
       // The provider is closed before measuring: a cache hit must need no network at all.
       await tokenProvider.close();
       tokenProvider = undefined;
@@ -78,7 +91,13 @@ try {
   } else notes.push('token: no `token` command in this build yet; cached `token --output raw` skipped.');
   cases.push({ name: '--help, first run', args: [BIN, '--help'], target: null, env: noCodeCache });
   cases.push({ name: 'decode <jwt>, first run', args: [BIN, 'decode', jwt], target: null, env: noCodeCache });
-  if (commands.has('verify')) cases.push({ name: 'verify, first run', args: [BIN, 'verify', jwt, '--jwks', jwksPath], target: null, env: noCodeCache });
+  if (commands.has('verify'))
+    cases.push({
+      name: 'verify, first run',
+      args: [BIN, 'verify', jwt, '--jwks', jwksPath],
+      target: null,
+      env: noCodeCache,
+    });
 
   // Each case must succeed, or its timing would measure an error path.
   for (const c of cases) {
@@ -98,12 +117,20 @@ try {
   const rows = cases.map((c) => {
     const m = median(times.get(c.name));
     const ratio = m / base;
-    return [c.name, m.toFixed(1), ratio.toFixed(2) + '×', c.target ? `≤ ${c.target}×` : '', c.target ? (ratio <= c.target ? 'yes' : 'NO') : ''];
+    return [
+      c.name,
+      m.toFixed(1),
+      ratio.toFixed(2) + '×',
+      c.target ? `≤ ${c.target}×` : '',
+      c.target ? (ratio <= c.target ? 'yes' : 'NO') : '',
+    ];
   });
   const head = ['case', 'median ms', 'ratio', 'target', 'meets'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
-  console.log(`Start-up on Node ${process.versions.node}, ${RUNS} interleaved runs each after ${WARMUP} warm-up rounds (medians):\n`);
+  console.log(
+    `Start-up on Node ${process.versions.node}, ${RUNS} interleaved runs each after ${WARMUP} warm-up rounds (medians):\n`,
+  );
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
@@ -112,4 +139,3 @@ try {
   if (tokenProvider) await tokenProvider.close();
   rmSync(dir, { recursive: true, force: true });
 }
-

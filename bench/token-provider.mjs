@@ -9,7 +9,10 @@ export async function startTokenProvider() {
   const { warn, info } = console;
   console.warn = console.info = () => {};
   const { default: Provider } = await import('oidc-provider');
-  let handler = (_req, res) => { res.statusCode = 503; res.end(); };
+  let handler = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
   const server = createServer((req, res) => handler(req, res));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${server.address().port}`;
@@ -22,15 +25,31 @@ export async function startTokenProvider() {
   handler = provider.callback();
   return {
     issuer,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections?.();
-      server.close(() => { console.warn = warn; console.info = info; resolve(); });
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => {
+          console.warn = warn;
+          console.info = info;
+          resolve();
+        });
+      }),
   };
 }
 
 /** The `token` invocation timed by the bench (flag names from the cli-contract). */
 export function tokenArgs(issuer) {
-  return ['token', '--grant', 'client_credentials', '--issuer', issuer, '--client-id', BENCH_CLIENT.client_id,
-    '--client-secret', BENCH_CLIENT.client_secret, '--output', 'raw'];
+  return [
+    'token',
+    '--grant',
+    'client_credentials',
+    '--issuer',
+    issuer,
+    '--client-id',
+    BENCH_CLIENT.client_id,
+    '--client-secret',
+    BENCH_CLIENT.client_secret,
+    '--output',
+    'raw',
+  ];
 }

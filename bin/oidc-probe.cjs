@@ -11,10 +11,14 @@ var start = require('../dist/bundle/start.cjs');
 var args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // Fast path: the version needs neither commander nor the command modules, nor a stdout stream.
-  try { require('node:fs').writeSync(1, start.VERSION + '\n'); } catch (err) { if (err.code !== 'EPIPE') throw err; }
+  try {
+    require('node:fs').writeSync(1, start.VERSION + '\n');
+  } catch (err) {
+    if (err.code !== 'EPIPE') throw err;
+  }
 } else {
   // A reader that went away (`oidc-probe … | head`) ends the run quietly, without a stack trace.
-  process.stdout.on('error', function (err) {
+  process.stdout.on('error', (err) => {
     if (err.code !== 'EPIPE') throw err;
     process.exit(process.exitCode || 0);
   });

@@ -10,8 +10,22 @@ const BIN = fileURLToPath(new URL('../../bin/oidc-probe.cjs', import.meta.url));
 
 async function main(): Promise<number> {
   const op = await startDemoProvider();
-  process.stderr.write(`demo: OpenID Provider (oidc-provider) at ${op.issuer}; client ${DEMO_CONFIDENTIAL_CLIENT}; user "${DEMO_USER}"\n`);
-  const args = ['login', '--issuer', op.issuer, '--client-id', DEMO_CONFIDENTIAL_CLIENT, '--no-browser', '--redirect-uri', 'http://127.0.0.1:0/callback', '--timeout', '60', ...process.argv.slice(2)];
+  process.stderr.write(
+    `demo: OpenID Provider (oidc-provider) at ${op.issuer}; client ${DEMO_CONFIDENTIAL_CLIENT}; user "${DEMO_USER}"\n`,
+  );
+  const args = [
+    'login',
+    '--issuer',
+    op.issuer,
+    '--client-id',
+    DEMO_CONFIDENTIAL_CLIENT,
+    '--no-browser',
+    '--redirect-uri',
+    'http://127.0.0.1:0/callback',
+    '--timeout',
+    '60',
+    ...process.argv.slice(2),
+  ];
   process.stderr.write(`demo: running oidc-probe ${args.join(' ')}\n\n`);
   const child = spawn(process.execPath, [BIN, ...args], {
     // The secret travels in the environment, not in argv where `ps` would show it.
@@ -23,7 +37,10 @@ async function main(): Promise<number> {
   child.stderr.on('data', (chunk: Buffer) => {
     process.stderr.write(chunk);
     stderr += chunk.toString();
-    const url = stderr.split('\n').map((l) => l.trim()).find((l) => /^http:\/\/127\.0\.0\.1:\d+\/auth\?/.test(l));
+    const url = stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => /^http:\/\/127\.0\.0\.1:\d+\/auth\?/.test(l));
     if (url && !signedIn) {
       signedIn = true;
       process.stderr.write(`demo: signing in as "${DEMO_USER}" through the provider's login and consent pages\n`);
@@ -38,7 +55,12 @@ async function main(): Promise<number> {
   return code;
 }
 
-main().then((code) => { process.exitCode = code; }, (err: Error) => {
-  process.stderr.write(`demo: ${err.message}\n`);
-  process.exitCode = 1;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: Error) => {
+    process.stderr.write(`demo: ${err.message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -8,7 +8,11 @@ function assertLoopback(url: URL): void {
   if (!LOOPBACK.has(url.hostname)) throw new Error(`the demo user agent only talks to loopback, not ${url.host}`);
 }
 
-export async function signInThroughForms(authorizationUrl: string, login: string, opts: { consent?: 'allow' | 'deny' } = {}): Promise<{ finalUrl: string; status: number; body: string }> {
+export async function signInThroughForms(
+  authorizationUrl: string,
+  login: string,
+  opts: { consent?: 'allow' | 'deny' } = {},
+): Promise<{ finalUrl: string; status: number; body: string }> {
   const cookies = new Map<string, string>();
   let url = new URL(authorizationUrl);
   const issuerOrigin = url.origin;

@@ -69,7 +69,10 @@ const cli = await build({
   metafile: true,
 });
 const dynamicImports = readFileSync('dist/bundle/cli.cjs', 'utf8').match(/\bimport\(/g);
-if (dynamicImports) throw new Error(`dist/bundle/cli.cjs has ${dynamicImports.length} import() call(s); route them through src/net/import-esm.ts`);
+if (dynamicImports)
+  throw new Error(
+    `dist/bundle/cli.cjs has ${dynamicImports.length} import() call(s); route them through src/net/import-esm.ts`,
+  );
 await makeAscii('dist/bundle/cli.cjs');
 writeFileSync('dist/bundle/THIRD-PARTY-NOTICES.txt', thirdPartyNotices(Object.keys(cli.metafile.inputs)));
 await build({
@@ -104,7 +107,10 @@ async function makeAscii(path) {
   const before = readFileSync(path, 'utf8');
   const after = before.replace(/[^\x00-\x7f]/g, '?');
   if (after === before) return;
-  const [a, b] = await Promise.all([before, after].map((code) => transform(code, { minifyWhitespace: true, charset: 'ascii' })));
-  if (a.code !== b.code) throw new Error(`${path}: non-ASCII characters outside comments; cannot make the bundle ASCII`);
+  const [a, b] = await Promise.all(
+    [before, after].map((code) => transform(code, { minifyWhitespace: true, charset: 'ascii' })),
+  );
+  if (a.code !== b.code)
+    throw new Error(`${path}: non-ASCII characters outside comments; cannot make the bundle ASCII`);
   writeFileSync(path, after);
 }

@@ -12,12 +12,24 @@ export function mintFixture(dir, claims = {}) {
   const kid = 'fixture-' + randomUUID().slice(0, 8);
   const now = Math.floor(Date.now() / 1000);
   const header = { alg: 'ES256', typ: 'JWT', kid };
-  const payload = { iss: 'https://issuer.example', sub: 'alice', aud: 'probe-client', iat: now, exp: now + 3600, ...claims };
+  const payload = {
+    iss: 'https://issuer.example',
+    sub: 'alice',
+    aud: 'probe-client',
+    iat: now,
+    exp: now + 3600,
+    ...claims,
+  };
   const signingInput = `${b64url(header)}.${b64url(payload)}`;
   // JWS ES256 signatures are the raw r||s pair (RFC 7518 §3.4), not DER.
-  const signature = sign('sha256', Buffer.from(signingInput), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+  const signature = sign('sha256', Buffer.from(signingInput), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString(
+    'base64url',
+  );
   const jwksPath = join(dir, 'jwks.json');
-  writeFileSync(jwksPath, JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' }] }));
+  writeFileSync(
+    jwksPath,
+    JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' }] }),
+  );
   return { jwt: `${signingInput}.${signature}`, jwksPath, payload };
 }
 

@@ -15,7 +15,13 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const tarballArg = process.argv.indexOf('--tarball');
 const nodeLabel = `Node ${process.versions.node}`;
 // npm, the installed bin's `#!/usr/bin/env node` and every child use this script's node.
-const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}`, CI: 'true', NO_COLOR: '1', npm_config_update_notifier: 'false' };
+const env = {
+  ...process.env,
+  PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
+  CI: 'true',
+  NO_COLOR: '1',
+  npm_config_update_notifier: 'false',
+};
 delete env.FORCE_COLOR;
 
 function sh(cmd, args, opts = {}) {
@@ -47,7 +53,9 @@ try {
     const info = JSON.parse(packed.stdout)[0];
     tarball = join(work, info.filename);
     checkContents(info.files.map((f) => f.path));
-    console.log(`  tarball ${info.filename}: ${kib(info.size)} packed, ${kib(info.unpackedSize)} unpacked, ${info.entryCount} files`);
+    console.log(
+      `  tarball ${info.filename}: ${kib(info.size)} packed, ${kib(info.unpackedSize)} unpacked, ${info.entryCount} files`,
+    );
   }
   console.log(`pack-test on ${nodeLabel} with ${tarball}`);
 
@@ -57,10 +65,15 @@ try {
   check(install.code === 0, 'npm install <tarball> into an empty directory succeeds', install.stderr);
   check(!existsSync(join(app, 'node_modules', 'oidc-provider')), 'devDependencies are not installed with the package');
   const bin = join(app, 'node_modules', '.bin', 'oidc-probe');
-  const cli = (args, input, extraEnv = {}) => sh(bin, args, { cwd: app, input: input ?? '', env: { ...env, ...extraEnv } });
+  const cli = (args, input, extraEnv = {}) =>
+    sh(bin, args, { cwd: app, input: input ?? '', env: { ...env, ...extraEnv } });
 
   const version = cli(['--version']);
-  check(version.code === 0 && version.stdout.trim() === pkg.version, `--version prints ${pkg.version} and exits 0`, JSON.stringify(version));
+  check(
+    version.code === 0 && version.stdout.trim() === pkg.version,
+    `--version prints ${pkg.version} and exits 0`,
+    JSON.stringify(version),
+  );
 
   const help = cli(['--help']);
   check(help.code === 0 && /Usage: oidc-probe/.test(help.stdout), '--help prints the usage and exits 0', help.stderr);
@@ -69,27 +82,55 @@ try {
 
   const { jwt, jwksPath, payload } = mintFixture(work);
   const decoded = cli(['decode', jwt]);
-  check(decoded.code === 0 && decoded.stdout.includes(payload.sub) && /signature not verified/.test(decoded.stdout), 'decode <jwt> shows the claims and the not-verified notice', decoded.stdout + decoded.stderr);
+  check(
+    decoded.code === 0 && decoded.stdout.includes(payload.sub) && /signature not verified/.test(decoded.stdout),
+    'decode <jwt> shows the claims and the not-verified notice',
+    decoded.stdout + decoded.stderr,
+  );
   const decodedJson = cli(['decode', '--json', '-'], `Bearer ${jwt}\n`);
-  check(decodedJson.code === 0 && JSON.parse(decodedJson.stdout).payload.sub === payload.sub, 'decode --json - reads stdin and prints the payload as JSON', decodedJson.stdout + decodedJson.stderr);
+  check(
+    decodedJson.code === 0 && JSON.parse(decodedJson.stdout).payload.sub === payload.sub,
+    'decode --json - reads stdin and prints the payload as JSON',
+    decodedJson.stdout + decodedJson.stderr,
+  );
   // Colours load chalk on demand (src/render/style.ts): it must load on every supported Node.
   const coloured = cli(['decode', jwt], '', { FORCE_COLOR: '1', NO_COLOR: undefined });
-  check(coloured.code === 0 && /\u001b\[\d+m/.test(coloured.stdout), 'FORCE_COLOR=1 decode paints its output', coloured.stderr);
+  check(
+    coloured.code === 0 && /\u001b\[\d+m/.test(coloured.stdout),
+    'FORCE_COLOR=1 decode paints its output',
+    coloured.stderr,
+  );
   const garbage = cli(['decode', 'not.a+jwt.at-all']);
-  check(garbage.code === 2 && garbage.stdout === '' && /^error: /m.test(garbage.stderr) && !/\n\s+at /.test(garbage.stderr), 'decode of a non-JWT exits 2 with a one-line error and no stack trace', JSON.stringify(garbage));
+  check(
+    garbage.code === 2 && garbage.stdout === '' && /^error: /m.test(garbage.stderr) && !/\n\s+at /.test(garbage.stderr),
+    'decode of a non-JWT exits 2 with a one-line error and no stack trace',
+    JSON.stringify(garbage),
+  );
 
   if (commands.has('verify')) {
     const verified = cli(['verify', jwt, '--jwks', jwksPath, '--json']);
-    check(verified.code === 0 && JSON.parse(verified.stdout).valid === true, 'verify <jwt> --jwks <file> is valid and exits 0', verified.stdout + verified.stderr);
+    check(
+      verified.code === 0 && JSON.parse(verified.stdout).valid === true,
+      'verify <jwt> --jwks <file> is valid and exits 0',
+      verified.stdout + verified.stderr,
+    );
     const [h, , s] = jwt.split('.');
     const tampered = `${h}.${Buffer.from(JSON.stringify({ ...payload, sub: 'mallory' })).toString('base64url')}.${s}`;
     const refused = cli(['verify', tampered, '--jwks', jwksPath]);
-    check(refused.code === 1 && /signature/.test(refused.stdout), 'verify of a tampered token exits 1 with a failed signature row', refused.stdout + refused.stderr);
+    check(
+      refused.code === 1 && /signature/.test(refused.stdout),
+      'verify of a tampered token exits 1 with a failed signature row',
+      refused.stdout + refused.stderr,
+    );
   } else console.log('  skip verify: not in this build');
 
   if (commands.has('completion')) {
     const completion = cli(['completion', 'bash']);
-    check(completion.code === 0 && /^complete .*-F _oidc_probe oidc-probe$/m.test(completion.stdout), 'completion bash prints a bash completion script', completion.stderr);
+    check(
+      completion.code === 0 && /^complete .*-F _oidc_probe oidc-probe$/m.test(completion.stdout),
+      'completion bash prints a bash completion script',
+      completion.stderr,
+    );
   } else console.log('  skip completion: not in this build');
 
   console.log(`pack-test (${nodeLabel}): all checks passed`);
@@ -99,11 +140,31 @@ try {
 
 /** Only what runs ships: bin/, the bundled CLI, package.json and the docs. */
 function checkContents(files) {
-  const allowed = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICEN[CS]E(\.md|\.txt)?$/i, /^bin\/[^/]+\.cjs$/, /^dist\/bundle\/[^/]+\.cjs$/, /^dist\/bundle\/THIRD-PARTY-NOTICES\.txt$/];
+  const allowed = [
+    /^package\.json$/,
+    /^README\.md$/,
+    /^CHANGELOG\.md$/,
+    /^LICEN[CS]E(\.md|\.txt)?$/i,
+    /^bin\/[^/]+\.cjs$/,
+    /^dist\/bundle\/[^/]+\.cjs$/,
+    /^dist\/bundle\/THIRD-PARTY-NOTICES\.txt$/,
+  ];
   const stray = files.filter((f) => !allowed.some((re) => re.test(f)));
-  check(stray.length === 0, 'the tarball holds only bin/, dist/bundle/*.cjs and its third-party notices, package.json and the docs', `unexpected: ${stray.join(', ')}`);
-  check(files.includes('bin/oidc-probe.cjs') && files.includes('dist/bundle/cli.cjs') && files.includes('dist/bundle/start.cjs'), 'the tarball holds the bin and the compiled CLI');
-  check(!files.some((f) => /(^|\/)(test|fixtures?)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts')), 'no tests, fixtures, source maps or TypeScript sources in the tarball');
+  check(
+    stray.length === 0,
+    'the tarball holds only bin/, dist/bundle/*.cjs and its third-party notices, package.json and the docs',
+    `unexpected: ${stray.join(', ')}`,
+  );
+  check(
+    files.includes('bin/oidc-probe.cjs') &&
+      files.includes('dist/bundle/cli.cjs') &&
+      files.includes('dist/bundle/start.cjs'),
+    'the tarball holds the bin and the compiled CLI',
+  );
+  check(
+    !files.some((f) => /(^|\/)(test|fixtures?)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts')),
+    'no tests, fixtures, source maps or TypeScript sources in the tarball',
+  );
 }
 
 function kib(bytes) {

@@ -49,7 +49,9 @@ function describeOption(option: Option): CompletionOption {
     description: option.description,
     takesValue,
     ...(option.argChoices ? { choices: [...option.argChoices] } : {}),
-    ...(takesValue && placeholder && /file|dir|path/i.test(placeholder[1] ?? placeholder[2] ?? '') ? { file: true } : {}),
+    ...(takesValue && placeholder && /file|dir|path/i.test(placeholder[1] ?? placeholder[2] ?? '')
+      ? { file: true }
+      : {}),
   };
 }
 
@@ -57,7 +59,15 @@ function describeOption(option: Option): CompletionOption {
 function helpCommand(cmd: Command, visible: Command[]): CompletionCommand[] {
   const help = (cmd as unknown as { _getHelpCommand?: () => Command | null })._getHelpCommand?.();
   if (!help || visible.length === 0) return [];
-  return [{ name: help.name(), description: help.description(), options: [], commands: [], argChoices: visible.map((c) => c.name()) }];
+  return [
+    {
+      name: help.name(),
+      description: help.description(),
+      options: [],
+      commands: [],
+      argChoices: visible.map((c) => c.name()),
+    },
+  ];
 }
 
 /** commander adds -h/--help lazily; it is not in cmd.options. Only the root's: it works everywhere. */

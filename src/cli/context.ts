@@ -37,12 +37,18 @@ export interface Context {
 }
 
 /** Before makeContext: load chalk only when a stream will get colours (start-up, render/style.ts). */
-export async function prepareStyles(opts: GlobalOptions, streams: { stdout: { isTTY?: boolean }; stderr: { isTTY?: boolean } } = process): Promise<void> {
+export async function prepareStyles(
+  opts: GlobalOptions,
+  streams: { stdout: { isTTY?: boolean }; stderr: { isTTY?: boolean } } = process,
+): Promise<void> {
   const flagColor = opts.color !== false;
   if (colorLevelFor(streams.stdout, flagColor) || colorLevelFor(streams.stderr, flagColor)) await loadStyles();
 }
 
-export function makeContext(opts: GlobalOptions, streams = { stdout: process.stdout, stderr: process.stderr }): Context {
+export function makeContext(
+  opts: GlobalOptions,
+  streams = { stdout: process.stdout, stderr: process.stderr },
+): Context {
   const flagColor = opts.color !== false;
   const style = makeStyle(colorLevelFor(streams.stdout, flagColor));
   const errStyle = makeStyle(colorLevelFor(streams.stderr, flagColor));
@@ -57,11 +63,22 @@ export function makeContext(opts: GlobalOptions, streams = { stdout: process.std
     finalizers: [],
     style,
     errStyle,
-    out: (text) => { streams.stdout.write(text.endsWith('\n') ? text : text + '\n'); },
-    info: (text) => { streams.stderr.write(text + '\n'); },
-    warn: (text) => { streams.stderr.write(`${errStyle.yellow('warning:')} ${text}\n`); },
-    trace: (text) => { if (verbose) streams.stderr.write(errStyle.dim(text) + '\n'); },
-    onInterrupt: (cleanup) => { cleanups.add(cleanup); return () => cleanups.delete(cleanup); },
+    out: (text) => {
+      streams.stdout.write(text.endsWith('\n') ? text : text + '\n');
+    },
+    info: (text) => {
+      streams.stderr.write(text + '\n');
+    },
+    warn: (text) => {
+      streams.stderr.write(`${errStyle.yellow('warning:')} ${text}\n`);
+    },
+    trace: (text) => {
+      if (verbose) streams.stderr.write(errStyle.dim(text) + '\n');
+    },
+    onInterrupt: (cleanup) => {
+      cleanups.add(cleanup);
+      return () => cleanups.delete(cleanup);
+    },
     interruptCleanups: cleanups,
   };
 }

@@ -4,12 +4,15 @@ import { makeContext } from './context.js';
 import { positiveSeconds } from './option-parsers.js';
 import { runCommand } from './run.js';
 
-export interface DiscoverOptions { raw?: boolean; timeout: number }
+export interface DiscoverOptions {
+  raw?: boolean;
+  timeout: number;
+}
 
 export function registerDiscover(program: Command): void {
   program
     .command('discover')
-    .description('fetch a provider\'s discovery document (RFC 8414 metadata as fallback) and its JWKS, and lint both')
+    .description("fetch a provider's discovery document (RFC 8414 metadata as fallback) and its JWKS, and lint both")
     .argument('<issuer>', 'the issuer URL, or the full .well-known URL of the document')
     .option('--raw', 'print the metadata document exactly as served, nothing else')
     .option('--timeout <seconds>', 'per-request timeout', positiveSeconds, 10)

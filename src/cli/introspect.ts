@@ -5,14 +5,21 @@ import { positiveSeconds } from './option-parsers.js';
 import { runCommand } from './run.js';
 import { addClientOptions, addProfileOptions } from './settings.js';
 
-export interface TokenEndpointCliOptions { endpoint?: string; tokenTypeHint?: string; timeout: number }
+export interface TokenEndpointCliOptions {
+  endpoint?: string;
+  tokenTypeHint?: string;
+  timeout: number;
+}
 
 function endpointCommand(program: Command, name: 'introspect' | 'revoke', description: string): Command {
   const cmd = program
     .command(name)
     .description(description)
     .argument('[token]', 'the token; stdin when omitted or "-"')
-    .option('--endpoint <url>', `the ${name === 'introspect' ? 'introspection' : 'revocation'} endpoint (default: from discovery)`)
+    .option(
+      '--endpoint <url>',
+      `the ${name === 'introspect' ? 'introspection' : 'revocation'} endpoint (default: from discovery)`,
+    )
     .option('--token-type-hint <hint>', 'access_token or refresh_token')
     .option('--timeout <seconds>', 'per-request timeout', positiveSeconds, 10);
   addClientOptions(cmd);
@@ -21,14 +28,22 @@ function endpointCommand(program: Command, name: 'introspect' | 'revoke', descri
 }
 
 export function registerIntrospect(program: Command): void {
-  endpointCommand(program, 'introspect', 'ask the provider what a token is (RFC 7662); an inactive token is exit 1')
-    .action(async (token: string | undefined, opts: TokenEndpointCliOptions, cmd: Command) => {
+  endpointCommand(
+    program,
+    'introspect',
+    'ask the provider what a token is (RFC 7662); an inactive token is exit 1',
+  ).action(async (token: string | undefined, opts: TokenEndpointCliOptions, cmd: Command) => {
+    const ctx = makeContext(cmd.optsWithGlobals());
+    await runCommand(ctx, async () =>
+      (await import('../commands/introspect.js')).introspectCommand(ctx, cmd, token, opts),
+    );
+  });
+  endpointCommand(program, 'revoke', 'revoke a token at the provider (RFC 7009)').action(
+    async (token: string | undefined, opts: TokenEndpointCliOptions, cmd: Command) => {
       const ctx = makeContext(cmd.optsWithGlobals());
-      await runCommand(ctx, async () => (await import('../commands/introspect.js')).introspectCommand(ctx, cmd, token, opts));
-    });
-  endpointCommand(program, 'revoke', 'revoke a token at the provider (RFC 7009)')
-    .action(async (token: string | undefined, opts: TokenEndpointCliOptions, cmd: Command) => {
-      const ctx = makeContext(cmd.optsWithGlobals());
-      await runCommand(ctx, async () => (await import('../commands/introspect.js')).revokeCommand(ctx, cmd, token, opts));
-    });
+      await runCommand(ctx, async () =>
+        (await import('../commands/introspect.js')).revokeCommand(ctx, cmd, token, opts),
+      );
+    },
+  );
 }

@@ -1,23 +1,50 @@
 // `oidc-probe login`: a browser flow through a loopback listener (cli-contract.md "login").
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { makeContext } from './context.js';
 import { collect, positiveSeconds, seconds } from './option-parsers.js';
 import { runCommand } from './run.js';
 import { addClientOptions, addProfileOptions } from './settings.js';
 
 export interface LoginCliOptions {
-  issuer?: string; clientId?: string; clientSecret?: string; clientSecretFile?: string; authMethod?: string;
-  flow?: string; responseType?: string; responseMode?: string; scope?: string; redirectUri?: string;
-  pkce: boolean; prompt?: string; loginHint?: string; acrValues?: string; maxAge?: number; param?: string[];
-  browser: boolean; timeout: number; userinfo: boolean; httpTimeout: number; profile?: string; config?: string; cache?: boolean; privateKey?: string; signingAlg?: string;
+  issuer?: string;
+  clientId?: string;
+  clientSecret?: string;
+  clientSecretFile?: string;
+  authMethod?: string;
+  flow?: string;
+  responseType?: string;
+  responseMode?: string;
+  scope?: string;
+  redirectUri?: string;
+  pkce: boolean;
+  prompt?: string;
+  loginHint?: string;
+  acrValues?: string;
+  maxAge?: number;
+  param?: string[];
+  browser: boolean;
+  timeout: number;
+  userinfo: boolean;
+  httpTimeout: number;
+  profile?: string;
+  config?: string;
+  cache?: boolean;
+  privateKey?: string;
+  signingAlg?: string;
 }
 
 export function registerLogin(program: Command): void {
   const cmd = program
     .command('login')
     .description('sign in through a browser and a loopback listener, then check everything that came back')
-    .option('--flow <flow>', 'code, implicit or hybrid (default code; implicit means "id_token token", hybrid "code id_token")')
-    .option('--response-type <types>', 'space-separated: code, id_token, "id_token token", "code id_token", "code token", "code id_token token"')
+    .option(
+      '--flow <flow>',
+      'code, implicit or hybrid (default code; implicit means "id_token token", hybrid "code id_token")',
+    )
+    .option(
+      '--response-type <types>',
+      'space-separated: code, id_token, "id_token token", "code id_token", "code token", "code id_token token"',
+    )
     .option('--response-mode <mode>', 'query, fragment or form_post (default: query for code, fragment otherwise)')
     .option('--scope <scopes>', 'space-separated scopes', 'openid profile email')
     .option('--redirect-uri <uri>', 'loopback redirect URI (port 0 = any free port)', 'http://127.0.0.1:8765/callback')
@@ -31,7 +58,10 @@ export function registerLogin(program: Command): void {
     .option('--timeout <seconds>', 'how long to wait for the authorization response', positiveSeconds, 300)
     .option('--http-timeout <seconds>', 'per-request timeout talking to the provider', positiveSeconds, 10)
     .option('--no-userinfo', 'do not call the userinfo endpoint')
-    .option('--cache', 'store the tokens in the token cache, so `oidc-probe token --grant refresh_token` can refresh them');
+    .option(
+      '--cache',
+      'store the tokens in the token cache, so `oidc-probe token --grant refresh_token` can refresh them',
+    );
   addClientOptions(cmd);
   addProfileOptions(cmd).action(async (opts: LoginCliOptions, command: Command) => {
     const ctx = makeContext(command.optsWithGlobals());

@@ -39,13 +39,18 @@ const COMMANDS: Record<string, (program: Command) => void> = {
  */
 export function buildProgram(only?: string): Command {
   const program = new Command('oidc-probe')
-    .description('Debug OpenID Connect: run flows through a loopback listener, decode and verify tokens, lint discovery documents.')
+    .description(
+      'Debug OpenID Connect: run flows through a loopback listener, decode and verify tokens, lint discovery documents.',
+    )
     .version(VERSION, '-V, --version', 'print the version')
     .option('--json', 'print exactly one JSON document on stdout')
     .option('--no-color', 'no colours (also NO_COLOR; FORCE_COLOR forces them)')
     .option('--verbose', 'show HTTP exchanges and progress details on stderr')
     .option('--debug', 'like --verbose, and show stack traces')
-    .option('--har <file>', 'write every HTTP exchange of the run to a HAR 1.2 file (secrets redacted unless --show-secrets)')
+    .option(
+      '--har <file>',
+      'write every HTTP exchange of the run to a HAR 1.2 file (secrets redacted unless --show-secrets)',
+    )
     .option('--ca-file <pem>', 'trust this CA (PEM) for TLS, e.g. a private or corporate CA')
     .option('--insecure', 'do not verify TLS certificates (loudly warned on every run)')
     .addOption(new Option('--show-secrets', 'show tokens, codes and secrets in full instead of redacted'))
@@ -53,8 +58,11 @@ export function buildProgram(only?: string): Command {
     .exitOverride()
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
     .hook('preAction', (_program, action) => prepareStyles(action.optsWithGlobals()))
-    .addHelpText('after', `
-Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error · 5 user step unfinished · 130 interrupted`);
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error · 5 user step unfinished · 130 interrupted`,
+    );
 
   const one = only !== undefined && only !== 'completion' ? COMMANDS[only] : undefined;
   if (one) one(program);
@@ -81,12 +89,19 @@ export async function main(argv: string[]): Promise<void> {
       }
       // Commander already printed its one-line message on stderr; usage errors are exit 2.
       if (argv.includes('--json')) {
-        process.stdout.write(JSON.stringify({ error: { code: 'usage', message: err.message.replace(/^error: /, ''), exit: 2 } }, null, 2) + '\n');
+        process.stdout.write(
+          JSON.stringify({ error: { code: 'usage', message: err.message.replace(/^error: /, ''), exit: 2 } }, null, 2) +
+            '\n',
+        );
       }
       process.exitCode = 2;
       return;
     }
-    const opts = { json: argv.includes('--json'), debug: argv.includes('--debug'), color: !argv.includes('--no-color') };
+    const opts = {
+      json: argv.includes('--json'),
+      debug: argv.includes('--debug'),
+      color: !argv.includes('--no-color'),
+    };
     await prepareStyles(opts);
     const ctx = makeContext(opts);
     reportError(ctx, err instanceof Error ? err : new UsageError('usage', String(err)));

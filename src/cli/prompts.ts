@@ -5,7 +5,11 @@ import { UsageError } from '../errors.js';
 import { importEsm } from '../net/import-esm.js';
 import { canPrompt, missingSetting, type Settings } from './settings.js';
 
-export interface LoginPromptAnswers { issuer: string; clientId: string; clientSecret?: string | undefined }
+export interface LoginPromptAnswers {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string | undefined;
+}
 
 /** Fill issuer, client id and (if the person says there is one) the client secret; the secret is never echoed. */
 export async function promptForLogin(settings: Settings, hasSecret: boolean): Promise<LoginPromptAnswers> {
@@ -17,10 +21,26 @@ export async function promptForLogin(settings: Settings, hasSecret: boolean): Pr
   const io = { input: process.stdin, output: process.stderr };
   try {
     const answers: LoginPromptAnswers = {
-      issuer: issuer ?? await input({ message: 'Issuer URL', validate: (v) => /^https?:\/\/\S+$/.test(v.trim()) || 'an http(s) URL, e.g. https://login.example.com' }, io),
-      clientId: clientId ?? await input({ message: 'Client ID', validate: (v) => v.trim() !== '' || 'the client_id registered at the provider' }, io),
+      issuer:
+        issuer ??
+        (await input(
+          {
+            message: 'Issuer URL',
+            validate: (v) => /^https?:\/\/\S+$/.test(v.trim()) || 'an http(s) URL, e.g. https://login.example.com',
+          },
+          io,
+        )),
+      clientId:
+        clientId ??
+        (await input(
+          { message: 'Client ID', validate: (v) => v.trim() !== '' || 'the client_id registered at the provider' },
+          io,
+        )),
     };
-    if (!hasSecret && await confirm({ message: 'Does this client have a secret (a confidential client)?', default: false }, io)) {
+    if (
+      !hasSecret &&
+      (await confirm({ message: 'Does this client have a secret (a confidential client)?', default: false }, io))
+    ) {
       answers.clientSecret = await password({ message: 'Client secret', mask: true }, io);
     }
     return { ...answers, issuer: answers.issuer.trim(), clientId: answers.clientId.trim() };

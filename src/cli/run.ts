@@ -12,7 +12,9 @@ export interface CommandResult<T extends object = object> {
 }
 
 export async function runCommand(ctx: Context, action: () => Promise<CommandResult>): Promise<void> {
-  const onSigint = () => { void interrupt(ctx); };
+  const onSigint = () => {
+    void interrupt(ctx);
+  };
   process.once('SIGINT', onSigint);
   try {
     if (ctx.http.har) {
@@ -33,14 +35,22 @@ export async function runCommand(ctx: Context, action: () => Promise<CommandResu
   } finally {
     process.removeListener('SIGINT', onSigint);
     for (const finalize of ctx.finalizers) {
-      try { await finalize(); } catch (err) { ctx.warn((err as Error).message); }
+      try {
+        await finalize();
+      } catch (err) {
+        ctx.warn((err as Error).message);
+      }
     }
   }
 }
 
 async function interrupt(ctx: Context): Promise<never> {
   for (const cleanup of ctx.interruptCleanups) {
-    try { await cleanup(); } catch { /* closing on the way out; nothing to tell */ }
+    try {
+      await cleanup();
+    } catch {
+      /* closing on the way out; nothing to tell */
+    }
   }
   reportError(ctx, new InterruptedError());
   process.exit(EXIT.interrupted);
@@ -65,5 +75,8 @@ export function reportError(ctx: Context, err: unknown): void {
   if (err instanceof ProviderError && err.errorUri) process.stderr.write(`  error_uri: ${err.errorUri}\n`);
   if (known && err.hint) process.stderr.write(`${s.dim('hint:')} ${err.hint}\n`);
   if (ctx.debug && err instanceof Error && err.stack) process.stderr.write(s.dim(err.stack) + '\n');
-  else if (!known) process.stderr.write(`${s.dim('hint:')} this is a bug in oidc-probe; run again with --debug for details and report it.\n`);
+  else if (!known)
+    process.stderr.write(
+      `${s.dim('hint:')} this is a bug in oidc-probe; run again with --debug for details and report it.\n`,
+    );
 }

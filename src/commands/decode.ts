@@ -19,7 +19,11 @@ export async function decodeCommand(tokenArg: string | undefined): Promise<Comma
   }
   const data = decodeView(decoded);
   const now = Math.floor(Date.now() / 1000);
-  return { data, human: (ctx) => renderDecoded(data, ctx.style, { now, ...(process.stdout.columns ? { width: process.stdout.columns } : {}) }) };
+  return {
+    data,
+    human: (ctx) =>
+      renderDecoded(data, ctx.style, { now, ...(process.stdout.columns ? { width: process.stdout.columns } : {}) }),
+  };
 }
 
 /** Nested JWTs (cty "JWT") are decoded this deep; deeper ones stay text. */
@@ -33,7 +37,7 @@ export function decodeView(decoded: DecodedJwt, depth = 0): DecodeView {
       header: decoded.header,
       kind: classifyToken(decoded.header, undefined),
       signature_verified: false,
-      note: 'the payload is encrypted (JWE): reading it needs the recipient\'s private key',
+      note: "the payload is encrypted (JWE): reading it needs the recipient's private key",
     };
   }
   if (decoded.payloadText !== undefined) {

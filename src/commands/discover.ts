@@ -13,14 +13,25 @@ import { lintJwks, type KeyRow } from '../protocol/jwks-lint.js';
 import { renderDiscover } from '../render/discover.js';
 
 export async function discoverCommand(ctx: Context, issuer: string, opts: DiscoverOptions): Promise<CommandResult> {
-  if (opts.raw && ctx.json) throw new UsageError('contradictory_options', '--raw and --json contradict each other: --raw prints the document as served, --json prints the lint result');
+  if (opts.raw && ctx.json)
+    throw new UsageError(
+      'contradictory_options',
+      '--raw and --json contradict each other: --raw prints the document as served, --json prints the lint result',
+    );
   const http = httpClientFor(ctx, { timeoutSeconds: opts.timeout });
   const found = await discoverMetadata(http, issuer, 'issuer');
-  if (found.tried.length > 1) ctx.info(`no OpenID configuration at ${found.tried[0]}; using the RFC 8414 metadata at ${found.url}`);
+  if (found.tried.length > 1)
+    ctx.info(`no OpenID configuration at ${found.tried[0]}; using the RFC 8414 metadata at ${found.url}`);
   if (opts.raw) {
     const body = found.response.body;
     // Bytes as served: no re-encoding, no added newline.
-    return { data: {}, human: () => { process.stdout.write(body); return ''; } };
+    return {
+      data: {},
+      human: () => {
+        process.stdout.write(body);
+        return '';
+      },
+    };
   }
 
   const { metadata } = found;
@@ -44,12 +55,31 @@ export async function discoverCommand(ctx: Context, issuer: string, opts: Discov
     checks.push(...linted.checks);
     const leaking = linted.keys.filter((k) => k.private_members.length > 0);
     // Loud on stderr as well, so it is seen with --json and in CI logs.
-    if (leaking.length) ctx.warn(`the JWKS at ${jwksUri} publishes PRIVATE key material (${leaking.map((k) => k.kid ?? `#${k.index}`).join(', ')}): anyone can sign as this provider`);
+    if (leaking.length)
+      ctx.warn(
+        `the JWKS at ${jwksUri} publishes PRIVATE key material (${leaking.map((k) => k.kid ?? `#${k.index}`).join(', ')}): anyone can sign as this provider`,
+      );
   } else {
-    checks.push(skip('jwks.fetch', metadata.jwks_uri === undefined ? 'no jwks_uri: no keys to fetch' : 'jwks_uri is not an http(s) URL: keys not fetched'));
+    checks.push(
+      skip(
+        'jwks.fetch',
+        metadata.jwks_uri === undefined
+          ? 'no jwks_uri: no keys to fetch'
+          : 'jwks_uri is not an http(s) URL: keys not fetched',
+      ),
+    );
   }
 
-  const data = { url: found.url, source: found.source, metadata, jwks, capabilities, key_summary: keySummary, checks, valid: isValid(checks) };
+  const data = {
+    url: found.url,
+    source: found.source,
+    metadata,
+    jwks,
+    capabilities,
+    key_summary: keySummary,
+    checks,
+    valid: isValid(checks),
+  };
   return {
     data,
     human: (c) => renderDiscover({ ...data, tried: found.tried, jwks_uri: jwksUri }, c.style, now),
@@ -61,5 +91,7 @@ function fetchableUrl(value: unknown): string | undefined {
   try {
     const url = new URL(value);
     return url.protocol === 'https:' || url.protocol === 'http:' ? value : undefined;
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }

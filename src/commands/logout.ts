@@ -23,15 +23,32 @@ export async function logoutCommand(ctx: Context, cmd: Command, opts: LogoutCliO
   const clientId = settingValue(settings, 'client-id');
   if (clientId === undefined) throw missingSetting('client-id');
   parseLoopbackRedirectUri(opts.postLogoutRedirectUri);
-  const idToken = opts.idToken === undefined ? undefined : cleanTokenInput(opts.idToken === '-' ? await readTokenArgument('-') : opts.idToken);
+  const idToken =
+    opts.idToken === undefined
+      ? undefined
+      : cleanTokenInput(opts.idToken === '-' ? await readTokenArgument('-') : opts.idToken);
   const http = httpClientFor(ctx, { timeoutSeconds: opts.httpTimeout });
-  const { endpoint } = await resolveEndpoint(http, { issuer, field: 'end_session_endpoint', what: 'end-session endpoint' });
+  const { endpoint } = await resolveEndpoint(http, {
+    issuer,
+    field: 'end_session_endpoint',
+    what: 'end-session endpoint',
+  });
   const state = randomValue();
-  const listener = await startLoopbackListener(opts.postLogoutRedirectUri, { timeoutSeconds: opts.timeout, expectFragment: false, warn: (m) => ctx.warn(m) });
+  const listener = await startLoopbackListener(opts.postLogoutRedirectUri, {
+    timeoutSeconds: opts.timeout,
+    expectFragment: false,
+    warn: (m) => ctx.warn(m),
+  });
   const stop = ctx.onInterrupt(() => listener.close());
   let params: Record<string, string>;
   try {
-    const url = buildLogoutUrl({ endSessionEndpoint: endpoint, idTokenHint: idToken, clientId, postLogoutRedirectUri: listener.redirectUri, state });
+    const url = buildLogoutUrl({
+      endSessionEndpoint: endpoint,
+      idTokenHint: idToken,
+      clientId,
+      postLogoutRedirectUri: listener.redirectUri,
+      state,
+    });
     await openOrPrint(ctx, url.href, { openBrowser: opts.browser, purpose: 'sign out' });
     params = (await listener.response).params;
   } finally {
@@ -40,6 +57,19 @@ export async function logoutCommand(ctx: Context, cmd: Command, opts: LogoutCliO
   }
   // RP-Initiated Logout §3: the OP returns the state it was given.
   const checks = [checkState(params, state)];
-  const data = { valid: isValid(checks), end_session_endpoint: endpoint, post_logout_redirect_uri: listener.redirectUri, id_token_hint: idToken !== undefined, checks };
-  return { data, human: (c) => [`${c.style.bold('Signed out')} at ${redactUrl(endpoint, c.showSecrets)}, back on ${listener.redirectUri}`, renderChecks(checks, c.style)].join('\n') };
+  const data = {
+    valid: isValid(checks),
+    end_session_endpoint: endpoint,
+    post_logout_redirect_uri: listener.redirectUri,
+    id_token_hint: idToken !== undefined,
+    checks,
+  };
+  return {
+    data,
+    human: (c) =>
+      [
+        `${c.style.bold('Signed out')} at ${redactUrl(endpoint, c.showSecrets)}, back on ${listener.redirectUri}`,
+        renderChecks(checks, c.style),
+      ].join('\n'),
+  };
 }

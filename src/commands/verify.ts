@@ -11,10 +11,16 @@ import { JwtFormatError } from '../protocol/jwt.js';
 import { parseJws, validateJws } from '../protocol/validate-jwt.js';
 import { renderVerification } from '../render/verify.js';
 
-export async function verifyCommand(ctx: Context, tokenArg: string | undefined, opts: VerifyOptions): Promise<CommandResult> {
+export async function verifyCommand(
+  ctx: Context,
+  tokenArg: string | undefined,
+  opts: VerifyOptions,
+): Promise<CommandResult> {
   for (const alg of opts.alg ?? []) {
-    if (alg.toLowerCase() === 'none') throw new UsageError('bad_alg', '--alg none is never allowed: unsecured tokens are not verified');
-    if (!(SUPPORTED_ALGS as readonly string[]).includes(alg)) throw new UsageError('bad_alg', `--alg ${alg} is not supported (supported: ${SUPPORTED_ALGS.join(', ')})`);
+    if (alg.toLowerCase() === 'none')
+      throw new UsageError('bad_alg', '--alg none is never allowed: unsecured tokens are not verified');
+    if (!(SUPPORTED_ALGS as readonly string[]).includes(alg))
+      throw new UsageError('bad_alg', `--alg ${alg} is not supported (supported: ${SUPPORTED_ALGS.join(', ')})`);
   }
   const input = await readTokenArgument(tokenArg);
   let jws;

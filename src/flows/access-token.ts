@@ -17,20 +17,49 @@ export interface AccessTokenView {
   note: string;
 }
 
-export async function inspectAccessToken(value: string, from: string, opts: { keys: KeySource | undefined; issuer: string }): Promise<AccessTokenView> {
+export async function inspectAccessToken(
+  value: string,
+  from: string,
+  opts: { keys: KeySource | undefined; issuer: string },
+): Promise<AccessTokenView> {
   let decoded;
-  try { decoded = decodeJwt(value); } catch { decoded = undefined; }
-  if (!decoded || decoded.format !== 'JWS') {
-    return { value, from, format: 'opaque', checks: [], note: 'opaque: only the provider (introspection) can say what it means' };
+  try {
+    decoded = decodeJwt(value);
+  } catch {
+    decoded = undefined;
   }
-  const typ = typeof decoded.header.typ === 'string' ? decoded.header.typ.toLowerCase().replace(/^application\//, '') : undefined;
+  if (decoded?.format !== 'JWS') {
+    return {
+      value,
+      from,
+      format: 'opaque',
+      checks: [],
+      note: 'opaque: only the provider (introspection) can say what it means',
+    };
+  }
+  const typ =
+    typeof decoded.header.typ === 'string' ? decoded.header.typ.toLowerCase().replace(/^application\//, '') : undefined;
   if (typ !== 'at+jwt') {
-    return { value, from, format: 'jwt', profile: 'other', header: decoded.header, payload: decoded.payload, checks: [], note: 'a JWT without typ "at+jwt": not an RFC 9068 access token, so decoded but not validated' };
+    return {
+      value,
+      from,
+      format: 'jwt',
+      profile: 'other',
+      header: decoded.header,
+      payload: decoded.payload,
+      checks: [],
+      note: 'a JWT without typ "at+jwt": not an RFC 9068 access token, so decoded but not validated',
+    };
   }
   // RFC 9068 §4: the resource server validates it; the audience is the resource, unknown to us here.
   const v = await validateJwt(value, opts.keys, { issuer: opts.issuer, type: 'access_token' });
   return {
-    value, from, format: 'jwt', profile: 'rfc9068', header: v.header, payload: v.payload,
+    value,
+    from,
+    format: 'jwt',
+    profile: 'rfc9068',
+    header: v.header,
+    payload: v.payload,
     checks: v.checks.filter((c) => c.status !== 'skip').map((c) => ({ ...c, source: 'access_token' })),
     note: 'an RFC 9068 JWT access token: checked as its resource server would, except for aud',
   };

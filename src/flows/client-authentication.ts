@@ -12,11 +12,22 @@ export interface ClientSettings {
   signingAlg?: string | undefined;
 }
 
-export async function authenticateClient(method: ClientAuthMethod, client: ClientSettings, tokenEndpoint: string): Promise<ClientAuthParts> {
+export async function authenticateClient(
+  method: ClientAuthMethod,
+  client: ClientSettings,
+  tokenEndpoint: string,
+): Promise<ClientAuthParts> {
   try {
-    return await clientAuthentication(method, client, { audience: tokenEndpoint, privateKey: client.privateKey, signingAlg: client.signingAlg });
+    return await clientAuthentication(method, client, {
+      audience: tokenEndpoint,
+      privateKey: client.privateKey,
+      signingAlg: client.signingAlg,
+    });
   } catch (err) {
-    if (err instanceof MissingClientSecret) throw new UsageError('missing_client_secret', `--auth-method ${method} needs a client secret`, { hint: 'pass --client-secret-file, set OIDC_PROBE_CLIENT_SECRET, or use --auth-method none for a public client' });
+    if (err instanceof MissingClientSecret)
+      throw new UsageError('missing_client_secret', `--auth-method ${method} needs a client secret`, {
+        hint: 'pass --client-secret-file, set OIDC_PROBE_CLIENT_SECRET, or use --auth-method none for a public client',
+      });
     if (err instanceof ClientKeyError) throw new UsageError('bad_private_key', err.message);
     throw err;
   }

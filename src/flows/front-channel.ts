@@ -4,8 +4,13 @@
 // checks and before the token endpoint; and checkBackChannelIdToken() after the token endpoint.
 import type { Check } from '../protocol/checks.js';
 import {
-  checkHybridIdTokens, checkResponseChannel, checkResponseParameters, FRONT_CHANNEL, redemptionDecision,
-  validateFrontChannelIdToken, type RedemptionDecision,
+  checkHybridIdTokens,
+  checkResponseChannel,
+  checkResponseParameters,
+  FRONT_CHANNEL,
+  redemptionDecision,
+  validateFrontChannelIdToken,
+  type RedemptionDecision,
 } from '../protocol/front-channel-checks.js';
 import type { KeySource } from '../protocol/jws-signature.js';
 import type { Channel, ResponseMode, ResponseType } from '../protocol/response-type.js';
@@ -36,7 +41,9 @@ export interface FrontChannelEvaluation {
   decision: RedemptionDecision;
 }
 
-export async function evaluateAuthorizationResponse(input: AuthorizationResponseInput): Promise<FrontChannelEvaluation> {
+export async function evaluateAuthorizationResponse(
+  input: AuthorizationResponseInput,
+): Promise<FrontChannelEvaluation> {
   const { responseType: rt, params, channel } = input;
   const checks: Check[] = [
     { ...checkResponseChannel(input.responseMode, channel, params), source: FRONT_CHANNEL },
@@ -45,7 +52,11 @@ export async function evaluateAuthorizationResponse(input: AuthorizationResponse
   let idToken: JwtValidation | undefined;
   const token = params.id_token;
   if (token !== undefined && token !== '') {
-    idToken = await validateFrontChannelIdToken(token, rt, params, { keys: input.keys, clientSecret: input.clientSecret, expectations: input.expectations });
+    idToken = await validateFrontChannelIdToken(token, rt, params, {
+      keys: input.keys,
+      clientSecret: input.clientSecret,
+      expectations: input.expectations,
+    });
     checks.push(...idToken.checks);
   }
   const decision = redemptionDecision([...(input.flowChecks ?? []), ...checks]);
@@ -59,7 +70,10 @@ export async function evaluateAuthorizationResponse(input: AuthorizationResponse
 }
 
 /** Hybrid flow: the token endpoint's ID token must name the same iss and sub (Core 3.3.3.6). */
-export function checkBackChannelIdToken(front: FrontChannelEvaluation | undefined, backPayload: Record<string, unknown> | undefined): Check[] {
+export function checkBackChannelIdToken(
+  front: FrontChannelEvaluation | undefined,
+  backPayload: Record<string, unknown> | undefined,
+): Check[] {
   if (!front?.idToken || !backPayload) return [];
   return checkHybridIdTokens(front.idToken.payload, backPayload).map((c) => ({ ...c, source: 'token_endpoint' }));
 }

@@ -2,7 +2,7 @@
 // front-channel checks → (only if they all pass) code redemption → ID token checks → userinfo.
 // Every step adds rows; nothing from a failed front channel is used (Core 3.2.2.x, 3.3.2.x).
 import type { Context } from '../cli/context.js';
-import { NetworkError, ProviderError, UsageError } from '../errors.js';
+import { NetworkError, ProviderError } from '../errors.js';
 import type { HttpClient } from '../net/http.js';
 import { fetchDiscovery } from '../net/discovery.js';
 import { remoteJwksSource } from '../net/keys.js';
@@ -10,7 +10,12 @@ import { startLoopbackListener, type AuthorizationResponse } from '../net/loopba
 import { openOrPrint } from '../net/browser.js';
 import { requestTokens } from '../net/token-endpoint.js';
 import { fetchUserinfo } from '../net/userinfo.js';
-import { buildAuthorizationUrl, checkIssParameter, checkState, randomValue } from '../protocol/authorization-request.js';
+import {
+  buildAuthorizationUrl,
+  checkIssParameter,
+  checkState,
+  randomValue,
+} from '../protocol/authorization-request.js';
 import { fail, isValid, pass, skip, type Check } from '../protocol/checks.js';
 import { defaultClientAuthMethod, type ClientAuthMethod } from '../protocol/client-auth.js';
 import { authenticateClient, type ClientSettings } from './client-authentication.js';
@@ -23,7 +28,11 @@ import { validateUserinfo } from '../protocol/userinfo.js';
 import { checkPkce } from '../protocol/pkce.js';
 import type { JwtExpectations, JwtValidation } from '../protocol/validate-jwt.js';
 import { inspectAccessToken, type AccessTokenView } from './access-token.js';
-import { evaluateAuthorizationResponse, checkBackChannelIdToken, type FrontChannelEvaluation } from './front-channel.js';
+import {
+  evaluateAuthorizationResponse,
+  checkBackChannelIdToken,
+  type FrontChannelEvaluation,
+} from './front-channel.js';
 
 export interface LoginSettings extends ClientSettings {
   issuer: string;
@@ -64,27 +73,40 @@ export interface LoginResult {
 }
 
 /** What the human renderer needs besides the JSON document. */
-export interface LoginView { result: LoginResult; front?: FrontChannelEvaluation }
+export interface LoginView {
+  result: LoginResult;
+  front?: FrontChannelEvaluation;
+}
 
 export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings): Promise<LoginView> {
   const checks: Check[] = [];
   const { metadata } = await fetchDiscovery(http, s.issuer);
   // Discovery §4.3: the issuer in the document must be identical to the one asked for; stop before the browser.
   if (metadata.issuer !== s.issuer) {
-    checks.push(fail('discovery.issuer', `the discovery document says issuer "${String(metadata.issuer)}", you asked for "${s.issuer}" (they must be identical, Discovery §4.3); stopped before the authorization request`, { expected: s.issuer, actual: metadata.issuer }));
+    checks.push(
+      fail(
+        'discovery.issuer',
+        `the discovery document says issuer "${String(metadata.issuer)}", you asked for "${s.issuer}" (they must be identical, Discovery §4.3); stopped before the authorization request`,
+        { expected: s.issuer, actual: metadata.issuer },
+      ),
+    );
     return { result: { valid: false, checks } };
   }
   checks.push(pass('discovery.issuer', 'the discovery document names the issuer asked for'));
   const endpoint = (name: string): string => {
     const v = metadata[name];
-    if (typeof v !== 'string') throw new NetworkError('bad_discovery', `the discovery document of ${s.issuer} has no ${name}`);
+    if (typeof v !== 'string')
+      throw new NetworkError('bad_discovery', `the discovery document of ${s.issuer} has no ${name}`);
     return v;
   };
   const authorizationEndpoint = endpoint('authorization_endpoint');
   const tokenEndpoint = () => mtlsAlias(metadata, 'token_endpoint', s.mtls) ?? endpoint('token_endpoint');
-  const keys: KeySource | undefined = typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(http, metadata.jwks_uri) : undefined;
+  const keys: KeySource | undefined =
+    typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(http, metadata.jwks_uri) : undefined;
   // Settle client authentication now: a missing secret should stop the run before the browser does.
-  const authMethod = s.responseType.code ? resolveAuthMethod(s, metadata.token_endpoint_auth_methods_supported) : undefined;
+  const authMethod = s.responseType.code
+    ? resolveAuthMethod(s, metadata.token_endpoint_auth_methods_supported)
+    : undefined;
   // Settle client authentication before the browser opens: a missing secret is found now, not after sign-in.
   if (authMethod) await authenticateClient(authMethod, s, tokenEndpoint());
 
@@ -93,26 +115,55 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   const codeVerifier = s.pkce && s.responseType.code ? randomValue() : undefined;
 
   const listener = await startLoopbackListener(s.redirectUri, {
-    timeoutSeconds: s.timeoutSeconds, expectFragment: s.responseMode === 'fragment', state, warn: (m) => ctx.warn(m),
+    timeoutSeconds: s.timeoutSeconds,
+    expectFragment: s.responseMode === 'fragment',
+    state,
+    warn: (m) => ctx.warn(m),
   });
   const stopOnInterrupt = ctx.onInterrupt(() => listener.close());
   let response: AuthorizationResponse;
   try {
     const url = buildAuthorizationUrl({
-      authorizationEndpoint, clientId: s.clientId, redirectUri: listener.redirectUri, responseType: s.responseType,
+      authorizationEndpoint,
+      clientId: s.clientId,
+      redirectUri: listener.redirectUri,
+      responseType: s.responseType,
       responseMode: s.responseMode === defaultResponseMode(s.responseType) ? undefined : s.responseMode,
-      scope: s.scope, state, nonce, codeVerifier, prompt: s.prompt, loginHint: s.loginHint, acrValues: s.acrValues, maxAge: s.maxAge, extra: s.params,
+      scope: s.scope,
+      state,
+      nonce,
+      codeVerifier,
+      prompt: s.prompt,
+      loginHint: s.loginHint,
+      acrValues: s.acrValues,
+      maxAge: s.maxAge,
+      extra: s.params,
     });
     if (ctx.json) {
-      ctx.info(`${ctx.errStyle.bold('Authorization request')}: response_type ${s.responseType.value} (${s.responseType.flow} flow), response_mode ${s.responseMode}, listening on ${listener.redirectUri}`);
+      ctx.info(
+        `${ctx.errStyle.bold('Authorization request')}: response_type ${s.responseType.value} (${s.responseType.flow} flow), response_mode ${s.responseMode}, listening on ${listener.redirectUri}`,
+      );
     } else {
       // A person sees what is being asked for before the browser opens (stderr: stdout is the result).
       const { renderRequestTable } = await import('../render/login.js');
-      ctx.info(renderRequestTable({
-        authorization_endpoint: authorizationEndpoint, client_id: s.clientId, response_type: `${s.responseType.value} (${s.responseType.flow} flow)`,
-        response_mode: s.responseMode, redirect_uri: listener.redirectUri, scope: s.scope, pkce: codeVerifier !== undefined ? 'S256' : 'off',
-        ...(s.prompt ? { prompt: s.prompt } : {}), ...(s.maxAge !== undefined ? { max_age: s.maxAge } : {}), ...(s.acrValues ? { acr_values: s.acrValues } : {}), ...s.params,
-      }, ctx.errStyle));
+      ctx.info(
+        renderRequestTable(
+          {
+            authorization_endpoint: authorizationEndpoint,
+            client_id: s.clientId,
+            response_type: `${s.responseType.value} (${s.responseType.flow} flow)`,
+            response_mode: s.responseMode,
+            redirect_uri: listener.redirectUri,
+            scope: s.scope,
+            pkce: codeVerifier !== undefined ? 'S256' : 'off',
+            ...(s.prompt ? { prompt: s.prompt } : {}),
+            ...(s.maxAge !== undefined ? { max_age: s.maxAge } : {}),
+            ...(s.acrValues ? { acr_values: s.acrValues } : {}),
+            ...s.params,
+          },
+          ctx.errStyle,
+        ),
+      );
     }
     await openOrPrint(ctx, url.href, { openBrowser: s.openBrowser, purpose: 'sign in' });
     ctx.info(ctx.errStyle.dim(`waiting up to ${s.timeoutSeconds} s for the response…`));
@@ -124,23 +175,45 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
 
   const p = response.params;
   const request = {
-    authorization_endpoint: authorizationEndpoint, response_type: s.responseType.value, flow: s.responseType.flow,
-    response_mode: s.responseMode, redirect_uri: listener.redirectUri, scope: s.scope, pkce: codeVerifier !== undefined,
+    authorization_endpoint: authorizationEndpoint,
+    response_type: s.responseType.value,
+    flow: s.responseType.flow,
+    response_mode: s.responseMode,
+    redirect_uri: listener.redirectUri,
+    scope: s.scope,
+    pkce: codeVerifier !== undefined,
   };
   if (p.error !== undefined) {
-    throw new ProviderError({ error: p.error, error_description: p.error_description, error_uri: p.error_uri }, 'the authorization endpoint');
+    throw new ProviderError(
+      { error: p.error, error_description: p.error_description, error_uri: p.error_uri },
+      'the authorization endpoint',
+    );
   }
 
   // Core 3.1.3.7 and friends: the claims every ID token of this run is held to.
   const expectations: JwtExpectations = {
-    issuer: s.issuer, audience: [s.clientId], clientId: s.clientId, nonce, maxAge: s.maxAge,
-    acrValues: s.acrValues?.split(/\s+/).filter(Boolean), type: 'id_token',
+    issuer: s.issuer,
+    audience: [s.clientId],
+    clientId: s.clientId,
+    nonce,
+    maxAge: s.maxAge,
+    acrValues: s.acrValues?.split(/\s+/).filter(Boolean),
+    type: 'id_token',
   };
-  const flowChecks = [checkState(p, state), checkIssParameter(p, s.issuer, metadata.authorization_response_iss_parameter_supported === true)];
+  const flowChecks = [
+    checkState(p, state),
+    checkIssParameter(p, s.issuer, metadata.authorization_response_iss_parameter_supported === true),
+  ];
   checks.push(...flowChecks);
   const front = await evaluateAuthorizationResponse({
-    responseType: s.responseType, responseMode: s.responseMode, channel: response.channel, params: p,
-    keys, clientSecret: s.clientSecret, expectations, flowChecks,
+    responseType: s.responseType,
+    responseMode: s.responseMode,
+    channel: response.channel,
+    params: p,
+    keys,
+    clientSecret: s.clientSecret,
+    expectations,
+    flowChecks,
   });
   checks.push(...front.checks);
 
@@ -148,12 +221,21 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     valid: false,
     request,
     callback: {
-      channel: response.channel, params: p,
+      channel: response.channel,
+      params: p,
       parameters: front.parameters.map(({ name, channel }) => ({ name, channel })),
       redeemed: false,
       ...(front.decision.reason ? { not_redeemed_reason: front.decision.reason } : {}),
     },
-    ...(front.idToken ? { front_channel_id_token: { header: front.idToken.header, payload: front.idToken.payload, checks: front.idToken.checks } } : {}),
+    ...(front.idToken
+      ? {
+          front_channel_id_token: {
+            header: front.idToken.header,
+            payload: front.idToken.payload,
+            checks: front.idToken.checks,
+          },
+        }
+      : {}),
     checks,
   };
   if (!front.decision.redeem) {
@@ -164,19 +246,42 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   let tokens: TokenResponse | undefined;
   let backIdToken: JwtValidation | undefined;
   if (authMethod && p.code !== undefined) {
-    tokens = (await requestTokens(http, {
-      endpoint: tokenEndpoint(), auth: await authenticateClient(authMethod, s, tokenEndpoint()),
-      params: { grant_type: 'authorization_code', code: p.code, redirect_uri: listener.redirectUri, code_verifier: codeVerifier },
-    })).tokens;
+    tokens = (
+      await requestTokens(http, {
+        endpoint: tokenEndpoint(),
+        auth: await authenticateClient(authMethod, s, tokenEndpoint()),
+        params: {
+          grant_type: 'authorization_code',
+          code: p.code,
+          redirect_uri: listener.redirectUri,
+          code_verifier: codeVerifier,
+        },
+      })
+    ).tokens;
     result.callback!.redeemed = true;
-    checks.push(checkPkce({ codeFlow: true, sent: codeVerifier !== undefined, redeemed: true, publicClient: authMethod === 'none', methodsSupported: metadata.code_challenge_methods_supported }));
+    checks.push(
+      checkPkce({
+        codeFlow: true,
+        sent: codeVerifier !== undefined,
+        redeemed: true,
+        publicClient: authMethod === 'none',
+        methodsSupported: metadata.code_challenge_methods_supported,
+      }),
+    );
     result.tokens = tokens.raw;
     checks.push({ ...checkTokenType(tokens), source: BACK_CHANNEL });
     if (tokens.id_token === undefined) {
-      checks.push({ ...fail('format', 'the token endpoint returned no id_token (Core 3.1.3.3 requires one)'), source: BACK_CHANNEL });
+      checks.push({
+        ...fail('format', 'the token endpoint returned no id_token (Core 3.1.3.3 requires one)'),
+        source: BACK_CHANNEL,
+      });
     } else {
       // Core 3.1.3.7; at_hash is optional here (3.1.3.8) but checked when present.
-      const { keys: _used, ...back } = await validateIdTokenFrom(BACK_CHANNEL, tokens.id_token, { keys, clientSecret: s.clientSecret, expectations: { ...expectations, accessToken: tokens.access_token } });
+      const { keys: _used, ...back } = await validateIdTokenFrom(BACK_CHANNEL, tokens.id_token, {
+        keys,
+        clientSecret: s.clientSecret,
+        expectations: { ...expectations, accessToken: tokens.access_token },
+      });
       backIdToken = back;
       checks.push(...backIdToken.checks);
       checks.push(...checkBackChannelIdToken(front, backIdToken.payload));
@@ -188,7 +293,11 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
 
   const accessToken = tokens?.access_token ?? p.access_token;
   if (accessToken !== undefined) {
-    result.access_token = await inspectAccessToken(accessToken, tokens?.access_token ? BACK_CHANNEL : 'authorization_endpoint', { keys, issuer: s.issuer });
+    result.access_token = await inspectAccessToken(
+      accessToken,
+      tokens?.access_token ? BACK_CHANNEL : 'authorization_endpoint',
+      { keys, issuer: s.issuer },
+    );
     checks.push(...result.access_token.checks);
   }
   const userinfoEndpoint = typeof metadata.userinfo_endpoint === 'string' ? metadata.userinfo_endpoint : undefined;

@@ -3,7 +3,11 @@
 import type { Context } from '../cli/context.js';
 import { importEsm } from './import-esm.js';
 
-export async function openOrPrint(ctx: Context, url: string, opts: { openBrowser: boolean; purpose: string }): Promise<void> {
+export async function openOrPrint(
+  ctx: Context,
+  url: string,
+  opts: { openBrowser: boolean; purpose: string },
+): Promise<void> {
   if (!opts.openBrowser) {
     ctx.info(`Open this URL in a browser to ${opts.purpose}:`);
     ctx.info(url);
@@ -14,5 +18,7 @@ export async function openOrPrint(ctx: Context, url: string, opts: { openBrowser
   try {
     const { default: open } = await importEsm<typeof import('open')>('open');
     await open(url);
-  } catch { /* the URL is printed above */ }
+  } catch {
+    /* the URL is printed above */
+  }
 }

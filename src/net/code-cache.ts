@@ -10,7 +10,20 @@
 // Each file holds the cache twice and is used only when both copies are the same: V8 (in release
 // builds) does not check the bytes it deserializes, and a cache damaged inside would make it
 // abort on every run. (A second copy costs a memcmp; a CRC would cost loading zlib, ~3 ms a run.)
-import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -67,10 +80,19 @@ function writeCacheFile(path: string, payload: Buffer): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    try { writeSync(fd, payload); writeSync(fd, payload); } finally { closeSync(fd); }
+    try {
+      writeSync(fd, payload);
+      writeSync(fd, payload);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch {
-    try { unlinkSync(tmp); } catch { /* never created */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created */
+    }
   }
 }
 
@@ -97,7 +119,10 @@ export function loadWithCodeCache(file: string, slot: CodeCacheSlot | undefined)
   const cachedData = cachePath ? readCacheFile(cachePath) : undefined;
   // No import() may run inside: a script compiled from a cache loses Node's callback for it (the
   // bundle is built without one, see scripts/bundle.mjs and src/net/import-esm.ts).
-  const script = new vm.Script(wrapperStart + source + wrapperEnd, { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const script = new vm.Script(wrapperStart + source + wrapperEnd, {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+  });
   const module = { exports: {} as Record<string, unknown> };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
@@ -143,5 +168,7 @@ function removeOtherBuilds(slot: CodeCacheSlot, file: string, keep: string): voi
       const path = join(slot.dir, name);
       if (name.startsWith(prefix) && name.endsWith('.bin') && path !== keep) unlinkSync(path);
     }
-  } catch { /* tidying only */ }
+  } catch {
+    /* tidying only */
+  }
 }

@@ -29,15 +29,26 @@ export interface DiscoveredMetadata extends DiscoveryResult {
   tried: string[];
 }
 
-export interface MetadataLocation { url: string; source: MetadataSource }
+export interface MetadataLocation {
+  url: string;
+  source: MetadataSource;
+}
 
 const OPENID_SUFFIX = '/.well-known/openid-configuration';
 const OAUTH_WELL_KNOWN = '/.well-known/oauth-authorization-server';
 
 export function parseIssuerUrl(issuer: string, option = '--issuer'): URL {
   let url: URL;
-  try { url = new URL(issuer); } catch { throw new UsageError('bad_issuer', `${option} "${issuer}" is not a URL (expected something like https://login.example.com)`); }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError('bad_issuer', `${option} "${issuer}" is not an http(s) URL`);
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new UsageError(
+      'bad_issuer',
+      `${option} "${issuer}" is not a URL (expected something like https://login.example.com)`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UsageError('bad_issuer', `${option} "${issuer}" is not an http(s) URL`);
   return url;
 }
 
@@ -61,10 +72,20 @@ export function oauthMetadataUrl(issuer: string): string {
 export function metadataLocations(input: string): { expectedIssuer: string; locations: MetadataLocation[] } {
   const url = new URL(input);
   if (url.pathname.endsWith(OPENID_SUFFIX) && !url.search && !url.hash) {
-    return { expectedIssuer: input.slice(0, input.length - OPENID_SUFFIX.length), locations: [{ url: input, source: 'openid-configuration' }] };
+    return {
+      expectedIssuer: input.slice(0, input.length - OPENID_SUFFIX.length),
+      locations: [{ url: input, source: 'openid-configuration' }],
+    };
   }
-  if ((url.pathname === OAUTH_WELL_KNOWN || url.pathname.startsWith(OAUTH_WELL_KNOWN + '/')) && !url.search && !url.hash) {
-    return { expectedIssuer: url.origin + url.pathname.slice(OAUTH_WELL_KNOWN.length), locations: [{ url: input, source: 'oauth-authorization-server' }] };
+  if (
+    (url.pathname === OAUTH_WELL_KNOWN || url.pathname.startsWith(OAUTH_WELL_KNOWN + '/')) &&
+    !url.search &&
+    !url.hash
+  ) {
+    return {
+      expectedIssuer: url.origin + url.pathname.slice(OAUTH_WELL_KNOWN.length),
+      locations: [{ url: input, source: 'oauth-authorization-server' }],
+    };
   }
   return {
     expectedIssuer: input,
@@ -76,10 +97,18 @@ export function metadataLocations(input: string): { expectedIssuer: string; loca
 }
 
 /** The metadata document, trying the RFC 8414 location when the OpenID one is not there (4xx). */
-export async function discoverMetadata(http: HttpClient, input: string, label = '--issuer'): Promise<DiscoveredMetadata> {
+export async function discoverMetadata(
+  http: HttpClient,
+  input: string,
+  label = '--issuer',
+): Promise<DiscoveredMetadata> {
   parseIssuerUrl(input, label);
   // Discovery §3, RFC 8414 §2: an issuer has no query or fragment, so the well-known URL could not be built from one.
-  if (/[?#]/.test(input)) throw new UsageError('bad_issuer', `${label} "${input}" has a query or fragment: an issuer has neither (Discovery §3); pass the issuer or the full well-known URL`);
+  if (/[?#]/.test(input))
+    throw new UsageError(
+      'bad_issuer',
+      `${label} "${input}" has a query or fragment: an issuer has neither (Discovery §3); pass the issuer or the full well-known URL`,
+    );
   const { expectedIssuer, locations } = metadataLocations(input);
   const tried: string[] = [];
   const misses: string[] = [];
@@ -93,7 +122,11 @@ export async function discoverMetadata(http: HttpClient, input: string, label = 
       continue;
     }
     if (notHere && misses.length > 0) {
-      throw new NetworkError('http_status', `no metadata found: ${misses.join(', ')}, and the RFC 8414 location ${location.url} answered HTTP ${response.status}`, { hint: 'check the issuer URL, or pass the full well-known URL' });
+      throw new NetworkError(
+        'http_status',
+        `no metadata found: ${misses.join(', ')}, and the RFC 8414 location ${location.url} answered HTTP ${response.status}`,
+        { hint: 'check the issuer URL, or pass the full well-known URL' },
+      );
     }
     const metadata = metadataFromResponse(response, what);
     return { url: location.url, metadata, source: location.source, expectedIssuer, response, tried };
@@ -106,16 +139,29 @@ export async function discoverMetadata(http: HttpClient, input: string, label = 
 export function metadataFromResponse(response: HttpResponse, what: string): ProviderMetadata {
   if (response.status < 200 || response.status > 299) throw errorForStatus(response, what);
   let parsed: unknown;
-  try { parsed = JSON.parse(response.body.toString('utf8')); } catch {
-    throw new NetworkError('invalid_json', `${what} at ${response.url} is not JSON (status ${response.status}, content-type ${response.headers['content-type'] ?? 'none'})`);
+  try {
+    parsed = JSON.parse(response.body.toString('utf8'));
+  } catch {
+    throw new NetworkError(
+      'invalid_json',
+      `${what} at ${response.url} is not JSON (status ${response.status}, content-type ${response.headers['content-type'] ?? 'none'})`,
+    );
   }
-  if (Array.isArray(parsed)) throw new NetworkError('invalid_json', `${what} at ${response.url} is a JSON array, not an object`);
-  if (typeof parsed !== 'object' || parsed === null) throw new NetworkError('invalid_json', `${what} at ${response.url} is JSON ${parsed === null ? 'null' : typeof parsed}, not an object`);
+  if (Array.isArray(parsed))
+    throw new NetworkError('invalid_json', `${what} at ${response.url} is a JSON array, not an object`);
+  if (typeof parsed !== 'object' || parsed === null)
+    throw new NetworkError(
+      'invalid_json',
+      `${what} at ${response.url} is JSON ${parsed === null ? 'null' : typeof parsed}, not an object`,
+    );
   return parsed as ProviderMetadata;
 }
 
 /** For the commands that need the metadata only (login, verify, token). */
-export async function fetchDiscovery(http: HttpClient, issuer: string): Promise<DiscoveryResult & { source: MetadataSource }> {
+export async function fetchDiscovery(
+  http: HttpClient,
+  issuer: string,
+): Promise<DiscoveryResult & { source: MetadataSource }> {
   const { url, metadata, source } = await discoverMetadata(http, issuer);
   return { url, metadata, source };
 }

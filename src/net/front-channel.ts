@@ -26,11 +26,19 @@ export interface FrontChannel {
   classify(req: IncomingMessage): Promise<FrontChannelOutcome>;
 }
 
-export function createFrontChannel(callbackPath: string, opts: { expectFragment?: boolean; maxBody?: number; state?: string } = {}): FrontChannel {
+export function createFrontChannel(
+  callbackPath: string,
+  opts: { expectFragment?: boolean; maxBody?: number; state?: string } = {},
+): FrontChannel {
   const maxBody = opts.maxBody ?? MAX_RESPONSE_BODY;
   // One-time and bound to this run: 128 bits from a fresh salt and the run's state, spent by the
   // first relay, so a relay meant for another run (another state) lands nowhere.
-  const relayId = createHash('sha256').update(randomBytes(16)).update(opts.state ?? '').digest().subarray(0, 16).toString('base64url');
+  const relayId = createHash('sha256')
+    .update(randomBytes(16))
+    .update(opts.state ?? '')
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
   const relayPath = `${callbackPath.replace(/\/$/, '')}/relay/${relayId}`;
   const relayPrefix = `${callbackPath.replace(/\/$/, '')}/relay/`;
   let relaySpent = false;
@@ -40,12 +48,24 @@ export function createFrontChannel(callbackPath: string, opts: { expectFragment?
     const method = (req.method ?? 'GET').toUpperCase();
 
     if (url.pathname.startsWith(relayPrefix)) {
-      if (method !== 'POST') return refuse(req, 405, `a ${method} request to the fragment relay path was refused (only the relay page's POST is accepted)`);
-      if (url.pathname !== relayPath) return refuse(req, 404, 'a fragment relay POST to an unknown one-time path was refused (it belongs to no page this run served)');
-      if (relaySpent) return refuse(req, 409, 'a second POST to the one-time fragment relay path was refused (it was already used)');
+      if (method !== 'POST')
+        return refuse(
+          req,
+          405,
+          `a ${method} request to the fragment relay path was refused (only the relay page's POST is accepted)`,
+        );
+      if (url.pathname !== relayPath)
+        return refuse(
+          req,
+          404,
+          'a fragment relay POST to an unknown one-time path was refused (it belongs to no page this run served)',
+        );
+      if (relaySpent)
+        return refuse(req, 409, 'a second POST to the one-time fragment relay path was refused (it was already used)');
       const body = await readForm(req, maxBody, 'fragment relay POST');
       if ('refused' in body) return body.refused;
-      if (Object.keys(body.params).length === 0) return refuse(req, 400, 'a fragment relay POST without parameters was refused');
+      if (Object.keys(body.params).length === 0)
+        return refuse(req, 400, 'a fragment relay POST without parameters was refused');
       relaySpent = true;
       return { kind: 'response', channel: 'fragment', params: body.params };
     }
@@ -58,14 +78,22 @@ export function createFrontChannel(callbackPath: string, opts: { expectFragment?
       // No query: the answer may be in the fragment, which only a script on this page can read.
       const scriptNonce = randomBytes(16).toString('base64url');
       return {
-        kind: 'page', status: 200, headers: fragmentRelayHeaders(scriptNonce), body: fragmentRelayPage({ relayPath, scriptNonce }),
-        ...(opts.expectFragment ? {} : { note: 'a request without parameters reached the redirect URI; served the fragment relay page in case the provider answered in the fragment' }),
+        kind: 'page',
+        status: 200,
+        headers: fragmentRelayHeaders(scriptNonce),
+        body: fragmentRelayPage({ relayPath, scriptNonce }),
+        ...(opts.expectFragment
+          ? {}
+          : {
+              note: 'a request without parameters reached the redirect URI; served the fragment relay page in case the provider answered in the fragment',
+            }),
       };
     }
     if (method === 'POST') {
       const body = await readForm(req, maxBody, 'form_post response');
       if ('refused' in body) return body.refused;
-      if (Object.keys(body.params).length === 0) return refuse(req, 400, 'a form_post response without parameters was refused');
+      if (Object.keys(body.params).length === 0)
+        return refuse(req, 400, 'a form_post response without parameters was refused');
       return { kind: 'response', channel: 'form_post', params: body.params };
     }
     return refuse(req, 405, `a ${method} request to the redirect URI was refused`);
@@ -80,10 +108,20 @@ function refuse(req: IncomingMessage, status: number, warning: string): FrontCha
 }
 
 /** A form-encoded body within the size cap, or the reason it is refused. */
-async function readForm(req: IncomingMessage, maxBody: number, what: string): Promise<{ params: Record<string, string> } | { refused: FrontChannelOutcome }> {
+async function readForm(
+  req: IncomingMessage,
+  maxBody: number,
+  what: string,
+): Promise<{ params: Record<string, string> } | { refused: FrontChannelOutcome }> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') {
-    return { refused: refuse(req, 415, `a ${what} with content type "${type || 'none'}" was refused (it must be application/x-www-form-urlencoded)`) };
+    return {
+      refused: refuse(
+        req,
+        415,
+        `a ${what} with content type "${type || 'none'}" was refused (it must be application/x-www-form-urlencoded)`,
+      ),
+    };
   }
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > maxBody) {
@@ -96,6 +134,9 @@ async function readForm(req: IncomingMessage, maxBody: number, what: string): Pr
     size += chunk.length;
     if (size <= maxBody) chunks.push(chunk);
   }
-  if (size > maxBody) return { refused: refuse(req, 413, `a ${what} of more than ${maxBody} bytes was refused (the limit is ${maxBody} bytes)`) };
+  if (size > maxBody)
+    return {
+      refused: refuse(req, 413, `a ${what} of more than ${maxBody} bytes was refused (the limit is ${maxBody} bytes)`),
+    };
   return { params: Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) };
 }

@@ -16,7 +16,10 @@ export async function prepareHarFile(ctx: Context): Promise<void> {
     const fh = await fs.open(path, 'w', 0o600);
     await fh.close();
   } catch (err) {
-    throw new UsageError('har_not_writable', `cannot write the HAR file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message}`);
+    throw new UsageError(
+      'har_not_writable',
+      `cannot write the HAR file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message}`,
+    );
   }
   recorded.set(ctx, []);
   ctx.finalizers.push(() => writeHar(ctx, path));
@@ -43,14 +46,46 @@ export function toHar(exchanges: HttpExchange[], show: boolean): unknown {
           startedDateTime: e.startedAt.toISOString(),
           time: res ? Math.round(res.durationMs) : 0,
           request: {
-            method: e.request.method, url, httpVersion: 'HTTP/1.1', cookies: [], headers: pairs(redactHeaders(e.request.headers, show)),
-            queryString: [...new URL(url).searchParams].map(([name, value]) => ({ name, value })), headersSize: -1,
+            method: e.request.method,
+            url,
+            httpVersion: 'HTTP/1.1',
+            cookies: [],
+            headers: pairs(redactHeaders(e.request.headers, show)),
+            queryString: [...new URL(url).searchParams].map(([name, value]) => ({ name, value })),
+            headersSize: -1,
             bodySize: e.request.body ? Buffer.byteLength(e.request.body) : 0,
-            ...(e.request.body !== undefined ? { postData: { mimeType: reqType ?? '', text: redactBody(e.request.body, reqType, show) } } : {}),
+            ...(e.request.body !== undefined
+              ? { postData: { mimeType: reqType ?? '', text: redactBody(e.request.body, reqType, show) } }
+              : {}),
           },
           response: res
-            ? { status: res.status, statusText: '', httpVersion: 'HTTP/1.1', cookies: [], headers: pairs(redactHeaders(res.headers, show)), content: { size: res.body.length, mimeType: resType ?? '', text: redactBody(res.body.toString('utf8'), resType, show) }, redirectURL: res.headers.location ?? '', headersSize: -1, bodySize: res.body.length }
-            : { status: 0, statusText: e.error?.message ?? 'failed', httpVersion: '', cookies: [], headers: [], content: { size: 0, mimeType: '' }, redirectURL: '', headersSize: -1, bodySize: -1, _error: e.error?.message },
+            ? {
+                status: res.status,
+                statusText: '',
+                httpVersion: 'HTTP/1.1',
+                cookies: [],
+                headers: pairs(redactHeaders(res.headers, show)),
+                content: {
+                  size: res.body.length,
+                  mimeType: resType ?? '',
+                  text: redactBody(res.body.toString('utf8'), resType, show),
+                },
+                redirectURL: res.headers.location ?? '',
+                headersSize: -1,
+                bodySize: res.body.length,
+              }
+            : {
+                status: 0,
+                statusText: e.error?.message ?? 'failed',
+                httpVersion: '',
+                cookies: [],
+                headers: [],
+                content: { size: 0, mimeType: '' },
+                redirectURL: '',
+                headersSize: -1,
+                bodySize: -1,
+                _error: e.error?.message,
+              },
           cache: {},
           timings: { send: 0, wait: res ? Math.round(res.durationMs) : 0, receive: 0 },
         };
@@ -60,6 +95,8 @@ export function toHar(exchanges: HttpExchange[], show: boolean): unknown {
 }
 
 async function writeHar(ctx: Context, path: string): Promise<void> {
-  await fs.writeFile(path, JSON.stringify(toHar(recorded.get(ctx) ?? [], ctx.showSecrets), null, 2) + '\n', { mode: 0o600 });
+  await fs.writeFile(path, JSON.stringify(toHar(recorded.get(ctx) ?? [], ctx.showSecrets), null, 2) + '\n', {
+    mode: 0o600,
+  });
   await fs.chmod(path, 0o600);
 }

@@ -35,19 +35,34 @@ export function httpClientFor(ctx: Context, opts: HttpSetupOptions = {}): HttpCl
 /** An undici dispatcher when trust or proxies differ from the defaults; undefined otherwise. */
 function dispatcherFor(ctx: Context, clientCertificate: HttpSetupOptions['clientCertificate']): unknown {
   const { caFile, insecure } = ctx.http;
-  const proxied = Boolean(process.env.HTTPS_PROXY || process.env.https_proxy || process.env.HTTP_PROXY || process.env.http_proxy);
+  const proxied = Boolean(
+    process.env.HTTPS_PROXY || process.env.https_proxy || process.env.HTTP_PROXY || process.env.http_proxy,
+  );
   if (!caFile && !insecure && !proxied && !clientCertificate) return undefined;
   let ca: string | undefined;
   if (caFile) {
-    try { ca = readFileSync(caFile, 'utf8'); } catch (err) {
-      throw new UsageError('unreadable_ca', `cannot read --ca-file ${caFile}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    try {
+      ca = readFileSync(caFile, 'utf8');
+    } catch (err) {
+      throw new UsageError(
+        'unreadable_ca',
+        `cannot read --ca-file ${caFile}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      );
     }
   }
   if (insecure && !warnedInsecure.has(ctx)) {
     warnedInsecure.add(ctx);
-    ctx.warn(ctx.errStyle.red.bold('--insecure: TLS certificates are NOT verified; anyone on the path can read and change this traffic'));
+    ctx.warn(
+      ctx.errStyle.red.bold(
+        '--insecure: TLS certificates are NOT verified; anyone on the path can read and change this traffic',
+      ),
+    );
   }
-  const tls = { ...(ca ? { ca } : {}), ...(insecure ? { rejectUnauthorized: false } : {}), ...(clientCertificate ?? {}) };
+  const tls = {
+    ...(ca ? { ca } : {}),
+    ...(insecure ? { rejectUnauthorized: false } : {}),
+    ...(clientCertificate ?? {}),
+  };
   const undici = loadUndici();
   // undici's EnvHttpProxyAgent reads HTTP(S)_PROXY and NO_PROXY itself.
   return proxied ? new undici.EnvHttpProxyAgent({ connect: tls, requestTls: tls }) : new undici.Agent({ connect: tls });

@@ -55,9 +55,16 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const response = await send(req, options);
       const parsed = parseJsonBody(response, req.what);
       if (response.status < 200 || response.status > 299) throw errorForStatus(response, req.what, parsed);
-      if (parsed === undefined) throw new NetworkError('invalid_json', `${req.what} at ${response.url} did not answer with JSON (status ${response.status}, content-type ${response.headers['content-type'] ?? 'none'})`);
+      if (parsed === undefined)
+        throw new NetworkError(
+          'invalid_json',
+          `${req.what} at ${response.url} did not answer with JSON (status ${response.status}, content-type ${response.headers['content-type'] ?? 'none'})`,
+        );
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new NetworkError('invalid_json', `${req.what} at ${response.url} answered with JSON that is not an object`);
+        throw new NetworkError(
+          'invalid_json',
+          `${req.what} at ${response.url} answered with JSON that is not an object`,
+        );
       }
       return { response, json: parsed as T };
     },
@@ -68,7 +75,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 function parseJsonBody(response: HttpResponse, _what: string): unknown {
   const text = response.body.toString('utf8').trim();
   if (!text) return undefined;
-  try { return JSON.parse(text); } catch { return undefined; }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Non-2xx: an RFC 6749 §5.2 error body is the provider speaking (exit 4); anything else is exit 3. */
@@ -76,23 +87,31 @@ export function errorForStatus(response: HttpResponse, what: string, parsed?: un
   const body = parsed ?? parseJsonBody(response, what);
   if (body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string') {
     const e = body as { error: string; error_description?: unknown; error_uri?: unknown };
-    return new ProviderError({
-      error: e.error,
-      error_description: typeof e.error_description === 'string' ? e.error_description : undefined,
-      error_uri: typeof e.error_uri === 'string' ? e.error_uri : undefined,
-    }, `${what} (HTTP ${response.status})`);
+    return new ProviderError(
+      {
+        error: e.error,
+        error_description: typeof e.error_description === 'string' ? e.error_description : undefined,
+        error_uri: typeof e.error_uri === 'string' ? e.error_uri : undefined,
+      },
+      `${what} (HTTP ${response.status})`,
+    );
   }
-  return new NetworkError('http_status', `${what} at ${response.url} answered HTTP ${response.status}${statusHint(response)}`);
+  return new NetworkError(
+    'http_status',
+    `${what} at ${response.url} answered HTTP ${response.status}${statusHint(response)}`,
+  );
 }
 
 function statusHint(response: HttpResponse): string {
-  if (response.status >= 300 && response.status < 400 && response.headers.location) return ` (a redirect to ${response.headers.location}, not followed)`;
+  if (response.status >= 300 && response.status < 400 && response.headers.location)
+    return ` (a redirect to ${response.headers.location}, not followed)`;
   return '';
 }
 
 function formBody(form: Record<string, string | string[] | undefined>): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(form)) for (const one of v === undefined ? [] : Array.isArray(v) ? v : [v]) params.append(k, one);
+  for (const [k, v] of Object.entries(form))
+    for (const one of v === undefined ? [] : Array.isArray(v) ? v : [v]) params.append(k, one);
   return params.toString();
 }
 
@@ -106,7 +125,9 @@ async function send(req: HttpRequest, options: HttpClientOptions): Promise<HttpR
     headers['content-type'] = 'application/x-www-form-urlencoded';
   }
   const exchange: HttpExchange = { request: { method, url, headers, body }, startedAt: new Date() };
-  const notify = () => { for (const o of options.observers ?? []) o(exchange); };
+  const notify = () => {
+    for (const o of options.observers ?? []) o(exchange);
+  };
   const timeoutMs = req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? MAX_RESPONSE_BYTES;
   const started = performance.now();
@@ -124,7 +145,10 @@ async function send(req: HttpRequest, options: HttpClientOptions): Promise<HttpR
     const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
       res.body.destroy();
-      throw new NetworkError('too_large', `${req.what} at ${url} is ${declared} bytes, over the ${maxBytes}-byte limit`);
+      throw new NetworkError(
+        'too_large',
+        `${req.what} at ${url} is ${declared} bytes, over the ${maxBytes}-byte limit`,
+      );
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -137,8 +161,15 @@ async function send(req: HttpRequest, options: HttpClientOptions): Promise<HttpR
       chunks.push(chunk as Buffer);
     }
     const flatHeaders: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flatHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
-    exchange.response = { url, status: res.statusCode, headers: flatHeaders, body: Buffer.concat(chunks), durationMs: performance.now() - started };
+    for (const [k, v] of Object.entries(res.headers))
+      if (v !== undefined) flatHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+    exchange.response = {
+      url,
+      status: res.statusCode,
+      headers: flatHeaders,
+      body: Buffer.concat(chunks),
+      durationMs: performance.now() - started,
+    };
     notify();
     return exchange.response;
   } catch (err) {
@@ -155,16 +186,32 @@ export function transportError(err: unknown, url: string, what: string, timeoutM
   const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e.code ?? e.cause?.code;
   const base = `could not fetch the ${what} at ${url}`;
-  if (e.name === 'TimeoutError' || e.name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (
+    e.name === 'TimeoutError' ||
+    e.name === 'AbortError' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  ) {
     return new NetworkError('timeout', `${base}: no answer within ${timeoutMs / 1000} s`, { cause: err });
   }
-  if (code === 'ECONNREFUSED') return new NetworkError('connection_refused', `${base}: connection refused`, { cause: err, hint: 'is the server running, and is the host and port right?' });
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new NetworkError('dns', `${base}: the host name could not be resolved`, { cause: err });
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return new NetworkError('connection_reset', `${base}: the connection was closed by the server`, { cause: err });
+  if (code === 'ECONNREFUSED')
+    return new NetworkError('connection_refused', `${base}: connection refused`, {
+      cause: err,
+      hint: 'is the server running, and is the host and port right?',
+    });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new NetworkError('dns', `${base}: the host name could not be resolved`, { cause: err });
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET')
+    return new NetworkError('connection_reset', `${base}: the connection was closed by the server`, { cause: err });
   if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO/.test(code)) {
-    return new NetworkError('tls', `${base}: TLS failure (${code})`, { cause: err, hint: 'trust a private CA with --ca-file <pem>' });
+    return new NetworkError('tls', `${base}: TLS failure (${code})`, {
+      cause: err,
+      hint: 'trust a private CA with --ca-file <pem>',
+    });
   }
-  if (code === 'ERR_INVALID_URL' || e.name === 'InvalidArgumentError') return new NetworkError('bad_url', `${base}: ${e.message ?? 'invalid URL'}`, { cause: err });
+  if (code === 'ERR_INVALID_URL' || e.name === 'InvalidArgumentError')
+    return new NetworkError('bad_url', `${base}: ${e.message ?? 'invalid URL'}`, { cause: err });
   return new NetworkError('network', `${base}: ${e.message ?? code ?? 'unknown error'}`, { cause: err });
 }
 
@@ -172,19 +219,46 @@ export function transportError(err: unknown, url: string, what: string, timeoutM
 async function nameTheCertificate(err: NetworkError, url: string): Promise<NetworkError> {
   const { connect } = await import('node:tls');
   const u = new URL(url);
-  const cert = await new Promise<{ subject?: Record<string, string>; issuer?: Record<string, string> } | undefined>((resolve) => {
-    const socket = connect({ host: u.hostname, port: Number(u.port || 443), servername: /^[\d.]+$|:/.test(u.hostname) ? undefined : u.hostname, rejectUnauthorized: false }, () => {
-      const c = socket.getPeerCertificate();
-      socket.destroy();
-      resolve(c && Object.keys(c).length ? (c as unknown as { subject?: Record<string, string>; issuer?: Record<string, string> }) : undefined);
-    });
-    socket.setTimeout(2000, () => { socket.destroy(); resolve(undefined); });
-    socket.on('error', () => resolve(undefined));
-  });
+  const cert = await new Promise<{ subject?: Record<string, string>; issuer?: Record<string, string> } | undefined>(
+    (resolve) => {
+      const socket = connect(
+        {
+          host: u.hostname,
+          port: Number(u.port || 443),
+          servername: /^[\d.]+$|:/.test(u.hostname) ? undefined : u.hostname,
+          rejectUnauthorized: false,
+        },
+        () => {
+          const c = socket.getPeerCertificate();
+          socket.destroy();
+          resolve(
+            c && Object.keys(c).length
+              ? (c as unknown as { subject?: Record<string, string>; issuer?: Record<string, string> })
+              : undefined,
+          );
+        },
+      );
+      socket.setTimeout(2000, () => {
+        socket.destroy();
+        resolve(undefined);
+      });
+      socket.on('error', () => resolve(undefined));
+    },
+  );
   if (!cert) return err;
-  const name = (x: Record<string, string> | undefined) => (x ? Object.entries(x).map(([k, v]) => `${k}=${v}`).join(', ') : '?');
+  const name = (x: Record<string, string> | undefined) =>
+    x
+      ? Object.entries(x)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')
+      : '?';
   const self = name(cert.subject) === name(cert.issuer) ? 'a self-signed certificate' : 'a certificate';
-  return new NetworkError('tls', `${err.message}: the server presented ${self} for "${name(cert.subject)}" issued by "${name(cert.issuer)}"`, {
-    cause: err, hint: 'if you trust it, pass its CA with --ca-file <pem> (or, for a throwaway test only, --insecure)',
-  });
+  return new NetworkError(
+    'tls',
+    `${err.message}: the server presented ${self} for "${name(cert.subject)}" issued by "${name(cert.issuer)}"`,
+    {
+      cause: err,
+      hint: 'if you trust it, pass its CA with --ca-file <pem> (or, for a throwaway test only, --insecure)',
+    },
+  );
 }

@@ -27,20 +27,30 @@ export async function keySourceFromOptions(opts: KeyOptions, http: () => HttpCli
   }
   if (opts.jwks !== undefined) {
     if (isUrl(opts.jwks)) return remoteJwksSource(http(), opts.jwks);
-    return { kind: 'jwks', jwks: parseJwks(await readUserFile(opts.jwks, '--jwks'), `--jwks ${opts.jwks}`), origin: opts.jwks, remote: false };
+    return {
+      kind: 'jwks',
+      jwks: parseJwks(await readUserFile(opts.jwks, '--jwks'), `--jwks ${opts.jwks}`),
+      origin: opts.jwks,
+      remote: false,
+    };
   }
   if (opts.key !== undefined) return keyFileSource(await readUserFile(opts.key, '--key'), opts.key);
-  if (opts.secret !== undefined) return { kind: 'secret', secret: new TextEncoder().encode(opts.secret), origin: '--secret' };
+  if (opts.secret !== undefined)
+    return { kind: 'secret', secret: new TextEncoder().encode(opts.secret), origin: '--secret' };
   if (opts.secretFile !== undefined) {
     const text = (await readUserFile(opts.secretFile, '--secret-file')).replace(/\r?\n$/, '');
     return { kind: 'secret', secret: new TextEncoder().encode(text), origin: opts.secretFile };
   }
   if (opts.issuer !== undefined) {
     const { metadata } = await fetchDiscovery(http(), opts.issuer);
-    if (typeof metadata.jwks_uri !== 'string') throw new NetworkError('no_jwks_uri', `the discovery document of ${opts.issuer} has no jwks_uri`);
+    if (typeof metadata.jwks_uri !== 'string')
+      throw new NetworkError('no_jwks_uri', `the discovery document of ${opts.issuer} has no jwks_uri`);
     return remoteJwksSource(http(), metadata.jwks_uri);
   }
-  throw new UsageError('missing_key_source', 'no key to verify with: pass --jwks <file|url>, --key <pem|jwk file>, --secret/--secret-file, or --issuer <url>');
+  throw new UsageError(
+    'missing_key_source',
+    'no key to verify with: pass --jwks <file|url>, --key <pem|jwk file>, --secret/--secret-file, or --issuer <url>',
+  );
 }
 
 /** A remote JWKS, with one refetch allowed for key rotation (an unknown kid). */
@@ -56,7 +66,11 @@ function usableKeys(keys: unknown[]): JWK[] {
 
 function parseJwks(text: string, where: string): { keys: JWK[] } {
   let json: unknown;
-  try { json = JSON.parse(text); } catch (err) { throw new UsageError('bad_jwks', `${where} is not JSON: ${(err as Error).message}`); }
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError('bad_jwks', `${where} is not JSON: ${(err as Error).message}`);
+  }
   if (json && typeof json === 'object' && typeof (json as JWK).kty === 'string') return { keys: [json as JWK] };
   const keys = (json as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(keys)) throw new UsageError('bad_jwks', `${where} is not a JWKS: it has no "keys" array`);
@@ -75,7 +89,9 @@ export function keyFileSource(text: string, path: string): KeySource {
   try {
     // node:crypto on first use: loading it costs ~2 ms, and a JWKS does not need it.
     const { createPublicKey, X509Certificate } = process.getBuiltinModule('node:crypto');
-    const pub = trimmed.includes('CERTIFICATE-----') ? new X509Certificate(trimmed).publicKey : createPublicKey(trimmed);
+    const pub = trimmed.includes('CERTIFICATE-----')
+      ? new X509Certificate(trimmed).publicKey
+      : createPublicKey(trimmed);
     return { kind: 'key', jwk: pub.export({ format: 'jwk' }) as JWK, origin: path };
   } catch (err) {
     throw new UsageError('bad_key', `--key ${path} does not parse as a key: ${(err as Error).message}`);
@@ -90,18 +106,30 @@ export async function loadPrivateKeyFile(path: string): Promise<JWK> {
     const { createPrivateKey } = await import('node:crypto');
     return createPrivateKey(text).export({ format: 'jwk' }) as JWK;
   } catch (err) {
-    throw new UsageError('bad_private_key', `--private-key ${path} does not parse as a private key: ${(err as Error).message}`);
+    throw new UsageError(
+      'bad_private_key',
+      `--private-key ${path} does not parse as a private key: ${(err as Error).message}`,
+    );
   }
 }
 
 /** RFC 8705: --cert and --key together; the tls methods need them. */
-export async function loadClientCertificate(certPath: string | undefined, keyPath: string | undefined, method: string | undefined): Promise<{ cert: string; key: string } | undefined> {
+export async function loadClientCertificate(
+  certPath: string | undefined,
+  keyPath: string | undefined,
+  method: string | undefined,
+): Promise<{ cert: string; key: string } | undefined> {
   const tlsMethod = method === 'tls_client_auth' || method === 'self_signed_tls_client_auth';
   if (certPath === undefined && keyPath === undefined) {
-    if (tlsMethod) throw new UsageError('missing_client_certificate', `--auth-method ${method} needs --cert <pem> and --key <pem> (RFC 8705)`);
+    if (tlsMethod)
+      throw new UsageError(
+        'missing_client_certificate',
+        `--auth-method ${method} needs --cert <pem> and --key <pem> (RFC 8705)`,
+      );
     return undefined;
   }
-  if (certPath === undefined || keyPath === undefined) throw new UsageError('missing_client_certificate', 'give --cert and --key together');
+  if (certPath === undefined || keyPath === undefined)
+    throw new UsageError('missing_client_certificate', 'give --cert and --key together');
   const cert = await readUserFile(certPath, '--cert');
   const key = await readUserFile(keyPath, '--key');
   try {

@@ -8,7 +8,10 @@ import { UsageError, UserStepError } from '../errors.js';
 import type { Channel } from '../protocol/response-type.js';
 import { createFrontChannel } from './front-channel.js';
 
-export interface AuthorizationResponse { channel: Channel; params: Record<string, string> }
+export interface AuthorizationResponse {
+  channel: Channel;
+  params: Record<string, string>;
+}
 
 export interface LoopbackListener {
   /** The redirect URI with the real port. */
@@ -27,16 +30,31 @@ export interface ListenerOptions {
   warn(message: string): void;
 }
 
-const LOOPBACK_HOSTS: Record<string, string[]> = { '127.0.0.1': ['127.0.0.1'], '[::1]': ['::1'], localhost: ['127.0.0.1', '::1'] };
+const LOOPBACK_HOSTS: Record<string, string[]> = {
+  '127.0.0.1': ['127.0.0.1'],
+  '[::1]': ['::1'],
+  localhost: ['127.0.0.1', '::1'],
+};
 
 /** RFC 8252 §7.3 / §8.3: http on a loopback IP literal (or localhost); no fragment. */
 export function parseLoopbackRedirectUri(value: string): URL {
   let url: URL;
-  try { url = new URL(value); } catch { throw new UsageError('bad_redirect_uri', `--redirect-uri "${value}" is not a URL`); }
-  const why = 'a native client receives the response on a loopback listener: http://127.0.0.1:PORT/path, http://[::1]:PORT/path or http://localhost:PORT/path (RFC 8252 §7.3)';
-  if (url.protocol !== 'http:') throw new UsageError('bad_redirect_uri', `--redirect-uri "${value}" is not http: ${why}`);
-  if (!(url.hostname in LOOPBACK_HOSTS)) throw new UsageError('bad_redirect_uri', `--redirect-uri "${value}" is not a loopback address: ${why}`);
-  if (url.hash) throw new UsageError('bad_redirect_uri', `--redirect-uri "${value}" has a fragment, which a redirect URI must not have (RFC 6749 §3.1.2)`);
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError('bad_redirect_uri', `--redirect-uri "${value}" is not a URL`);
+  }
+  const why =
+    'a native client receives the response on a loopback listener: http://127.0.0.1:PORT/path, http://[::1]:PORT/path or http://localhost:PORT/path (RFC 8252 §7.3)';
+  if (url.protocol !== 'http:')
+    throw new UsageError('bad_redirect_uri', `--redirect-uri "${value}" is not http: ${why}`);
+  if (!(url.hostname in LOOPBACK_HOSTS))
+    throw new UsageError('bad_redirect_uri', `--redirect-uri "${value}" is not a loopback address: ${why}`);
+  if (url.hash)
+    throw new UsageError(
+      'bad_redirect_uri',
+      `--redirect-uri "${value}" has a fragment, which a redirect URI must not have (RFC 6749 §3.1.2)`,
+    );
   return url;
 }
 
@@ -51,46 +69,61 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 export function answerPage(params: Record<string, string>): string {
   if (params.error !== undefined) {
     const desc = params.error_description ? `<p>${esc(params.error_description)}</p>` : '';
-    return page('The provider answered with an error', `<p><code>${esc(params.error)}</code></p>${desc}<p>Details are in the terminal.</p>`);
+    return page(
+      'The provider answered with an error',
+      `<p><code>${esc(params.error)}</code></p>${desc}<p>Details are in the terminal.</p>`,
+    );
   }
-  return page('Response received', '<p>oidc-probe has the authorization response. You can close this tab; the results are in the terminal.</p>');
+  return page(
+    'Response received',
+    '<p>oidc-probe has the authorization response. You can close this tab; the results are in the terminal.</p>',
+  );
 }
 
 export async function startLoopbackListener(redirectUri: string, opts: ListenerOptions): Promise<LoopbackListener> {
   const url = parseLoopbackRedirectUri(redirectUri);
   const path = url.pathname;
-  const channel = createFrontChannel(path, { expectFragment: opts.expectFragment, ...(opts.state !== undefined ? { state: opts.state } : {}) });
+  const channel = createFrontChannel(path, {
+    expectFragment: opts.expectFragment,
+    ...(opts.state !== undefined ? { state: opts.state } : {}),
+  });
   const servers: Server[] = [];
   let settled = false;
   let resolveResponse!: (r: AuthorizationResponse) => void;
   let rejectResponse!: (e: Error) => void;
-  const response = new Promise<AuthorizationResponse>((resolve, reject) => { resolveResponse = resolve; rejectResponse = reject; });
+  const response = new Promise<AuthorizationResponse>((resolve, reject) => {
+    resolveResponse = resolve;
+    rejectResponse = reject;
+  });
 
   const answer = (res: ServerResponse, status: number, headers: Record<string, string>, body: string) => {
     res.writeHead(status, { 'cache-control': 'no-store', ...headers }).end(body);
   };
 
   const handler = (req: import('node:http').IncomingMessage, res: ServerResponse) => {
-    channel.classify(req).then((o) => {
-      if (o.kind === 'other') return answer(res, 404, { 'content-type': 'text/plain' }, 'not found');
-      if (o.kind === 'refused') {
-        opts.warn(o.warning);
-        return answer(res, o.status, { 'content-type': 'text/plain; charset=utf-8' }, o.warning);
-      }
-      if (o.kind === 'page') {
-        if (o.note) opts.warn(o.note);
-        return answer(res, o.status, o.headers, o.body);
-      }
-      if (settled) {
-        opts.warn(`a second authorization response (by ${o.channel}) was ignored: only the first one counts`);
-        return answer(res, 409, { 'content-type': 'text/plain' }, 'oidc-probe already has an authorization response');
-      }
-      settled = true;
-      answer(res, 200, { 'content-type': 'text/html; charset=utf-8', connection: 'close' }, answerPage(o.params));
-      resolveResponse({ channel: o.channel, params: o.params });
-    }).catch(() => {
-      if (!res.headersSent) answer(res, 400, { 'content-type': 'text/plain' }, 'bad request');
-    });
+    channel
+      .classify(req)
+      .then((o) => {
+        if (o.kind === 'other') return answer(res, 404, { 'content-type': 'text/plain' }, 'not found');
+        if (o.kind === 'refused') {
+          opts.warn(o.warning);
+          return answer(res, o.status, { 'content-type': 'text/plain; charset=utf-8' }, o.warning);
+        }
+        if (o.kind === 'page') {
+          if (o.note) opts.warn(o.note);
+          return answer(res, o.status, o.headers, o.body);
+        }
+        if (settled) {
+          opts.warn(`a second authorization response (by ${o.channel}) was ignored: only the first one counts`);
+          return answer(res, 409, { 'content-type': 'text/plain' }, 'oidc-probe already has an authorization response');
+        }
+        settled = true;
+        answer(res, 200, { 'content-type': 'text/html; charset=utf-8', connection: 'close' }, answerPage(o.params));
+        resolveResponse({ channel: o.channel, params: o.params });
+      })
+      .catch(() => {
+        if (!res.headersSent) answer(res, 400, { 'content-type': 'text/plain' }, 'bad request');
+      });
   };
 
   let port = Number(url.port || 80);
@@ -99,7 +132,10 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => { server.off('error', reject); resolve(); });
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -107,11 +143,18 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
       if (servers.length > 0 && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')) continue;
       await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
       if (code === 'EADDRINUSE') {
-        throw new UsageError('port_in_use', `port ${port} on ${host} is already in use, so the redirect URI ${redirectUri} cannot be listened on`, {
-          hint: 'choose another port with --redirect-uri http://127.0.0.1:PORT/callback (it must be registered with the provider), or port 0 for any free one',
-        });
+        throw new UsageError(
+          'port_in_use',
+          `port ${port} on ${host} is already in use, so the redirect URI ${redirectUri} cannot be listened on`,
+          {
+            hint: 'choose another port with --redirect-uri http://127.0.0.1:PORT/callback (it must be registered with the provider), or port 0 for any free one',
+          },
+        );
       }
-      throw new UsageError('listen_failed', `cannot listen on ${host}:${port} for ${redirectUri}: ${(err as Error).message}`);
+      throw new UsageError(
+        'listen_failed',
+        `cannot listen on ${host}:${port} for ${redirectUri}: ${(err as Error).message}`,
+      );
     }
     servers.push(server);
     port = (server.address() as AddressInfo).port;
@@ -119,9 +162,11 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
   url.port = String(port);
 
   const timer = setTimeout(() => {
-    rejectResponse(new UserStepError('timeout', `no authorization response reached ${url.href} within ${opts.timeoutSeconds} s`, {
-      hint: 'finish the sign-in in the browser sooner, or give more time with --timeout <seconds>',
-    }));
+    rejectResponse(
+      new UserStepError('timeout', `no authorization response reached ${url.href} within ${opts.timeoutSeconds} s`, {
+        hint: 'finish the sign-in in the browser sooner, or give more time with --timeout <seconds>',
+      }),
+    );
   }, opts.timeoutSeconds * 1000);
   timer.unref();
 

@@ -23,7 +23,11 @@ export type ReadResult = { entry: CacheEntry; corrupt?: undefined } | { entry: u
 
 export async function readEntry(key: string, dir = cacheDir()): Promise<ReadResult> {
   let text: string;
-  try { text = await readFile(join(dir, `${key}.json`), 'utf8'); } catch { return { entry: undefined }; }
+  try {
+    text = await readFile(join(dir, `${key}.json`), 'utf8');
+  } catch {
+    return { entry: undefined };
+  }
   try {
     const json: unknown = JSON.parse(text);
     if (isCacheEntry(json)) return { entry: json };
@@ -49,9 +53,15 @@ export async function writeEntry(key: string, entry: CacheEntry, dir = cacheDir(
   return path;
 }
 
-export async function listEntries(dir = cacheDir()): Promise<Array<{ key: string; entry?: CacheEntry; corrupt?: string }>> {
+export async function listEntries(
+  dir = cacheDir(),
+): Promise<Array<{ key: string; entry?: CacheEntry; corrupt?: string }>> {
   let names: string[];
-  try { names = await readdir(dir); } catch { return []; }
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
   const out: Array<{ key: string; entry?: CacheEntry; corrupt?: string }> = [];
   for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()) {
     const key = name.slice(0, -'.json'.length);
@@ -62,7 +72,12 @@ export async function listEntries(dir = cacheDir()): Promise<Array<{ key: string
 }
 
 export async function removeEntry(key: string, dir = cacheDir()): Promise<boolean> {
-  try { await unlink(join(dir, `${key}.json`)); return true; } catch { return false; }
+  try {
+    await unlink(join(dir, `${key}.json`));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function clearAll(dir = cacheDir()): Promise<number> {
@@ -91,8 +106,13 @@ export async function withLock<T>(key: string, work: () => Promise<T>, dir = cac
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       try {
-        if (Date.now() - (await stat(lock)).mtimeMs > STALE_LOCK_MS) { await unlink(lock).catch(() => undefined); continue; }
-      } catch { continue; }
+        if (Date.now() - (await stat(lock)).mtimeMs > STALE_LOCK_MS) {
+          await unlink(lock).catch(() => undefined);
+          continue;
+        }
+      } catch {
+        continue;
+      }
       if (Date.now() - started > waitMs) throw new Error(`the cache lock ${lock} is held by another job`);
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -12,7 +12,10 @@ export interface TokenEndpointRequest {
 }
 
 /** 2xx JSON → TokenResponse; an OAuth error body → ProviderError (exit 4); else NetworkError (exit 3). */
-export async function requestTokens(http: HttpClient, req: TokenEndpointRequest): Promise<{ response: HttpResponse; tokens: TokenResponse }> {
+export async function requestTokens(
+  http: HttpClient,
+  req: TokenEndpointRequest,
+): Promise<{ response: HttpResponse; tokens: TokenResponse }> {
   const { response, json } = await http.json({
     url: req.endpoint,
     method: 'POST',

@@ -11,7 +11,12 @@ export interface UserinfoResponse {
   jwt?: string;
 }
 
-export async function fetchUserinfo(http: HttpClient, endpoint: string, accessToken: string, tokenType = 'Bearer'): Promise<UserinfoResponse> {
+export async function fetchUserinfo(
+  http: HttpClient,
+  endpoint: string,
+  accessToken: string,
+  tokenType = 'Bearer',
+): Promise<UserinfoResponse> {
   const scheme = tokenType.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
   const response = await http.request({
     url: endpoint,
@@ -21,7 +26,10 @@ export async function fetchUserinfo(http: HttpClient, endpoint: string, accessTo
   if (response.status === 401 || response.status === 403) {
     const challenge = parseBearerChallenge(response.headers['www-authenticate']);
     if (challenge.error) {
-      throw new ProviderError({ error: challenge.error, error_description: challenge.error_description }, `userinfo endpoint (HTTP ${response.status}, WWW-Authenticate)`);
+      throw new ProviderError(
+        { error: challenge.error, error_description: challenge.error_description },
+        `userinfo endpoint (HTTP ${response.status}, WWW-Authenticate)`,
+      );
     }
   }
   if (response.status < 200 || response.status > 299) throw errorForStatus(response, 'userinfo endpoint');
@@ -34,14 +42,23 @@ export async function fetchUserinfo(http: HttpClient, endpoint: string, accessTo
       const claims = decoded.format === 'JWS' ? decoded.payload : {};
       return { response, format: 'jwt', claims, jwt: text };
     } catch (err) {
-      throw new NetworkError('bad_userinfo', `the userinfo endpoint answered application/jwt that is not a JWT: ${(err as Error).message}`);
+      throw new NetworkError(
+        'bad_userinfo',
+        `the userinfo endpoint answered application/jwt that is not a JWT: ${(err as Error).message}`,
+      );
     }
   }
   let json: unknown;
-  try { json = JSON.parse(text); } catch {
-    throw new NetworkError('bad_userinfo', `the userinfo endpoint at ${endpoint} did not answer with JSON or a JWT (content-type ${type || 'none'})`);
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new NetworkError(
+      'bad_userinfo',
+      `the userinfo endpoint at ${endpoint} did not answer with JSON or a JWT (content-type ${type || 'none'})`,
+    );
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new NetworkError('bad_userinfo', `the userinfo endpoint at ${endpoint} answered JSON that is not an object`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new NetworkError('bad_userinfo', `the userinfo endpoint at ${endpoint} answered JSON that is not an object`);
   return { response, format: 'json', claims: json as Record<string, unknown> };
 }
 

@@ -40,7 +40,9 @@ export function buildAuthorizationUrl(req: AuthorizationRequestInput): URL {
     nonce: req.nonce,
     response_mode: req.responseMode,
     // RFC 7636 §4.3; only a code is exchanged, so only a code flow carries a challenge.
-    ...(req.codeVerifier !== undefined ? { code_challenge: pkceChallenge(req.codeVerifier), code_challenge_method: 'S256' } : {}),
+    ...(req.codeVerifier !== undefined
+      ? { code_challenge: pkceChallenge(req.codeVerifier), code_challenge_method: 'S256' }
+      : {}),
     prompt: req.prompt,
     login_hint: req.loginHint,
     acr_values: req.acrValues,
@@ -54,9 +56,14 @@ export function buildAuthorizationUrl(req: AuthorizationRequestInput): URL {
 /** RFC 6749 §10.12: the response must carry back the state this run sent. */
 export function checkState(params: Record<string, string>, expected: string): Check {
   const state = params.state;
-  if (state === undefined) return fail('state', 'the response has no state; the one sent must come back (RFC 6749 §4.1.2)', { expected });
+  if (state === undefined)
+    return fail('state', 'the response has no state; the one sent must come back (RFC 6749 §4.1.2)', { expected });
   if (state === expected) return pass('state', 'state matches the one sent');
-  return fail('state', 'state does not match the one sent: this response does not belong to this request (RFC 6749 §10.12)', { expected, actual: state });
+  return fail(
+    'state',
+    'state does not match the one sent: this response does not belong to this request (RFC 6749 §10.12)',
+    { expected, actual: state },
+  );
 }
 
 /** RFC 9207 §2.4: iss, when present, must be the issuer; when the provider advertises it, it must be present. */
@@ -64,9 +71,16 @@ export function checkIssParameter(params: Record<string, string>, issuer: string
   const iss = params.iss;
   if (iss === undefined) {
     return advertised
-      ? fail('iss_param', 'no iss parameter, though the provider advertises authorization_response_iss_parameter_supported (RFC 9207 §2.4)')
+      ? fail(
+          'iss_param',
+          'no iss parameter, though the provider advertises authorization_response_iss_parameter_supported (RFC 9207 §2.4)',
+        )
       : skip('iss_param', 'no iss parameter (RFC 9207 not advertised)');
   }
   if (iss === issuer) return pass('iss_param', 'iss parameter is the issuer (RFC 9207)');
-  return fail('iss_param', `iss parameter "${iss}" is not the issuer "${issuer}": possible mix-up attack (RFC 9207 §2.4)`, { expected: issuer, actual: iss });
+  return fail(
+    'iss_param',
+    `iss parameter "${iss}" is not the issuer "${issuer}": possible mix-up attack (RFC 9207 §2.4)`,
+    { expected: issuer, actual: iss },
+  );
 }

@@ -4,8 +4,24 @@ export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
 /** Stable ids from cli-contract.md ("Checks"). Discovery ids are `discovery.<field>` / `jwks.<what>`. */
 export type TokenCheckId =
-  | 'format' | 'alg' | 'kid' | 'signature' | 'typ' | 'iss' | 'aud' | 'azp' | 'exp' | 'nbf' | 'iat'
-  | 'sub' | 'nonce' | 'auth_time' | 'acr' | 'at_hash' | 'c_hash' | 's_hash';
+  | 'format'
+  | 'alg'
+  | 'kid'
+  | 'signature'
+  | 'typ'
+  | 'iss'
+  | 'aud'
+  | 'azp'
+  | 'exp'
+  | 'nbf'
+  | 'iat'
+  | 'sub'
+  | 'nonce'
+  | 'auth_time'
+  | 'acr'
+  | 'at_hash'
+  | 'c_hash'
+  | 's_hash';
 export type FlowCheckId = 'state' | 'iss_param' | 'pkce' | 'userinfo_sub' | 'token_type';
 export type CheckId = TokenCheckId | FlowCheckId | `discovery.${string}` | `jwks.${string}` | (string & {});
 
@@ -21,10 +37,30 @@ export interface Check {
 
 type Extra = { expected?: unknown; actual?: unknown };
 
-export const pass = (id: CheckId, message: string, extra: Extra = {}): Check => ({ id, status: 'pass', message, ...extra });
-export const fail = (id: CheckId, message: string, extra: Extra = {}): Check => ({ id, status: 'fail', message, ...extra });
-export const warn = (id: CheckId, message: string, extra: Extra = {}): Check => ({ id, status: 'warn', message, ...extra });
-export const skip = (id: CheckId, message: string, extra: Extra = {}): Check => ({ id, status: 'skip', message, ...extra });
+export const pass = (id: CheckId, message: string, extra: Extra = {}): Check => ({
+  id,
+  status: 'pass',
+  message,
+  ...extra,
+});
+export const fail = (id: CheckId, message: string, extra: Extra = {}): Check => ({
+  id,
+  status: 'fail',
+  message,
+  ...extra,
+});
+export const warn = (id: CheckId, message: string, extra: Extra = {}): Check => ({
+  id,
+  status: 'warn',
+  message,
+  ...extra,
+});
+export const skip = (id: CheckId, message: string, extra: Extra = {}): Check => ({
+  id,
+  status: 'skip',
+  message,
+  ...extra,
+});
 
 /** valid is false exactly when some check failed (cli-contract.md). */
 export function isValid(checks: readonly Check[]): boolean {

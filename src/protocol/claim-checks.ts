@@ -27,7 +27,8 @@ const REQUIRED: Record<TokenType, string[]> = {
 };
 
 const required = (exp: ClaimExpectations, claim: string) => (exp.type ? REQUIRED[exp.type].includes(claim) : false);
-const typeName = (exp: ClaimExpectations) => (exp.type === 'id_token' ? 'an ID token' : exp.type === 'access_token' ? 'an RFC 9068 access token' : 'a logout token');
+const typeName = (exp: ClaimExpectations) =>
+  exp.type === 'id_token' ? 'an ID token' : exp.type === 'access_token' ? 'an RFC 9068 access token' : 'a logout token';
 
 function missing(id: string, exp: ClaimExpectations, why = ''): Check {
   if (required(exp, id)) return fail(id, `no ${id} claim; ${typeName(exp)} must have one${why}`);
@@ -50,8 +51,14 @@ export function checkIssuer(claims: Claims, exp: ClaimExpectations): Check {
   if (exp.issuer === undefined) return skip('iss', `iss is "${iss}"; not compared (pass --issuer)`, { actual: iss });
   // Core 3.1.3.7 item 2: exact match, no normalisation.
   if (iss === exp.issuer) return pass('iss', `iss is the expected issuer`, { expected: exp.issuer, actual: iss });
-  const near = iss.replace(/\/+$/, '') === exp.issuer.replace(/\/+$/, '') ? ' (they differ only in a trailing slash, which still counts: exact match required)' : '';
-  return fail('iss', `iss "${iss}" is not the expected issuer "${exp.issuer}"${near}`, { expected: exp.issuer, actual: iss });
+  const near =
+    iss.replace(/\/+$/, '') === exp.issuer.replace(/\/+$/, '')
+      ? ' (they differ only in a trailing slash, which still counts: exact match required)'
+      : '';
+  return fail('iss', `iss "${iss}" is not the expected issuer "${exp.issuer}"${near}`, {
+    expected: exp.issuer,
+    actual: iss,
+  });
 }
 
 export function audienceList(claims: Claims): string[] | undefined {
@@ -65,10 +72,19 @@ export function checkAudience(claims: Claims, exp: ClaimExpectations): Check {
   if (claims.aud === undefined) return missing('aud', exp);
   const aud = audienceList(claims);
   if (!aud) return fail('aud', 'aud is neither a string nor an array of strings', { actual: claims.aud });
-  if (!exp.audience || exp.audience.length === 0) return skip('aud', `aud is ${JSON.stringify(claims.aud)}; not compared (pass --audience)`, { actual: claims.aud });
+  if (!exp.audience || exp.audience.length === 0)
+    return skip('aud', `aud is ${JSON.stringify(claims.aud)}; not compared (pass --audience)`, { actual: claims.aud });
   const hit = exp.audience.find((a) => aud.includes(a));
-  if (hit) return pass('aud', aud.length > 1 ? `aud contains "${hit}" (among ${aud.length} audiences)` : `aud is "${hit}"`, { expected: exp.audience, actual: claims.aud });
-  return fail('aud', `aud ${JSON.stringify(claims.aud)} does not contain ${exp.audience.map((a) => `"${a}"`).join(' or ')}`, { expected: exp.audience, actual: claims.aud });
+  if (hit)
+    return pass('aud', aud.length > 1 ? `aud contains "${hit}" (among ${aud.length} audiences)` : `aud is "${hit}"`, {
+      expected: exp.audience,
+      actual: claims.aud,
+    });
+  return fail(
+    'aud',
+    `aud ${JSON.stringify(claims.aud)} does not contain ${exp.audience.map((a) => `"${a}"`).join(' or ')}`,
+    { expected: exp.audience, actual: claims.aud },
+  );
 }
 
 /** Core 3.1.3.7 items 4–5: with several audiences azp SHOULD be present; if present it must be our client_id. */
@@ -77,7 +93,11 @@ export function checkAuthorizedParty(claims: Claims, exp: ClaimExpectations): Ch
   const clientId = exp.clientId ?? (exp.audience?.length === 1 ? exp.audience[0] : undefined);
   const azp = claims.azp;
   if (azp === undefined) {
-    if (aud.length > 1) return warn('azp', `aud has ${aud.length} values but there is no azp claim (Core 3.1.3.7 says it should be present)`);
+    if (aud.length > 1)
+      return warn(
+        'azp',
+        `aud has ${aud.length} values but there is no azp claim (Core 3.1.3.7 says it should be present)`,
+      );
     return skip('azp', 'no azp claim (needed only with several audiences)');
   }
   if (typeof azp !== 'string') return fail('azp', 'azp is not a string', { actual: azp });
@@ -89,7 +109,8 @@ export function checkAuthorizedParty(claims: Claims, exp: ClaimExpectations): Ch
 function numericDate(claims: Claims, id: 'exp' | 'nbf' | 'iat' | 'auth_time'): number | Check | undefined {
   const v = claims[id];
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) return fail(id, `${id} is not a NumericDate (a number of seconds)`, { actual: v });
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    return fail(id, `${id} is not a NumericDate (a number of seconds)`, { actual: v });
   return v;
 }
 
@@ -99,7 +120,8 @@ export function checkExpiry(claims: Claims, exp: ClaimExpectations): Check {
   if (typeof v !== 'number') return v;
   const left = v - exp.now;
   if (left > 0) return pass('exp', `not expired: expires in ${formatSeconds(left)}`);
-  if (-left <= exp.clockTolerance) return warn('exp', `expired ${ago(-left)} ago; accepted within the ${exp.clockTolerance} s clock tolerance`);
+  if (-left <= exp.clockTolerance)
+    return warn('exp', `expired ${ago(-left)} ago; accepted within the ${exp.clockTolerance} s clock tolerance`);
   return fail('exp', `expired ${ago(-left)} ago (clock tolerance ${exp.clockTolerance} s)`, { actual: v });
 }
 
@@ -109,8 +131,14 @@ export function checkNotBefore(claims: Claims, exp: ClaimExpectations): Check {
   if (typeof v !== 'number') return v;
   const wait = v - exp.now;
   if (wait <= 0) return pass('nbf', `valid since ${ago(wait)} ago`);
-  if (wait <= exp.clockTolerance) return warn('nbf', `not valid for another ${formatSeconds(wait)}; accepted within the ${exp.clockTolerance} s clock tolerance`);
-  return fail('nbf', `not valid before ${formatSeconds(wait)} from now (clock tolerance ${exp.clockTolerance} s)`, { actual: v });
+  if (wait <= exp.clockTolerance)
+    return warn(
+      'nbf',
+      `not valid for another ${formatSeconds(wait)}; accepted within the ${exp.clockTolerance} s clock tolerance`,
+    );
+  return fail('nbf', `not valid before ${formatSeconds(wait)} from now (clock tolerance ${exp.clockTolerance} s)`, {
+    actual: v,
+  });
 }
 
 export function checkIssuedAt(claims: Claims, exp: ClaimExpectations): Check {
@@ -119,8 +147,16 @@ export function checkIssuedAt(claims: Claims, exp: ClaimExpectations): Check {
   if (typeof v !== 'number') return v;
   const ahead = v - exp.now;
   if (ahead <= 0) return pass('iat', `issued ${ago(-ahead)} ago`);
-  if (ahead <= exp.clockTolerance) return warn('iat', `issued ${formatSeconds(ahead)} in the future; accepted within the ${exp.clockTolerance} s clock tolerance`);
-  return fail('iat', `issued ${formatSeconds(ahead)} in the future (clock tolerance ${exp.clockTolerance} s): the issuer's clock or the token is wrong`, { actual: v });
+  if (ahead <= exp.clockTolerance)
+    return warn(
+      'iat',
+      `issued ${formatSeconds(ahead)} in the future; accepted within the ${exp.clockTolerance} s clock tolerance`,
+    );
+  return fail(
+    'iat',
+    `issued ${formatSeconds(ahead)} in the future (clock tolerance ${exp.clockTolerance} s): the issuer's clock or the token is wrong`,
+    { actual: v },
+  );
 }
 
 /** Core 2: sub is a locally unique identifier of at most 255 ASCII characters. */
@@ -135,14 +171,22 @@ export function checkSubject(claims: Claims, exp: ClaimExpectations): Check {
 export function checkNonce(claims: Claims, exp: ClaimExpectations): Check {
   const nonce = claims.nonce;
   if (exp.type === 'logout_token') {
-    return nonce === undefined ? pass('nonce', 'no nonce, as a logout token must not have one') : fail('nonce', 'a logout token must not contain a nonce (Back-Channel Logout §2.4)');
+    return nonce === undefined
+      ? pass('nonce', 'no nonce, as a logout token must not have one')
+      : fail('nonce', 'a logout token must not contain a nonce (Back-Channel Logout §2.4)');
   }
   if (exp.nonce !== undefined) {
-    if (nonce === undefined) return fail('nonce', 'no nonce claim, but a nonce was sent in the request (Core 3.1.3.7 item 11)', { expected: exp.nonce });
+    if (nonce === undefined)
+      return fail('nonce', 'no nonce claim, but a nonce was sent in the request (Core 3.1.3.7 item 11)', {
+        expected: exp.nonce,
+      });
     if (nonce === exp.nonce) return pass('nonce', 'nonce matches the one sent');
     return fail('nonce', 'nonce does not match the one sent: possible replay', { expected: exp.nonce, actual: nonce });
   }
-  if (exp.requireNonce) return nonce === undefined ? fail('nonce', 'no nonce claim; it is required in this flow (Core 3.2.2.11)') : fail('nonce', 'a nonce is required but there is no expected value to compare it with');
+  if (exp.requireNonce)
+    return nonce === undefined
+      ? fail('nonce', 'no nonce claim; it is required in this flow (Core 3.2.2.11)')
+      : fail('nonce', 'a nonce is required but there is no expected value to compare it with');
   if (nonce === undefined) return skip('nonce', 'no nonce claim');
   return skip('nonce', 'nonce present; not compared (pass --nonce)');
 }
@@ -155,20 +199,38 @@ export function checkAuthTime(claims: Claims, exp: ClaimExpectations): Check {
     if (v === undefined) return skip('auth_time', 'no auth_time claim');
     return pass('auth_time', `user authenticated ${ago(exp.now - v)} ago`);
   }
-  if (v === undefined) return fail('auth_time', `no auth_time claim, but max_age=${exp.maxAge} was requested (Core 3.1.2.1 makes it required)`);
+  if (v === undefined)
+    return fail(
+      'auth_time',
+      `no auth_time claim, but max_age=${exp.maxAge} was requested (Core 3.1.2.1 makes it required)`,
+    );
   const age = exp.now - v;
   if (age <= exp.maxAge) return pass('auth_time', `authenticated ${ago(age)} ago, within max_age ${exp.maxAge} s`);
-  if (age <= exp.maxAge + exp.clockTolerance) return warn('auth_time', `authenticated ${ago(age)} ago, past max_age ${exp.maxAge} s but within the clock tolerance`);
-  return fail('auth_time', `authenticated ${ago(age)} ago, longer than max_age ${exp.maxAge} s: the provider should have re-authenticated`, { expected: `≤ ${exp.maxAge} s`, actual: `${age} s` });
+  if (age <= exp.maxAge + exp.clockTolerance)
+    return warn(
+      'auth_time',
+      `authenticated ${ago(age)} ago, past max_age ${exp.maxAge} s but within the clock tolerance`,
+    );
+  return fail(
+    'auth_time',
+    `authenticated ${ago(age)} ago, longer than max_age ${exp.maxAge} s: the provider should have re-authenticated`,
+    { expected: `≤ ${exp.maxAge} s`, actual: `${age} s` },
+  );
 }
 
 export function checkAcr(claims: Claims, exp: ClaimExpectations): Check {
   const acr = claims.acr;
-  if (!exp.acrValues || exp.acrValues.length === 0) return acr === undefined ? skip('acr', 'no acr claim') : pass('acr', `acr is "${String(acr)}"`);
-  if (acr === undefined) return warn('acr', `acr_values ${exp.acrValues.join(' ')} were requested but the token has no acr claim`);
-  if (typeof acr === 'string' && exp.acrValues.includes(acr)) return pass('acr', `acr "${acr}" is one of those requested`);
+  if (!exp.acrValues || exp.acrValues.length === 0)
+    return acr === undefined ? skip('acr', 'no acr claim') : pass('acr', `acr is "${String(acr)}"`);
+  if (acr === undefined)
+    return warn('acr', `acr_values ${exp.acrValues.join(' ')} were requested but the token has no acr claim`);
+  if (typeof acr === 'string' && exp.acrValues.includes(acr))
+    return pass('acr', `acr "${acr}" is one of those requested`);
   // acr_values is a voluntary request (Core 3.1.2.1): another value is allowed, but worth knowing.
-  return warn('acr', `acr "${String(acr)}" is not among the requested ${exp.acrValues.join(' ')}`, { expected: exp.acrValues, actual: acr });
+  return warn('acr', `acr "${String(acr)}" is not among the requested ${exp.acrValues.join(' ')}`, {
+    expected: exp.acrValues,
+    actual: acr,
+  });
 }
 
 export interface HashInput {
@@ -188,10 +250,16 @@ export function checkTokenHash(claims: Claims, alg: string, crv: string | undefi
     return skip(id, `${id} present; not checked (pass ${input.option})`);
   }
   if (claim === undefined) {
-    return input.required ? fail(id, `no ${id} claim, but it is required when the ${input.what} comes with the ID token`) : skip(id, `no ${id} claim (optional here)`);
+    return input.required
+      ? fail(id, `no ${id} claim, but it is required when the ${input.what} comes with the ID token`)
+      : skip(id, `no ${id} claim (optional here)`);
   }
   const expected = tokenHash(alg, crv, input.value);
   if (expected === undefined) return fail(id, `cannot compute ${id}: alg "${alg}" defines no hash`);
-  if (claim === expected) return pass(id, `${id} matches the ${input.what} (${hashAlgorithmName(alg, crv)}, left half)`);
-  return fail(id, `${id} does not match the ${input.what}: it was not issued with this ID token`, { expected, actual: claim });
+  if (claim === expected)
+    return pass(id, `${id} matches the ${input.what} (${hashAlgorithmName(alg, crv)}, left half)`);
+  return fail(id, `${id} does not match the ${input.what}: it was not issued with this ID token`, {
+    expected,
+    actual: claim,
+  });
 }

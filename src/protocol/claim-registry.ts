@@ -39,7 +39,7 @@ const CNF_MEMBERS = {
 
 const ACT_MEMBERS = {
   sub: 'the acting party',
-  iss: 'issuer of the acting party\'s identity',
+  iss: "issuer of the acting party's identity",
   act: 'an earlier actor in the delegation chain (RFC 8693 §4.1)',
 };
 
@@ -56,15 +56,24 @@ export const CLAIMS: Registry = {
   // OpenID Connect Core §2: ID token claims
   auth_time: { description: 'when the end-user authenticated', source: `${CORE} §2`, time: true },
   nonce: { description: 'value from the authentication request, against replay', source: `${CORE} §2` },
-  acr: { description: 'authentication context class reference: how strong the authentication was', source: `${CORE} §2` },
+  acr: {
+    description: 'authentication context class reference: how strong the authentication was',
+    source: `${CORE} §2`,
+  },
   amr: { description: 'authentication methods used (values per RFC 8176)', source: `${CORE} §2` },
   azp: { description: 'authorized party: the client the token was issued to', source: `${CORE} §2` },
   at_hash: { description: 'hash of the access token issued with this ID token', source: `${CORE} §3.1.3.6` },
   c_hash: { description: 'hash of the authorization code issued with this ID token', source: `${CORE} §3.3.2.11` },
   s_hash: { description: 'hash of the state value', source: 'FAPI 1.0 Advanced §5.1' },
   sub_jwk: { description: 'public key of a self-issued ID token', source: `${CORE} §7.4` },
-  sid: { description: 'session id at the provider (for logout)', source: 'OpenID Connect Front/Back-Channel Logout 1.0' },
-  _claim_names: { description: 'aggregated/distributed claims: which claim comes from which source', source: `${CORE} §5.6.2` },
+  sid: {
+    description: 'session id at the provider (for logout)',
+    source: 'OpenID Connect Front/Back-Channel Logout 1.0',
+  },
+  _claim_names: {
+    description: 'aggregated/distributed claims: which claim comes from which source',
+    source: `${CORE} §5.6.2`,
+  },
   _claim_sources: { description: 'aggregated/distributed claims: where to get them', source: `${CORE} §5.6.2` },
 
   // OpenID Connect Core §5.1: standard claims
@@ -73,7 +82,10 @@ export const CLAIMS: Registry = {
   family_name: { description: 'family (last) name', source: `${CORE} §5.1` },
   middle_name: { description: 'middle name', source: `${CORE} §5.1` },
   nickname: { description: 'casual name', source: `${CORE} §5.1` },
-  preferred_username: { description: 'shorthand name the user wishes to be called; not unique, not an id', source: `${CORE} §5.1` },
+  preferred_username: {
+    description: 'shorthand name the user wishes to be called; not unique, not an id',
+    source: `${CORE} §5.1`,
+  },
   profile: { description: 'profile page URL', source: `${CORE} §5.1` },
   picture: { description: 'profile picture URL', source: `${CORE} §5.1` },
   website: { description: 'web page or blog URL', source: `${CORE} §5.1` },
@@ -86,8 +98,11 @@ export const CLAIMS: Registry = {
   phone_number: { description: 'preferred telephone number (E.164 recommended)', source: `${CORE} §5.1` },
   phone_number_verified: { description: 'whether the provider verified the phone number', source: `${CORE} §5.1` },
   address: { description: 'postal address', source: `${CORE} §5.1.1`, members: ADDRESS_MEMBERS },
-  updated_at: { description: 'when the user\'s information was last updated', source: `${CORE} §5.1`, time: true },
-  verified_claims: { description: 'claims with identity-assurance evidence', source: 'OpenID Connect for Identity Assurance 1.0' },
+  updated_at: { description: "when the user's information was last updated", source: `${CORE} §5.1`, time: true },
+  verified_claims: {
+    description: 'claims with identity-assurance evidence',
+    source: 'OpenID Connect for Identity Assurance 1.0',
+  },
 
   // RFC 9068 (JWT access tokens) and the claims it borrows from RFC 8693 / RFC 7643
   client_id: { description: 'the OAuth client the token was issued to', source: 'RFC 8693 §4.3, RFC 9068 §2.2' },
@@ -97,14 +112,25 @@ export const CLAIMS: Registry = {
   entitlements: { description: 'entitlements of the subject', source: 'RFC 7643 §4.1.2, RFC 9068 §2.2.3.1' },
 
   // RFC 8693 token exchange
-  act: { description: 'actor: who acts on behalf of the subject (delegation)', source: 'RFC 8693 §4.1', members: ACT_MEMBERS },
+  act: {
+    description: 'actor: who acts on behalf of the subject (delegation)',
+    source: 'RFC 8693 §4.1',
+    members: ACT_MEMBERS,
+  },
   may_act: { description: 'who may act on behalf of the subject', source: 'RFC 8693 §4.4', members: ACT_MEMBERS },
 
   // Proof of possession
-  cnf: { description: 'confirmation: the key the presenter must prove to hold', source: 'RFC 7800 §3.1', members: CNF_MEMBERS },
+  cnf: {
+    description: 'confirmation: the key the presenter must prove to hold',
+    source: 'RFC 7800 §3.1',
+    members: CNF_MEMBERS,
+  },
 
   // RFC 9396 rich authorization requests
-  authorization_details: { description: 'fine-grained authorization data (rich authorization request)', source: 'RFC 9396 §9.1' },
+  authorization_details: {
+    description: 'fine-grained authorization data (rich authorization request)',
+    source: 'RFC 9396 §9.1',
+  },
 
   // RFC 8417 security event tokens, OpenID Back-Channel Logout, RFC 9493 subject identifiers
   events: { description: 'security events this token reports (keyed by event type URI)', source: 'RFC 8417 §2.2' },
@@ -129,7 +155,10 @@ export const CLAIMS: Registry = {
   _sd: { description: 'digests of selectively disclosable claims', source: 'RFC 9901 §4.2.4.1' },
   _sd_alg: { description: 'hash algorithm of the selective-disclosure digests', source: 'RFC 9901 §4.1.1' },
   vct: { description: 'verifiable credential type', source: 'SD-JWT VC' },
-  status: { description: 'where to check whether the token was revoked (status list)', source: 'OAuth Token Status List' },
+  status: {
+    description: 'where to check whether the token was revoked (status list)',
+    source: 'OAuth Token Status List',
+  },
   vc: { description: 'verifiable credential', source: 'W3C VC Data Model (JWT)' },
   vp: { description: 'verifiable presentation', source: 'W3C VC Data Model (JWT)' },
 };
@@ -137,7 +166,10 @@ export const CLAIMS: Registry = {
 /** Common claims that no registry defines; labelled with the provider that emits them. */
 export const PROVIDER_CLAIMS: Registry = {
   tid: { description: 'tenant id', source: 'Microsoft Entra ID (not registered)' },
-  oid: { description: 'object id of the user, stable across applications', source: 'Microsoft Entra ID (not registered)' },
+  oid: {
+    description: 'object id of the user, stable across applications',
+    source: 'Microsoft Entra ID (not registered)',
+  },
   upn: { description: 'user principal name', source: 'Microsoft Entra ID (not registered)' },
   ver: { description: 'token format version', source: 'Microsoft Entra ID / Okta (not registered)' },
   realm_access: { description: 'realm roles', source: 'Keycloak (not registered)' },
@@ -250,7 +282,7 @@ export const AMR_VALUES: Readonly<Record<string, string>> = {
 };
 
 function own(registry: Registry, name: string): NameInfo | undefined {
-  return Object.prototype.hasOwnProperty.call(registry, name) ? registry[name] : undefined;
+  return Object.hasOwn(registry, name) ? registry[name] : undefined;
 }
 
 /** A claim's meaning: registered first, then well-known provider claims. */
@@ -268,9 +300,9 @@ export function isTimeClaim(name: string): boolean {
 }
 
 export function describeAlgorithm(alg: string): string | undefined {
-  return Object.prototype.hasOwnProperty.call(ALGORITHMS, alg) ? ALGORITHMS[alg] : undefined;
+  return Object.hasOwn(ALGORITHMS, alg) ? ALGORITHMS[alg] : undefined;
 }
 
 export function describeAmrValue(value: string): string | undefined {
-  return Object.prototype.hasOwnProperty.call(AMR_VALUES, value) ? AMR_VALUES[value] : undefined;
+  return Object.hasOwn(AMR_VALUES, value) ? AMR_VALUES[value] : undefined;
 }

@@ -2,7 +2,13 @@
 // secret) and private_key_jwt (the client's key). Short-lived, fresh jti, aud = the token endpoint.
 import { randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
-import { clientAuthParts, MissingClientSecret, type ClientAuthMethod, type ClientAuthParts, type ClientCredentials } from './client-auth.js';
+import {
+  clientAuthParts,
+  MissingClientSecret,
+  type ClientAuthMethod,
+  type ClientAuthParts,
+  type ClientCredentials,
+} from './client-auth.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 export const ASSERTION_LIFETIME = 60;
@@ -22,27 +28,48 @@ export class ClientKeyError extends Error {
 }
 
 /** Headers and form fields for any method; the JWT methods sign a fresh assertion. */
-export async function clientAuthentication(method: ClientAuthMethod, client: ClientCredentials, opts: AssertionOptions): Promise<ClientAuthParts> {
+export async function clientAuthentication(
+  method: ClientAuthMethod,
+  client: ClientCredentials,
+  opts: AssertionOptions,
+): Promise<ClientAuthParts> {
   if (method !== 'client_secret_jwt' && method !== 'private_key_jwt') return clientAuthParts(method, client);
   const { SignJWT, importJWK } = await import('jose');
   const now = opts.now ?? Math.floor(Date.now() / 1000);
-  const claims = { iss: client.clientId, sub: client.clientId, aud: opts.audience, jti: randomBytes(16).toString('base64url'), iat: now, exp: now + ASSERTION_LIFETIME };
+  const claims = {
+    iss: client.clientId,
+    sub: client.clientId,
+    aud: opts.audience,
+    jti: randomBytes(16).toString('base64url'),
+    iat: now,
+    exp: now + ASSERTION_LIFETIME,
+  };
   let key: Awaited<ReturnType<typeof importJWK>>;
   let alg: string;
   if (method === 'client_secret_jwt') {
     if (!client.clientSecret) throw new MissingClientSecret(method);
     alg = opts.signingAlg ?? 'HS256';
-    if (!/^HS(256|384|512)$/.test(alg)) throw new ClientKeyError(`client_secret_jwt signs with HS256, HS384 or HS512, not ${alg}`);
+    if (!/^HS(256|384|512)$/.test(alg))
+      throw new ClientKeyError(`client_secret_jwt signs with HS256, HS384 or HS512, not ${alg}`);
     key = new TextEncoder().encode(client.clientSecret);
   } else {
     if (!opts.privateKey) throw new ClientKeyError('private_key_jwt needs --private-key <pem or jwk file>');
-    alg = opts.signingAlg ?? (typeof opts.privateKey.alg === 'string' ? opts.privateKey.alg : defaultAlgFor(opts.privateKey));
-    try { key = await importJWK(opts.privateKey, alg); } catch (err) {
+    alg =
+      opts.signingAlg ??
+      (typeof opts.privateKey.alg === 'string' ? opts.privateKey.alg : defaultAlgFor(opts.privateKey));
+    try {
+      key = await importJWK(opts.privateKey, alg);
+    } catch (err) {
       throw new ClientKeyError(`the private key does not fit ${alg}: ${(err as Error).message}`);
     }
   }
-  const assertion = await new SignJWT(claims).setProtectedHeader({ alg, ...(opts.privateKey?.kid ? { kid: opts.privateKey.kid } : {}) }).sign(key);
-  return { headers: {}, form: { client_id: client.clientId, client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion } };
+  const assertion = await new SignJWT(claims)
+    .setProtectedHeader({ alg, ...(opts.privateKey?.kid ? { kid: opts.privateKey.kid } : {}) })
+    .sign(key);
+  return {
+    headers: {},
+    form: { client_id: client.clientId, client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion },
+  };
 }
 
 function defaultAlgFor(jwk: JWK): string {
@@ -52,15 +79,32 @@ function defaultAlgFor(jwk: JWK): string {
 }
 
 /** RFC 7523 §2.1 / §3: an authorization grant assertion signed with the client's key. */
-export async function signGrantAssertion(opts: { issuer: string; subject: string; audience: string; privateKey: JWK; signingAlg?: string | undefined; now?: number | undefined }): Promise<string> {
+export async function signGrantAssertion(opts: {
+  issuer: string;
+  subject: string;
+  audience: string;
+  privateKey: JWK;
+  signingAlg?: string | undefined;
+  now?: number | undefined;
+}): Promise<string> {
   const { SignJWT, importJWK } = await import('jose');
   const now = opts.now ?? Math.floor(Date.now() / 1000);
-  const alg = opts.signingAlg ?? (typeof opts.privateKey.alg === 'string' ? opts.privateKey.alg : defaultAlgFor(opts.privateKey));
+  const alg =
+    opts.signingAlg ?? (typeof opts.privateKey.alg === 'string' ? opts.privateKey.alg : defaultAlgFor(opts.privateKey));
   let key: Awaited<ReturnType<typeof importJWK>>;
-  try { key = await importJWK(opts.privateKey, alg); } catch (err) {
+  try {
+    key = await importJWK(opts.privateKey, alg);
+  } catch (err) {
     throw new ClientKeyError(`the private key does not fit ${alg}: ${(err as Error).message}`);
   }
-  return new SignJWT({ iss: opts.issuer, sub: opts.subject, aud: opts.audience, jti: randomBytes(16).toString('base64url'), iat: now, exp: now + ASSERTION_LIFETIME })
+  return new SignJWT({
+    iss: opts.issuer,
+    sub: opts.subject,
+    aud: opts.audience,
+    jti: randomBytes(16).toString('base64url'),
+    iat: now,
+    exp: now + ASSERTION_LIFETIME,
+  })
     .setProtectedHeader({ alg, ...(opts.privateKey.kid ? { kid: opts.privateKey.kid } : {}) })
     .sign(key);
 }

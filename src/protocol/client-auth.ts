@@ -32,7 +32,10 @@ function basicCredentials(clientId: string, secret: string): string {
 export function clientAuthParts(method: ClientAuthMethod, client: ClientCredentials): ClientAuthParts {
   switch (method) {
     case 'client_secret_basic':
-      return { headers: { authorization: `Basic ${basicCredentials(client.clientId, requireSecret(client, method))}` }, form: {} };
+      return {
+        headers: { authorization: `Basic ${basicCredentials(client.clientId, requireSecret(client, method))}` },
+        form: {},
+      };
     case 'client_secret_post':
       return { headers: {}, form: { client_id: client.clientId, client_secret: requireSecret(client, method) } };
     case 'none':
@@ -60,7 +63,10 @@ export class MissingClientSecret extends Error {
 }
 
 /** Default method when the user names none: a secret means client_secret_basic if the provider allows it. */
-export function defaultClientAuthMethod(hasSecret: boolean, supported: readonly string[] | undefined): ClientAuthMethod {
+export function defaultClientAuthMethod(
+  hasSecret: boolean,
+  supported: readonly string[] | undefined,
+): ClientAuthMethod {
   if (!hasSecret) return 'none';
   const list = supported ?? ['client_secret_basic'];
   if (list.includes('client_secret_basic')) return 'client_secret_basic';

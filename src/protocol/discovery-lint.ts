@@ -13,9 +13,18 @@ export interface DiscoveryLintInput {
 
 /** Fields that hold endpoint URLs a client calls: absolute, no fragment, https (RFC 8414 §2, Discovery §3). */
 export const ENDPOINT_FIELDS = [
-  'authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri', 'registration_endpoint',
-  'end_session_endpoint', 'check_session_iframe', 'revocation_endpoint', 'introspection_endpoint',
-  'device_authorization_endpoint', 'pushed_authorization_request_endpoint', 'backchannel_authentication_endpoint',
+  'authorization_endpoint',
+  'token_endpoint',
+  'userinfo_endpoint',
+  'jwks_uri',
+  'registration_endpoint',
+  'end_session_endpoint',
+  'check_session_iframe',
+  'revocation_endpoint',
+  'introspection_endpoint',
+  'device_authorization_endpoint',
+  'pushed_authorization_request_endpoint',
+  'backchannel_authentication_endpoint',
 ] as const;
 
 /** Fields holding URLs a person reads; they must be absolute URLs but are not called by clients. */
@@ -27,40 +36,108 @@ const DOCUMENT_URL_FIELDS = ['service_documentation', 'op_policy_uri', 'op_tos_u
  * JARM, CIBA, RFC 9396 and the IANA "OAuth Authorization Server Metadata" registry.
  */
 export const KNOWN_FIELDS: ReadonlySet<string> = new Set([
-  'issuer', 'authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri', 'registration_endpoint',
-  'scopes_supported', 'response_types_supported', 'response_modes_supported', 'grant_types_supported',
-  'acr_values_supported', 'subject_types_supported',
-  'id_token_signing_alg_values_supported', 'id_token_encryption_alg_values_supported', 'id_token_encryption_enc_values_supported',
-  'userinfo_signing_alg_values_supported', 'userinfo_encryption_alg_values_supported', 'userinfo_encryption_enc_values_supported',
-  'request_object_signing_alg_values_supported', 'request_object_encryption_alg_values_supported', 'request_object_encryption_enc_values_supported',
-  'token_endpoint_auth_methods_supported', 'token_endpoint_auth_signing_alg_values_supported',
-  'display_values_supported', 'claim_types_supported', 'claims_supported', 'service_documentation',
-  'claims_locales_supported', 'ui_locales_supported', 'claims_parameter_supported', 'request_parameter_supported',
-  'request_uri_parameter_supported', 'require_request_uri_registration', 'op_policy_uri', 'op_tos_uri',
-  'check_session_iframe', 'end_session_endpoint', 'frontchannel_logout_supported', 'frontchannel_logout_session_supported',
-  'backchannel_logout_supported', 'backchannel_logout_session_supported',
-  'revocation_endpoint', 'revocation_endpoint_auth_methods_supported', 'revocation_endpoint_auth_signing_alg_values_supported',
-  'introspection_endpoint', 'introspection_endpoint_auth_methods_supported', 'introspection_endpoint_auth_signing_alg_values_supported',
-  'code_challenge_methods_supported', 'signed_metadata', 'device_authorization_endpoint',
-  'tls_client_certificate_bound_access_tokens', 'mtls_endpoint_aliases',
-  'introspection_signing_alg_values_supported', 'introspection_encryption_alg_values_supported', 'introspection_encryption_enc_values_supported',
-  'pushed_authorization_request_endpoint', 'require_pushed_authorization_requests', 'require_signed_request_object',
-  'authorization_response_iss_parameter_supported', 'dpop_signing_alg_values_supported',
-  'authorization_signing_alg_values_supported', 'authorization_encryption_alg_values_supported', 'authorization_encryption_enc_values_supported',
-  'backchannel_token_delivery_modes_supported', 'backchannel_authentication_endpoint',
-  'backchannel_authentication_request_signing_alg_values_supported', 'backchannel_user_code_parameter_supported',
+  'issuer',
+  'authorization_endpoint',
+  'token_endpoint',
+  'userinfo_endpoint',
+  'jwks_uri',
+  'registration_endpoint',
+  'scopes_supported',
+  'response_types_supported',
+  'response_modes_supported',
+  'grant_types_supported',
+  'acr_values_supported',
+  'subject_types_supported',
+  'id_token_signing_alg_values_supported',
+  'id_token_encryption_alg_values_supported',
+  'id_token_encryption_enc_values_supported',
+  'userinfo_signing_alg_values_supported',
+  'userinfo_encryption_alg_values_supported',
+  'userinfo_encryption_enc_values_supported',
+  'request_object_signing_alg_values_supported',
+  'request_object_encryption_alg_values_supported',
+  'request_object_encryption_enc_values_supported',
+  'token_endpoint_auth_methods_supported',
+  'token_endpoint_auth_signing_alg_values_supported',
+  'display_values_supported',
+  'claim_types_supported',
+  'claims_supported',
+  'service_documentation',
+  'claims_locales_supported',
+  'ui_locales_supported',
+  'claims_parameter_supported',
+  'request_parameter_supported',
+  'request_uri_parameter_supported',
+  'require_request_uri_registration',
+  'op_policy_uri',
+  'op_tos_uri',
+  'check_session_iframe',
+  'end_session_endpoint',
+  'frontchannel_logout_supported',
+  'frontchannel_logout_session_supported',
+  'backchannel_logout_supported',
+  'backchannel_logout_session_supported',
+  'revocation_endpoint',
+  'revocation_endpoint_auth_methods_supported',
+  'revocation_endpoint_auth_signing_alg_values_supported',
+  'introspection_endpoint',
+  'introspection_endpoint_auth_methods_supported',
+  'introspection_endpoint_auth_signing_alg_values_supported',
+  'code_challenge_methods_supported',
+  'signed_metadata',
+  'device_authorization_endpoint',
+  'tls_client_certificate_bound_access_tokens',
+  'mtls_endpoint_aliases',
+  'introspection_signing_alg_values_supported',
+  'introspection_encryption_alg_values_supported',
+  'introspection_encryption_enc_values_supported',
+  'pushed_authorization_request_endpoint',
+  'require_pushed_authorization_requests',
+  'require_signed_request_object',
+  'authorization_response_iss_parameter_supported',
+  'dpop_signing_alg_values_supported',
+  'authorization_signing_alg_values_supported',
+  'authorization_encryption_alg_values_supported',
+  'authorization_encryption_enc_values_supported',
+  'backchannel_token_delivery_modes_supported',
+  'backchannel_authentication_endpoint',
+  'backchannel_authentication_request_signing_alg_values_supported',
+  'backchannel_user_code_parameter_supported',
   'authorization_details_types_supported',
-  'prompt_values_supported', 'verified_claims_supported', 'trust_frameworks_supported', 'evidence_supported',
-  'documents_supported', 'documents_methods_supported', 'documents_validation_methods_supported',
-  'documents_verification_methods_supported', 'id_documents_supported', 'id_documents_verification_methods_supported',
-  'electronic_records_supported', 'claims_in_verified_claims_supported', 'attachments_supported', 'digest_algorithms_supported',
-  'client_registration_types_supported', 'federation_registration_endpoint', 'request_authentication_methods_supported',
-  'request_authentication_signing_alg_values_supported', 'grant_management_actions_supported', 'grant_management_endpoint',
-  'authorization_challenge_endpoint', 'protected_resources',
+  'prompt_values_supported',
+  'verified_claims_supported',
+  'trust_frameworks_supported',
+  'evidence_supported',
+  'documents_supported',
+  'documents_methods_supported',
+  'documents_validation_methods_supported',
+  'documents_verification_methods_supported',
+  'id_documents_supported',
+  'id_documents_verification_methods_supported',
+  'electronic_records_supported',
+  'claims_in_verified_claims_supported',
+  'attachments_supported',
+  'digest_algorithms_supported',
+  'client_registration_types_supported',
+  'federation_registration_endpoint',
+  'request_authentication_methods_supported',
+  'request_authentication_signing_alg_values_supported',
+  'grant_management_actions_supported',
+  'grant_management_endpoint',
+  'authorization_challenge_endpoint',
+  'protected_resources',
 ]);
 
 /** Discovery §3 REQUIRED fields (token_endpoint unless only the implicit flow is supported). */
-const OPENID_REQUIRED = ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri', 'response_types_supported', 'subject_types_supported', 'id_token_signing_alg_values_supported'] as const;
+const _OPENID_REQUIRED = [
+  'issuer',
+  'authorization_endpoint',
+  'token_endpoint',
+  'jwks_uri',
+  'response_types_supported',
+  'subject_types_supported',
+  'id_token_signing_alg_values_supported',
+] as const;
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
@@ -75,7 +152,11 @@ export function lintDiscovery(input: DiscoveryLintInput): Check[] {
   for (const field of DOCUMENT_URL_FIELDS) {
     if (m[field] === undefined) continue;
     const problem = urlProblem(m[field]);
-    checks.push(problem ? fail(`discovery.${field}`, `${field} ${problem}`, { actual: m[field] }) : pass(`discovery.${field}`, `${field} is an absolute URL`));
+    checks.push(
+      problem
+        ? fail(`discovery.${field}`, `${field} ${problem}`, { actual: m[field] })
+        : pass(`discovery.${field}`, `${field} is an absolute URL`),
+    );
   }
   checks.push(
     checkResponseTypes(m.response_types_supported),
@@ -99,29 +180,46 @@ export function checkIssuer(issuer: unknown, expected: string): Check {
   if (issuer !== expected) {
     const slashOnly = issuer.replace(/\/+$/, '') === expected.replace(/\/+$/, '');
     const hint = slashOnly ? '; they differ only by a trailing slash, which counts' : '';
-    return fail(id, `issuer mismatch: the document says "${issuer}", you asked for "${expected}" (they must be identical, Discovery §4.3${hint})`, { expected, actual: issuer });
+    return fail(
+      id,
+      `issuer mismatch: the document says "${issuer}", you asked for "${expected}" (they must be identical, Discovery §4.3${hint})`,
+      { expected, actual: issuer },
+    );
   }
   const problem = urlProblem(issuer) ?? (/[?]/.test(issuer) ? 'has a query component' : undefined);
   if (problem) return fail(id, `issuer ${problem} (Discovery §3)`, { actual: issuer });
   const scheme = schemeVerdict(issuer);
   if (scheme === 'http') return fail(id, `issuer "${issuer}" is not https (Discovery §3)`, { actual: issuer });
-  if (scheme === 'loopback-http') return warn(id, `issuer "${issuer}" is http on loopback: fine for local testing only`, { actual: issuer });
+  if (scheme === 'loopback-http')
+    return warn(id, `issuer "${issuer}" is http on loopback: fine for local testing only`, { actual: issuer });
   return pass(id, `issuer is identical to the URL asked: ${issuer}`);
 }
 
-function requiredness(field: string, m: Record<string, unknown>, source: DiscoveryLintInput['source']): 'fail' | 'warn' | undefined {
+function requiredness(
+  field: string,
+  m: Record<string, unknown>,
+  source: DiscoveryLintInput['source'],
+): 'fail' | 'warn' | undefined {
   if (field === 'token_endpoint' && onlyImplicit(m.response_types_supported)) return undefined;
   if (field === 'authorization_endpoint' || field === 'token_endpoint') return 'fail';
   if (field === 'jwks_uri') return source === 'openid-configuration' ? 'fail' : 'warn';
   return undefined;
 }
 
-function checkEndpoint(m: Record<string, unknown>, field: string, source: DiscoveryLintInput['source']): Check | undefined {
+function checkEndpoint(
+  m: Record<string, unknown>,
+  field: string,
+  source: DiscoveryLintInput['source'],
+): Check | undefined {
   const id = `discovery.${field}`;
   const value = m[field];
   if (value === undefined) {
     const need = requiredness(field, m, source);
-    if (need === 'fail') return fail(id, `${field} is missing (REQUIRED, ${source === 'openid-configuration' ? 'Discovery §3' : 'RFC 8414 §2'})`);
+    if (need === 'fail')
+      return fail(
+        id,
+        `${field} is missing (REQUIRED, ${source === 'openid-configuration' ? 'Discovery §3' : 'RFC 8414 §2'})`,
+      );
     if (need === 'warn') return warn(id, `${field} is missing: OpenID Connect clients need it to verify ID tokens`);
     return undefined;
   }
@@ -140,10 +238,20 @@ function endpointVerdict(id: string, name: string, value: unknown): Check {
 /** RFC 8705 §5: the same rules for every alias; the worst one is the row's status. */
 function checkMtlsAliases(value: unknown): Check {
   const id = 'discovery.mtls_endpoint_aliases';
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(id, 'mtls_endpoint_aliases is not a JSON object', { actual: value });
-  const verdicts = Object.entries(value).map(([name, url]) => endpointVerdict(id, `mtls_endpoint_aliases.${name}`, url));
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail(id, 'mtls_endpoint_aliases is not a JSON object', { actual: value });
+  const verdicts = Object.entries(value).map(([name, url]) =>
+    endpointVerdict(id, `mtls_endpoint_aliases.${name}`, url),
+  );
   const worst = verdicts.find((v) => v.status === 'fail') ?? verdicts.find((v) => v.status === 'warn');
-  if (worst) return { ...worst, message: verdicts.filter((v) => v.status === worst.status).map((v) => v.message).join('; ') };
+  if (worst)
+    return {
+      ...worst,
+      message: verdicts
+        .filter((v) => v.status === worst.status)
+        .map((v) => v.message)
+        .join('; '),
+    };
   return pass(id, `${verdicts.length} mTLS endpoint alias${verdicts.length === 1 ? '' : 'es'}, absolute https URLs`);
 }
 
@@ -151,7 +259,11 @@ function checkMtlsAliases(value: unknown): Check {
 function urlProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return `is not a string (${JSON.stringify(value)})`;
   let url: URL;
-  try { url = new URL(value); } catch { return `is not an absolute URL: "${value}"`; }
+  try {
+    url = new URL(value);
+  } catch {
+    return `is not an absolute URL: "${value}"`;
+  }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `is not an http(s) URL: "${value}"`;
   if (value.includes('#')) return `carries a fragment: "${value}" (RFC 8414 §2)`;
   return undefined;
@@ -172,7 +284,8 @@ function schemeVerdict(value: string): 'https' | 'loopback-http' | 'http' {
 function checkResponseTypes(value: unknown): Check {
   const id = 'discovery.response_types_supported';
   if (value === undefined) return fail(id, 'response_types_supported is missing (REQUIRED, Discovery §3, RFC 8414 §2)');
-  if (!isStringArray(value) || value.length === 0) return fail(id, 'response_types_supported is not a non-empty array of strings', { actual: value });
+  if (!isStringArray(value) || value.length === 0)
+    return fail(id, 'response_types_supported is not a non-empty array of strings', { actual: value });
   return pass(id, `response types: ${value.join(', ')}`);
 }
 
@@ -183,9 +296,11 @@ function checkSubjectTypes(value: unknown, source: DiscoveryLintInput['source'])
       ? fail(id, 'subject_types_supported is missing (REQUIRED, Discovery §3)')
       : skip(id, 'subject_types_supported is absent (an RFC 8414 document need not carry it)');
   }
-  if (!isStringArray(value) || value.length === 0) return fail(id, 'subject_types_supported is not a non-empty array of strings', { actual: value });
+  if (!isStringArray(value) || value.length === 0)
+    return fail(id, 'subject_types_supported is not a non-empty array of strings', { actual: value });
   const odd = value.filter((v) => v !== 'public' && v !== 'pairwise');
-  if (odd.length) return warn(id, `subject_types_supported has values other than public and pairwise: ${odd.join(', ')}`);
+  if (odd.length)
+    return warn(id, `subject_types_supported has values other than public and pairwise: ${odd.join(', ')}`);
   return pass(id, `subject types: ${value.join(', ')}`);
 }
 
@@ -197,32 +312,54 @@ function checkIdTokenAlgs(value: unknown, source: DiscoveryLintInput['source']):
       ? fail(id, 'id_token_signing_alg_values_supported is missing (REQUIRED, Discovery §3)')
       : skip(id, 'id_token_signing_alg_values_supported is absent (an RFC 8414 document need not carry it)');
   }
-  if (!isStringArray(value) || value.length === 0) return fail(id, 'id_token_signing_alg_values_supported is not a non-empty array of strings', { actual: value });
-  if (!value.includes('RS256')) return fail(id, `RS256 is not in id_token_signing_alg_values_supported (it MUST be included, Discovery §3): ${value.join(', ')}`, { expected: 'RS256', actual: value });
+  if (!isStringArray(value) || value.length === 0)
+    return fail(id, 'id_token_signing_alg_values_supported is not a non-empty array of strings', { actual: value });
+  if (!value.includes('RS256'))
+    return fail(
+      id,
+      `RS256 is not in id_token_signing_alg_values_supported (it MUST be included, Discovery §3): ${value.join(', ')}`,
+      { expected: 'RS256', actual: value },
+    );
   return pass(id, `ID token algorithms include RS256: ${value.join(', ')}`);
 }
 
 function checkAlgNone(value: unknown): Check {
   const id = 'discovery.id_token_signing_alg_none';
   if (!isStringArray(value)) return skip(id, 'no list of ID token algorithms to look at');
-  if (value.includes('none')) return warn(id, '"none" is advertised for ID tokens: unsigned ID tokens are only acceptable from the token endpoint with the code flow (Core 3.1.3.7)');
+  if (value.includes('none'))
+    return warn(
+      id,
+      '"none" is advertised for ID tokens: unsigned ID tokens are only acceptable from the token endpoint with the code flow (Core 3.1.3.7)',
+    );
   return pass(id, '"none" is not advertised for ID tokens');
 }
 
 /** RFC 7636 §4.2, RFC 9700 §2.1.1: S256 is the method to use; plain only offers no protection against a leaked request. */
 function checkPkce(value: unknown): Check {
   const id = 'discovery.code_challenge_methods_supported';
-  if (value === undefined) return warn(id, 'code_challenge_methods_supported is absent: PKCE support is not advertised (RFC 8414 §2, RFC 9700 §2.1.1)');
-  if (!isStringArray(value)) return fail(id, 'code_challenge_methods_supported is not an array of strings', { actual: value });
+  if (value === undefined)
+    return warn(
+      id,
+      'code_challenge_methods_supported is absent: PKCE support is not advertised (RFC 8414 §2, RFC 9700 §2.1.1)',
+    );
+  if (!isStringArray(value))
+    return fail(id, 'code_challenge_methods_supported is not an array of strings', { actual: value });
   if (value.includes('S256')) return pass(id, `PKCE S256 advertised (${value.join(', ')})`);
-  if (value.includes('plain')) return warn(id, 'PKCE is advertised with "plain" only; S256 is the method to use (RFC 7636 §4.2)', { expected: 'S256', actual: value });
+  if (value.includes('plain'))
+    return warn(id, 'PKCE is advertised with "plain" only; S256 is the method to use (RFC 7636 §4.2)', {
+      expected: 'S256',
+      actual: value,
+    });
   return warn(id, `code_challenge_methods_supported lists no known method: ${value.join(', ') || '(empty)'}`);
 }
 
 const responseTypeSet = (v: string) => new Set(v.split(' ').filter(Boolean));
 /** A response type that returns an access token from the authorization endpoint. */
 const issuesTokenInFront = (v: string) => responseTypeSet(v).has('token');
-const isImplicitStyle = (v: string) => { const s = responseTypeSet(v); return !s.has('code') && (s.has('token') || s.has('id_token')); };
+const isImplicitStyle = (v: string) => {
+  const s = responseTypeSet(v);
+  return !s.has('code') && (s.has('token') || s.has('id_token'));
+};
 
 function onlyImplicit(value: unknown): boolean {
   return isStringArray(value) && value.length > 0 && value.every(isImplicitStyle);
@@ -234,14 +371,21 @@ function checkImplicit(value: unknown): Check {
   if (!isStringArray(value)) return skip(id, 'no list of response types to look at');
   const front = value.filter((v) => issuesTokenInFront(v) || isImplicitStyle(v));
   if (front.length === 0) return pass(id, 'info: no implicit-style response types advertised');
-  return pass(id, `info: implicit-style response types advertised (${front.join(', ')}); the OAuth 2.0 Security BCP (RFC 9700 §2.1.2) advises against tokens in the front channel`);
+  return pass(
+    id,
+    `info: implicit-style response types advertised (${front.join(', ')}); the OAuth 2.0 Security BCP (RFC 9700 §2.1.2) advises against tokens in the front channel`,
+  );
 }
 
 /** RFC 9207 §3: lets clients detect mix-up attacks. */
 function checkIssParameter(value: unknown): Check {
   const id = 'discovery.authorization_response_iss_parameter_supported';
   if (value === true) return pass(id, 'the authorization response carries iss (RFC 9207)');
-  if (value === undefined || value === false) return warn(id, 'authorization_response_iss_parameter_supported is not true: clients cannot use the iss parameter against mix-up attacks (RFC 9207)');
+  if (value === undefined || value === false)
+    return warn(
+      id,
+      'authorization_response_iss_parameter_supported is not true: clients cannot use the iss parameter against mix-up attacks (RFC 9207)',
+    );
   return fail(id, 'authorization_response_iss_parameter_supported is not a boolean', { actual: value });
 }
 
@@ -252,13 +396,25 @@ function checkIssParameter(value: unknown): Check {
  */
 function checkGrantTypes(grants: unknown, responseTypes: unknown): Check {
   const id = 'discovery.grant_types_supported';
-  if (grants !== undefined && !isStringArray(grants)) return fail(id, 'grant_types_supported is not an array of strings', { actual: grants });
+  if (grants !== undefined && !isStringArray(grants))
+    return fail(id, 'grant_types_supported is not an array of strings', { actual: grants });
   if (!isStringArray(responseTypes)) return skip(id, 'no response types to compare the grant types with');
   const granted = new Set(grants ?? ['authorization_code', 'implicit']);
   const missing: string[] = [];
-  if (responseTypes.some((v) => responseTypeSet(v).has('code')) && !granted.has('authorization_code')) missing.push('authorization_code (for response types with code)');
-  if (responseTypes.some((v) => { const s = responseTypeSet(v); return s.has('token') || s.has('id_token'); }) && !granted.has('implicit')) missing.push('implicit (for response types issuing tokens at the authorization endpoint)');
-  const where = grants === undefined ? 'the default grant types (authorization_code, implicit)' : `grant_types_supported (${[...granted].join(', ')})`;
+  if (responseTypes.some((v) => responseTypeSet(v).has('code')) && !granted.has('authorization_code'))
+    missing.push('authorization_code (for response types with code)');
+  if (
+    responseTypes.some((v) => {
+      const s = responseTypeSet(v);
+      return s.has('token') || s.has('id_token');
+    }) &&
+    !granted.has('implicit')
+  )
+    missing.push('implicit (for response types issuing tokens at the authorization endpoint)');
+  const where =
+    grants === undefined
+      ? 'the default grant types (authorization_code, implicit)'
+      : `grant_types_supported (${[...granted].join(', ')})`;
   if (missing.length) return warn(id, `${where} lack ${missing.join(' and ')}`, { actual: grants });
   return pass(id, `${where} consistent with response_types_supported`);
 }
@@ -267,5 +423,9 @@ function checkUnknownFields(m: Record<string, unknown>): Check {
   const id = 'discovery.unknown_fields';
   const unknown = Object.keys(m).filter((k) => !KNOWN_FIELDS.has(k));
   if (unknown.length === 0) return pass(id, 'info: every field is a registered metadata name');
-  return pass(id, `info: ${unknown.length} field${unknown.length === 1 ? '' : 's'} not in the metadata registries (kept, not rejected): ${unknown.join(', ')}`, { actual: unknown });
+  return pass(
+    id,
+    `info: ${unknown.length} field${unknown.length === 1 ? '' : 's'} not in the metadata registries (kept, not rejected): ${unknown.join(', ')}`,
+    { actual: unknown },
+  );
 }

@@ -21,16 +21,28 @@ export function checkResponseChannel(expected: ResponseMode, channel: Channel, p
   const tokens = TOKEN_PARAMS.filter((p) => params[p] !== undefined);
   if (channel === 'query' && tokens.length > 0) {
     // Multiple Response Types §3: tokens in a URL query end up in logs, history and Referer headers.
-    return fail('response_mode', `${tokens.join(' and ')} arrived in the query string: tokens must never be sent there (OAuth 2.0 Multiple Response Types §3)`, { expected, actual: channel });
+    return fail(
+      'response_mode',
+      `${tokens.join(' and ')} arrived in the query string: tokens must never be sent there (OAuth 2.0 Multiple Response Types §3)`,
+      { expected, actual: channel },
+    );
   }
   if (channel !== expected) {
-    return fail('response_mode', `the response arrived by ${channelName(channel)}, but response_mode ${expected} was requested`, { expected, actual: channel });
+    return fail(
+      'response_mode',
+      `the response arrived by ${channelName(channel)}, but response_mode ${expected} was requested`,
+      { expected, actual: channel },
+    );
   }
   return pass('response_mode', `the response arrived by ${channelName(channel)}, as requested`);
 }
 
 export function channelName(channel: Channel): string {
-  return channel === 'query' ? 'the query string' : channel === 'fragment' ? 'the URL fragment, relayed by the listener page' : 'a form POST (form_post)';
+  return channel === 'query'
+    ? 'the query string'
+    : channel === 'fragment'
+      ? 'the URL fragment, relayed by the listener page'
+      : 'a form POST (form_post)';
 }
 
 /** `response_type`: every parameter the response type promises came back (Core 3.2.2.5, 3.3.2.5; RFC 6749 §4.2.2). */
@@ -41,13 +53,21 @@ export function checkResponseParameters(rt: ResponseType, params: Record<string,
   if (rt.accessToken) wanted.push('access_token', 'token_type');
   const missing = wanted.filter((p) => params[p] === undefined || params[p] === '');
   if (missing.length > 0) {
-    return fail('response_type', `response_type "${rt.value}" must return ${wanted.join(', ')}; missing: ${missing.join(', ')}`, { expected: wanted, actual: Object.keys(params) });
+    return fail(
+      'response_type',
+      `response_type "${rt.value}" must return ${wanted.join(', ')}; missing: ${missing.join(', ')}`,
+      { expected: wanted, actual: Object.keys(params) },
+    );
   }
   return pass('response_type', `${wanted.join(', ')} returned, as response_type "${rt.value}" requires`);
 }
 
 /** What the front-channel ID token is held to, on top of the flow's usual expectations. */
-export function frontChannelExpectations(rt: ResponseType, base: JwtExpectations, params: Record<string, string>): JwtExpectations {
+export function frontChannelExpectations(
+  rt: ResponseType,
+  base: JwtExpectations,
+  params: Record<string, string>,
+): JwtExpectations {
   return {
     ...base,
     type: 'id_token',
@@ -69,7 +89,8 @@ export function frontChannelExpectations(rt: ResponseType, base: JwtExpectations
  * provider's keys or, for HS*, the client secret. A non-JWS is one failing `format` row.
  */
 export async function validateIdTokenFrom(
-  source: string, idToken: string,
+  source: string,
+  idToken: string,
   opts: { keys: KeySource | undefined; clientSecret?: string | undefined; expectations: JwtExpectations },
 ): Promise<JwtValidation & { keys: KeySource | undefined }> {
   let validation: JwtValidation;
@@ -80,7 +101,12 @@ export async function validateIdTokenFrom(
   } catch (err) {
     if (!(err instanceof JwtFormatError)) throw err;
     const where = source === FRONT_CHANNEL ? 'authorization endpoint' : 'token endpoint';
-    validation = { header: {}, payload: {}, checks: [fail('format', `the id_token from the ${where} is not a signed JWT: ${err.message}`)], valid: false };
+    validation = {
+      header: {},
+      payload: {},
+      checks: [fail('format', `the id_token from the ${where} is not a signed JWT: ${err.message}`)],
+      valid: false,
+    };
   }
   validation.checks = validation.checks.map((c) => ({ ...c, source }));
   return { ...validation, keys };
@@ -91,13 +117,28 @@ export async function validateIdTokenFrom(
  * item 1 forbids skipping it for implicit, unlike a TLS-protected token endpoint answer).
  */
 export async function validateFrontChannelIdToken(
-  idToken: string, rt: ResponseType, params: Record<string, string>,
+  idToken: string,
+  rt: ResponseType,
+  params: Record<string, string>,
   opts: { keys: KeySource | undefined; clientSecret?: string | undefined; expectations: JwtExpectations },
 ): Promise<JwtValidation> {
-  const { keys, ...validation } = await validateIdTokenFrom(FRONT_CHANNEL, idToken, { ...opts, expectations: frontChannelExpectations(rt, opts.expectations, params) });
+  const { keys, ...validation } = await validateIdTokenFrom(FRONT_CHANNEL, idToken, {
+    ...opts,
+    expectations: frontChannelExpectations(rt, opts.expectations, params),
+  });
   if (!keys) {
     // Never accept a front-channel ID token unverified, even when no key could be found.
-    validation.checks = validation.checks.map((c) => (c.id === 'signature' && c.status === 'skip' ? { ...fail('signature', 'no key to verify the front-channel ID token with; its signature must be checked (Core 3.2.2.11)'), source: FRONT_CHANNEL } : c));
+    validation.checks = validation.checks.map((c) =>
+      c.id === 'signature' && c.status === 'skip'
+        ? {
+            ...fail(
+              'signature',
+              'no key to verify the front-channel ID token with; its signature must be checked (Core 3.2.2.11)',
+            ),
+            source: FRONT_CHANNEL,
+          }
+        : c,
+    );
     validation.valid = isValid(validation.checks);
   }
   return validation;
@@ -109,9 +150,17 @@ export function checkHybridIdTokens(front: Record<string, unknown>, back: Record
     const id = `hybrid_${claim}`;
     const a = front[claim];
     const b = back[claim];
-    if (a === undefined || b === undefined) return skip(id, `${claim} missing from ${a === undefined ? 'the front-channel' : 'the token endpoint'} ID token; compared nowhere else`);
+    if (a === undefined || b === undefined)
+      return skip(
+        id,
+        `${claim} missing from ${a === undefined ? 'the front-channel' : 'the token endpoint'} ID token; compared nowhere else`,
+      );
     if (a === b) return pass(id, `${claim} is the same in both ID tokens`);
-    return fail(id, `the token endpoint ID token has ${claim} "${String(b)}", the authorization endpoint one "${String(a)}": they must be identical (Core 3.3.3.6)`, { expected: a, actual: b });
+    return fail(
+      id,
+      `the token endpoint ID token has ${claim} "${String(b)}", the authorization endpoint one "${String(a)}": they must be identical (Core 3.3.3.6)`,
+      { expected: a, actual: b },
+    );
   });
 }
 
@@ -129,5 +178,8 @@ export interface RedemptionDecision {
 export function redemptionDecision(frontChecks: readonly Check[]): RedemptionDecision {
   if (isValid(frontChecks)) return { redeem: true };
   const failed = [...new Set(frontChecks.filter((c) => c.status === 'fail').map((c) => c.id))];
-  return { redeem: false, reason: `the authorization response failed ${failed.join(', ')}: the code was not redeemed and userinfo was not called` };
+  return {
+    redeem: false,
+    reason: `the authorization response failed ${failed.join(', ')}: the code was not redeemed and userinfo was not called`,
+  };
 }

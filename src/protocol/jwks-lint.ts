@@ -24,7 +24,10 @@ export interface KeyRow {
   error?: string;
 }
 
-export interface JwksLint { keys: KeyRow[]; checks: Check[] }
+export interface JwksLint {
+  keys: KeyRow[];
+  checks: Check[];
+}
 
 const EXPIRY_WARNING_SECONDS = 30 * 86400;
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
@@ -91,7 +94,9 @@ async function describeKey(entry: unknown, index: number): Promise<KeyRow> {
         not_before: Math.floor(Date.parse(cert.validFrom) / 1000),
         not_after: Math.floor(Date.parse(cert.validTo) / 1000),
         // RFC 7517 §4.7: the key in the first certificate MUST match the JWK's public key.
-        matches_key: row.thumbprint !== undefined && await calculateJwkThumbprint(cert.publicKey.export({ format: 'jwk' }) as JWK, 'sha256') === row.thumbprint,
+        matches_key:
+          row.thumbprint !== undefined &&
+          (await calculateJwkThumbprint(cert.publicKey.export({ format: 'jwk' }) as JWK, 'sha256')) === row.thumbprint,
       };
     } catch (err) {
       row.error = `its x5c certificate does not parse: ${(err as Error).message}`;
@@ -114,7 +119,10 @@ function checkParse(keys: KeyRow[]): Check {
 
 /** RFC 7517 §4.5 / Core 10.1: with several keys, verifiers pick by kid, so each needs a distinct one. */
 function checkKids(keys: KeyRow[]): Check {
-  if (keys.length <= 1) return keys[0]?.kid === undefined ? pass('jwks.kid', 'a single key without kid (allowed)') : pass('jwks.kid', 'a single key with a kid');
+  if (keys.length <= 1)
+    return keys[0]?.kid === undefined
+      ? pass('jwks.kid', 'a single key without kid (allowed)')
+      : pass('jwks.kid', 'a single key with a kid');
   const missing = keys.filter((k) => k.kid === undefined);
   const counts = new Map<string, number>();
   for (const k of keys) if (k.kid !== undefined) counts.set(k.kid, (counts.get(k.kid) ?? 0) + 1);
@@ -131,7 +139,11 @@ function checkRsaSize(keys: KeyRow[]): Check {
   const rsa = keys.filter((k) => k.kty === 'RSA' && k.bits !== undefined);
   if (rsa.length === 0) return skip('jwks.rsa_size', 'no RSA keys');
   const small = rsa.filter((k) => k.bits! < 2048);
-  if (small.length) return fail('jwks.rsa_size', `RSA key${small.length === 1 ? '' : 's'} under 2048 bits: ${small.map((k) => `${label(k)} (${k.bits} bits)`).join(', ')} (RFC 7518 §3.3)`);
+  if (small.length)
+    return fail(
+      'jwks.rsa_size',
+      `RSA key${small.length === 1 ? '' : 's'} under 2048 bits: ${small.map((k) => `${label(k)} (${k.bits} bits)`).join(', ')} (RFC 7518 §3.3)`,
+    );
   return pass('jwks.rsa_size', `RSA keys are 2048 bits or more (${rsa.map((k) => k.bits).join(', ')})`);
 }
 
@@ -142,10 +154,15 @@ function checkAlgKty(entries: unknown[], keys: KeyRow[]): Check {
   const unknown: string[] = [];
   for (const k of withAlg) {
     const want = expectedKeyFor(k.alg!);
-    if (!want) { unknown.push(`${label(k)} (${k.alg})`); continue; }
+    if (!want) {
+      unknown.push(`${label(k)} (${k.alg})`);
+      continue;
+    }
     const crv = (entries[k.index] as { crv?: unknown }).crv;
-    if (!k.kty || !want.kty.includes(k.kty)) wrong.push(`${label(k)} is ${k.kty ?? 'without kty'} but alg ${k.alg} needs ${want.kty.join(' or ')}`);
-    else if (want.crv && !want.crv.includes(String(crv))) wrong.push(`${label(k)} has curve ${String(crv)} but alg ${k.alg} needs ${want.crv.join(' or ')}`);
+    if (!k.kty || !want.kty.includes(k.kty))
+      wrong.push(`${label(k)} is ${k.kty ?? 'without kty'} but alg ${k.alg} needs ${want.kty.join(' or ')}`);
+    else if (want.crv && !want.crv.includes(String(crv)))
+      wrong.push(`${label(k)} has curve ${String(crv)} but alg ${k.alg} needs ${want.crv.join(' or ')}`);
   }
   if (wrong.length) return fail('jwks.alg', `alg does not fit the key: ${wrong.join('; ')}`);
   if (unknown.length) return warn('jwks.alg', `unregistered alg: ${unknown.join(', ')}`);
@@ -155,7 +172,10 @@ function checkAlgKty(entries: unknown[], keys: KeyRow[]): Check {
 function checkPrivateMaterial(keys: KeyRow[]): Check {
   const leaking = keys.filter((k) => k.private_members.length > 0);
   if (leaking.length) {
-    return fail('jwks.private_material', `PRIVATE KEY MATERIAL PUBLISHED: ${leaking.map((k) => `key ${label(k)} carries ${k.private_members.join(', ')}`).join('; ')} — anyone can sign as this provider; rotate these keys now`);
+    return fail(
+      'jwks.private_material',
+      `PRIVATE KEY MATERIAL PUBLISHED: ${leaking.map((k) => `key ${label(k)} carries ${k.private_members.join(', ')}`).join('; ')} — anyone can sign as this provider; rotate these keys now`,
+    );
   }
   return pass('jwks.private_material', 'no private key material');
 }
@@ -169,11 +189,16 @@ function checkCertificates(keys: KeyRow[], now: number): Check {
   for (const k of certified) {
     const c = k.certificate!;
     if (c.not_after < now) failures.push(`the certificate of key ${label(k)} expired on ${isoDate(c.not_after)}`);
-    else if (c.not_before > now) failures.push(`the certificate of key ${label(k)} is not valid before ${isoDate(c.not_before)}`);
-    else if (c.not_after - now < EXPIRY_WARNING_SECONDS) warnings.push(`the certificate of key ${label(k)} expires on ${isoDate(c.not_after)}, within 30 days`);
+    else if (c.not_before > now)
+      failures.push(`the certificate of key ${label(k)} is not valid before ${isoDate(c.not_before)}`);
+    else if (c.not_after - now < EXPIRY_WARNING_SECONDS)
+      warnings.push(`the certificate of key ${label(k)} expires on ${isoDate(c.not_after)}, within 30 days`);
     if (!c.matches_key) failures.push(`the certificate of key ${label(k)} holds another public key than the JWK`);
   }
   if (failures.length) return fail('jwks.x5c', [...failures, ...warnings].join('; '));
   if (warnings.length) return warn('jwks.x5c', warnings.join('; '));
-  return pass('jwks.x5c', `${certified.length} certificate${certified.length === 1 ? '' : 's'} valid for 30 days or more and matching their keys`);
+  return pass(
+    'jwks.x5c',
+    `${certified.length} certificate${certified.length === 1 ? '' : 's'} valid for 30 days or more and matching their keys`,
+  );
 }

@@ -11,8 +11,20 @@ export type KeySource =
   | { kind: 'secret'; secret: Uint8Array; origin: string };
 
 export const SUPPORTED_ALGS = [
-  'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512',
-  'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519',
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
 ] as const;
 
 const isHmac = (alg: string) => /^HS\d+$/.test(alg);
@@ -31,24 +43,47 @@ function keyFits(alg: string, jwk: JWK): boolean {
 
 /** Keys of a JWKS that may verify this alg: signing use, matching alg and key type. */
 function candidateKeys(keys: JWK[], alg: string): JWK[] {
-  return keys.filter((k) =>
-    (k.use === undefined || k.use === 'sig') &&
-    (k.alg === undefined || k.alg === alg) &&
-    (k.key_ops === undefined || k.key_ops.includes('verify')) &&
-    keyFits(alg, k));
+  return keys.filter(
+    (k) =>
+      (k.use === undefined || k.use === 'sig') &&
+      (k.alg === undefined || k.alg === alg) &&
+      (k.key_ops === undefined || k.key_ops.includes('verify')) &&
+      keyFits(alg, k),
+  );
 }
 
-export function checkAlg(header: Record<string, unknown>, keys: KeySource | undefined, allowed: string[] | undefined): Check {
+export function checkAlg(
+  header: Record<string, unknown>,
+  keys: KeySource | undefined,
+  allowed: string[] | undefined,
+): Check {
   const alg = header.alg;
   if (typeof alg !== 'string' || alg === '') return fail('alg', 'the header has no alg');
-  if (alg.toLowerCase() === 'none') return fail('alg', 'alg is "none": an unsecured token is never accepted (RFC 8725 §3.2)', { actual: alg });
-  if (allowed && allowed.length > 0 && !allowed.includes(alg)) return fail('alg', `alg ${alg} is not in the allowed list ${allowed.join(', ')}`, { expected: allowed, actual: alg });
-  if (!(SUPPORTED_ALGS as readonly string[]).includes(alg)) return fail('alg', `alg ${alg} is not supported (supported: ${SUPPORTED_ALGS.join(', ')})`, { actual: alg });
+  if (alg.toLowerCase() === 'none')
+    return fail('alg', 'alg is "none": an unsecured token is never accepted (RFC 8725 §3.2)', { actual: alg });
+  if (allowed && allowed.length > 0 && !allowed.includes(alg))
+    return fail('alg', `alg ${alg} is not in the allowed list ${allowed.join(', ')}`, {
+      expected: allowed,
+      actual: alg,
+    });
+  if (!(SUPPORTED_ALGS as readonly string[]).includes(alg))
+    return fail('alg', `alg ${alg} is not supported (supported: ${SUPPORTED_ALGS.join(', ')})`, { actual: alg });
   if (keys) {
     // RFC 8725 §3.1: a token must not choose how an asymmetric key is used.
-    const asymmetricSource = keys.kind === 'key' ? keys.jwk.kty !== 'oct' : keys.kind === 'jwks' ? keys.remote || keys.jwks.keys.every((k) => k.kty !== 'oct') : false;
-    if (isHmac(alg) && asymmetricSource) return fail('alg', `alg ${alg} (HMAC) against ${keys.kind === 'jwks' && keys.remote ? 'a published JWKS' : 'a public key'}: refused, that is the key-confusion attack`, { actual: alg });
-    if (!isHmac(alg) && keys.kind === 'secret') return fail('alg', `alg ${alg} is asymmetric but the key source is a shared secret`, { actual: alg });
+    const asymmetricSource =
+      keys.kind === 'key'
+        ? keys.jwk.kty !== 'oct'
+        : keys.kind === 'jwks'
+          ? keys.remote || keys.jwks.keys.every((k) => k.kty !== 'oct')
+          : false;
+    if (isHmac(alg) && asymmetricSource)
+      return fail(
+        'alg',
+        `alg ${alg} (HMAC) against ${keys.kind === 'jwks' && keys.remote ? 'a published JWKS' : 'a public key'}: refused, that is the key-confusion attack`,
+        { actual: alg },
+      );
+    if (!isHmac(alg) && keys.kind === 'secret')
+      return fail('alg', `alg ${alg} is asymmetric but the key source is a shared secret`, { actual: alg });
   }
   return pass('alg', allowed && allowed.length > 0 ? `alg ${alg} is allowed` : `alg ${alg}`);
 }
@@ -60,24 +95,43 @@ export interface SignatureOutcome {
 }
 
 /** kid and signature rows. Call only when checkAlg passed. */
-export async function verifySignature(jws: DecodedJws, alg: string, keys: KeySource | undefined): Promise<SignatureOutcome> {
-  if (!keys) return { checks: [skip('kid', 'no key source given'), skip('signature', 'not verified: no key source given')] };
+export async function verifySignature(
+  jws: DecodedJws,
+  alg: string,
+  keys: KeySource | undefined,
+): Promise<SignatureOutcome> {
+  if (!keys)
+    return { checks: [skip('kid', 'no key source given'), skip('signature', 'not verified: no key source given')] };
   if (keys.kind === 'secret') {
     const ok = await tryVerify(jws, alg, keys.secret);
     return { checks: [skip('kid', 'a shared secret was given; kid not used'), signatureRow(ok, alg, keys.origin)] };
   }
   if (keys.kind === 'key') {
-    const kidRow = typeof jws.header.kid === 'string' && keys.jwk.kid !== undefined && keys.jwk.kid !== jws.header.kid
-      ? warn('kid', `header kid "${jws.header.kid}" differs from the given key's kid "${keys.jwk.kid}"; verifying with the given key anyway`)
-      : skip('kid', 'a single key was given; kid not needed');
-    if (!keyFits(alg, keys.jwk)) return { checks: [kidRow, fail('signature', `the key from ${keys.origin} (${describeKey(keys.jwk)}) cannot verify ${alg}`)] };
+    const kidRow =
+      typeof jws.header.kid === 'string' && keys.jwk.kid !== undefined && keys.jwk.kid !== jws.header.kid
+        ? warn(
+            'kid',
+            `header kid "${jws.header.kid}" differs from the given key's kid "${keys.jwk.kid}"; verifying with the given key anyway`,
+          )
+        : skip('kid', 'a single key was given; kid not needed');
+    if (!keyFits(alg, keys.jwk))
+      return {
+        checks: [
+          kidRow,
+          fail('signature', `the key from ${keys.origin} (${describeKey(keys.jwk)}) cannot verify ${alg}`),
+        ],
+      };
     const ok = await tryVerify(jws, alg, keys.jwk);
     return { checks: [kidRow, signatureRow(ok, alg, keys.origin)], ...(ok === true ? { key: keys.jwk } : {}) };
   }
   return verifyWithJwks(jws, alg, keys);
 }
 
-async function verifyWithJwks(jws: DecodedJws, alg: string, keys: Extract<KeySource, { kind: 'jwks' }>): Promise<SignatureOutcome> {
+async function verifyWithJwks(
+  jws: DecodedJws,
+  alg: string,
+  keys: Extract<KeySource, { kind: 'jwks' }>,
+): Promise<SignatureOutcome> {
   const kid = typeof jws.header.kid === 'string' ? jws.header.kid : undefined;
   let set = keys.jwks.keys;
   let refetched = false;
@@ -91,47 +145,85 @@ async function verifyWithJwks(jws: DecodedJws, alg: string, keys: Extract<KeySou
     }
     if (matches.length === 0) {
       const known = set.map((k) => k.kid).filter((k) => k !== undefined);
-      return { checks: [
-        fail('kid', `no key with kid "${kid}" in the JWKS from ${keys.origin}${refetched ? ' (fetched again in case of rotation)' : ''}; it has ${known.length ? known.map((k) => `"${k}"`).join(', ') : 'no kids'}`, { expected: kid, actual: known }),
-        skip('signature', 'not verified: no key for this kid'),
-      ] };
+      return {
+        checks: [
+          fail(
+            'kid',
+            `no key with kid "${kid}" in the JWKS from ${keys.origin}${refetched ? ' (fetched again in case of rotation)' : ''}; it has ${known.length ? known.map((k) => `"${k}"`).join(', ') : 'no kids'}`,
+            { expected: kid, actual: known },
+          ),
+          skip('signature', 'not verified: no key for this kid'),
+        ],
+      };
     }
     const usable = candidateKeys(matches, alg);
     if (usable.length === 0) {
-      return { checks: [
-        fail('kid', `the key with kid "${kid}" (${describeKey(matches[0]!)}) cannot verify ${alg}`),
-        skip('signature', 'not verified: the kid names a key of another type'),
-      ] };
+      return {
+        checks: [
+          fail('kid', `the key with kid "${kid}" (${describeKey(matches[0]!)}) cannot verify ${alg}`),
+          skip('signature', 'not verified: the kid names a key of another type'),
+        ],
+      };
     }
-    const kidRow = pass('kid', refetched ? `kid "${kid}" found after fetching the JWKS again (key rotation)` : `kid "${kid}" found in the JWKS`);
+    const kidRow = pass(
+      'kid',
+      refetched ? `kid "${kid}" found after fetching the JWKS again (key rotation)` : `kid "${kid}" found in the JWKS`,
+    );
     for (const key of usable) {
-      if ((await tryVerify(jws, alg, key)) === true) return { checks: [kidRow, signatureRow(true, alg, keys.origin)], key };
+      if ((await tryVerify(jws, alg, key)) === true)
+        return { checks: [kidRow, signatureRow(true, alg, keys.origin)], key };
     }
     return { checks: [kidRow, signatureRow(false, alg, keys.origin)] };
   }
   const usable = candidateKeys(set, alg);
   if (usable.length === 0) {
-    return { checks: [
-      fail('kid', `no kid in the header and no key in the JWKS from ${keys.origin} fits ${alg} (${set.length} keys)`),
-      skip('signature', 'not verified: no suitable key'),
-    ] };
+    return {
+      checks: [
+        fail('kid', `no kid in the header and no key in the JWKS from ${keys.origin} fits ${alg} (${set.length} keys)`),
+        skip('signature', 'not verified: no suitable key'),
+      ],
+    };
   }
   if (usable.length === 1) {
     const ok = await tryVerify(jws, alg, usable[0]!);
-    return { checks: [pass('kid', `no kid in the header; the JWKS has exactly one ${alg} key, used`), signatureRow(ok, alg, keys.origin)], ...(ok === true ? { key: usable[0]! } : {}) };
+    return {
+      checks: [
+        pass('kid', `no kid in the header; the JWKS has exactly one ${alg} key, used`),
+        signatureRow(ok, alg, keys.origin),
+      ],
+      ...(ok === true ? { key: usable[0]! } : {}),
+    };
   }
   // Core 10.1: without a kid and with several keys the verifier must guess; we try each and say so.
   for (const key of usable) {
     if ((await tryVerify(jws, alg, key)) === true) {
-      return { checks: [warn('kid', `no kid in the header and ${usable.length} candidate keys; tried each, ${key.kid ? `"${key.kid}"` : 'one'} verified (providers should send kid, Core 10.1)`), signatureRow(true, alg, keys.origin)], key };
+      return {
+        checks: [
+          warn(
+            'kid',
+            `no kid in the header and ${usable.length} candidate keys; tried each, ${key.kid ? `"${key.kid}"` : 'one'} verified (providers should send kid, Core 10.1)`,
+          ),
+          signatureRow(true, alg, keys.origin),
+        ],
+        key,
+      };
     }
   }
-  return { checks: [warn('kid', `no kid in the header and ${usable.length} candidate keys; tried each`), signatureRow(false, alg, keys.origin)] };
+  return {
+    checks: [
+      warn('kid', `no kid in the header and ${usable.length} candidate keys; tried each`),
+      signatureRow(false, alg, keys.origin),
+    ],
+  };
 }
 
 function signatureRow(ok: boolean | string, alg: string, origin: string): Check {
   if (ok === true) return pass('signature', `${alg} signature verified with the key from ${origin}`);
-  if (ok === false) return fail('signature', `the ${alg} signature does not verify with the key from ${origin}: the token was altered or signed with another key`);
+  if (ok === false)
+    return fail(
+      'signature',
+      `the ${alg} signature does not verify with the key from ${origin}: the token was altered or signed with another key`,
+    );
   return fail('signature', `the signature could not be checked: ${ok}`);
 }
 
@@ -139,7 +231,9 @@ function signatureRow(ok: boolean | string, alg: string, origin: string): Check 
 async function tryVerify(jws: DecodedJws, alg: string, key: JWK | Uint8Array): Promise<boolean | string> {
   // jose's subpath modules: the package root loads all of jose (~13 ms more start-up for verify).
   const [{ compactVerify }, { importJWK }, { errors }] = await Promise.all([
-    import('jose/jws/compact/verify'), import('jose/key/import'), import('jose/errors').then((errors) => ({ errors })),
+    import('jose/jws/compact/verify'),
+    import('jose/key/import'),
+    import('jose/errors').then((errors) => ({ errors })),
   ]);
   let imported: Awaited<ReturnType<typeof importJWK>> | Uint8Array;
   try {

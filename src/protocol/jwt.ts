@@ -32,7 +32,13 @@ export class JwtFormatError extends Error {
 }
 
 const SEGMENT_NAMES_JWS = ['header', 'payload', 'signature'];
-const SEGMENT_NAMES_JWE = ['protected header', 'encrypted key', 'initialization vector', 'ciphertext', 'authentication tag'];
+const SEGMENT_NAMES_JWE = [
+  'protected header',
+  'encrypted key',
+  'initialization vector',
+  'ciphertext',
+  'authentication tag',
+];
 const B64URL = /^[A-Za-z0-9_-]*$/;
 
 /**
@@ -41,7 +47,11 @@ const B64URL = /^[A-Za-z0-9_-]*$/;
  * A JWT never contains whitespace, so nothing meaningful is lost.
  */
 export function cleanTokenInput(input: string): string {
-  return input.trim().replace(/^(authorization:\s*)?(bearer|dpop)\s+/i, '').replace(/\s*[\r\n]+\s*/g, '').trim();
+  return input
+    .trim()
+    .replace(/^(authorization:\s*)?(bearer|dpop)\s+/i, '')
+    .replace(/\s*[\r\n]+\s*/g, '')
+    .trim();
 }
 
 export interface DecodeOptions {
@@ -54,25 +64,47 @@ export function decodeJwt(input: string, opts: DecodeOptions = {}): DecodedJwt {
   if (!token) throw new JwtFormatError('the input is empty: expected a JWT (header.payload.signature)');
   const parts = token.split('.');
   if (parts.length !== 3 && parts.length !== 5) {
-    const hint = parts.length === 2 ? ' (is the signature segment missing? even an unsecured JWT ends with ".")'
-      : parts.length === 1 ? ' (no "." at all: is this an opaque access token rather than a JWT?)' : '';
-    throw new JwtFormatError(`not a JWT: expected 3 dot-separated segments (JWS) or 5 (JWE), found ${parts.length}${hint}`);
+    const hint =
+      parts.length === 2
+        ? ' (is the signature segment missing? even an unsecured JWT ends with ".")'
+        : parts.length === 1
+          ? ' (no "." at all: is this an opaque access token rather than a JWT?)'
+          : '';
+    throw new JwtFormatError(
+      `not a JWT: expected 3 dot-separated segments (JWS) or 5 (JWE), found ${parts.length}${hint}`,
+    );
   }
   const names = parts.length === 3 ? SEGMENT_NAMES_JWS : SEGMENT_NAMES_JWE;
   checkBase64url(parts, 0, names[0]!);
   const header = decodeJsonSegment(parts[0]!, 'header') as JoseHeader;
   // RFC 7797 §3: with "b64": false the payload segment is the payload itself, not base64url.
   const unencoded = parts.length === 3 && header.b64 === false;
-  parts.forEach((_, i) => { if (i > 0 && !(unencoded && i === 1)) checkBase64url(parts, i, names[i]!); });
+  parts.forEach((_, i) => {
+    if (i > 0 && !(unencoded && i === 1)) checkBase64url(parts, i, names[i]!);
+  });
   if (parts.length === 5) return { format: 'JWE', header, raw: token };
-  const base = { format: 'JWS' as const, header, signature: parts[2]!, signingInput: `${parts[0]}.${parts[1]}`, raw: token };
+  const base = {
+    format: 'JWS' as const,
+    header,
+    signature: parts[2]!,
+    signingInput: `${parts[0]}.${parts[1]}`,
+    raw: token,
+  };
   if (unencoded) {
     const detached = parts[1] === '';
-    return { ...base, payload: {}, payloadText: parts[1]!, payloadNote: detached
-      ? 'the payload is detached (b64:false, RFC 7797 and RFC 7515 Appendix F): it travels separately'
-      : 'the payload is not base64url-encoded (b64:false, RFC 7797 §3) and is shown as it is' };
+    return {
+      ...base,
+      payload: {},
+      payloadText: parts[1]!,
+      payloadNote: detached
+        ? 'the payload is detached (b64:false, RFC 7797 and RFC 7515 Appendix F): it travels separately'
+        : 'the payload is not base64url-encoded (b64:false, RFC 7797 §3) and is shown as it is',
+    };
   }
-  if (!parts[1]) throw new JwtFormatError('the payload segment (segment 2) is empty (a detached payload, RFC 7515 Appendix F, cannot be decoded without the content)');
+  if (!parts[1])
+    throw new JwtFormatError(
+      'the payload segment (segment 2) is empty (a detached payload, RFC 7515 Appendix F, cannot be decoded without the content)',
+    );
   try {
     return { ...base, payload: decodeJsonSegment(parts[1], 'payload') };
   } catch (err) {
@@ -81,17 +113,27 @@ export function decodeJwt(input: string, opts: DecodeOptions = {}): DecodedJwt {
     if (!opts.allowNonJsonPayload && cty === undefined) throw err;
     const text = Buffer.from(parts[1], 'base64url').toString('utf8');
     const nested = cty !== undefined && cty.toUpperCase() === 'JWT';
-    return { ...base, payload: {}, payloadText: text, payloadNote: cty === undefined
-      ? 'the payload is not a JSON object: a JWS but not a JWT'
-      : nested ? 'the payload is a nested JWT (cty "JWT", RFC 7519 §5.2)'
-      : `the payload is of media type "${cty}" (cty header), not a JSON claims set` };
+    return {
+      ...base,
+      payload: {},
+      payloadText: text,
+      payloadNote:
+        cty === undefined
+          ? 'the payload is not a JSON object: a JWS but not a JWT'
+          : nested
+            ? 'the payload is a nested JWT (cty "JWT", RFC 7519 §5.2)'
+            : `the payload is of media type "${cty}" (cty header), not a JSON claims set`,
+    };
   }
 }
 
 function checkBase64url(parts: string[], index: number, name: string): void {
   const segment = parts[index]!;
   if (B64URL.test(segment)) {
-    if (segment.length % 4 === 1) throw new JwtFormatError(`the ${name} (segment ${index + 1}) is not valid base64url: its length ${segment.length} is impossible (length mod 4 is 1; is the segment cut short?)`);
+    if (segment.length % 4 === 1)
+      throw new JwtFormatError(
+        `the ${name} (segment ${index + 1}) is not valid base64url: its length ${segment.length} is impossible (length mod 4 is 1; is the segment cut short?)`,
+      );
     return;
   }
   // Position in the segment and in the whole token, both counted from 1.
@@ -100,8 +142,15 @@ function checkBase64url(parts: string[], index: number, name: string): void {
     const ch = segment[i]!;
     if (!/[A-Za-z0-9_-]/.test(ch)) {
       const shown = /\s/.test(ch) ? JSON.stringify(ch) : `"${ch}"`;
-      const why = ch === '+' || ch === '/' ? ' (that is base64, not base64url)' : ch === '=' ? ' (base64url in JWTs has no padding)' : '';
-      throw new JwtFormatError(`the ${name} (segment ${index + 1}) is not valid base64url: character ${shown} at position ${i + 1} of the segment, ${offset + i + 1} of the token${why}`);
+      const why =
+        ch === '+' || ch === '/'
+          ? ' (that is base64, not base64url)'
+          : ch === '='
+            ? ' (base64url in JWTs has no padding)'
+            : '';
+      throw new JwtFormatError(
+        `the ${name} (segment ${index + 1}) is not valid base64url: character ${shown} at position ${i + 1} of the segment, ${offset + i + 1} of the token${why}`,
+      );
     }
   }
 }

@@ -3,9 +3,26 @@
 
 /** Parameter and member names whose values are secrets or bearer credentials. */
 export const SECRET_NAMES = new Set([
-  'client_secret', 'client_assertion', 'code', 'code_verifier', 'password', 'refresh_token', 'access_token', 'id_token',
-  'subject_token', 'actor_token', 'device_code', 'assertion', 'token', 'logout_token', 'id_token_hint', 'request',
-  'issued_token', 'registration_access_token', 'state', 'nonce',
+  'client_secret',
+  'client_assertion',
+  'code',
+  'code_verifier',
+  'password',
+  'refresh_token',
+  'access_token',
+  'id_token',
+  'subject_token',
+  'actor_token',
+  'device_code',
+  'assertion',
+  'token',
+  'logout_token',
+  'id_token_hint',
+  'request',
+  'issued_token',
+  'registration_access_token',
+  'state',
+  'nonce',
 ]);
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'dpop']);
 
@@ -15,7 +32,10 @@ export function redactHeaders(headers: Record<string, string>, show: boolean): R
   if (show) return headers;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
-    if (!SECRET_HEADERS.has(k.toLowerCase())) { out[k] = v; continue; }
+    if (!SECRET_HEADERS.has(k.toLowerCase())) {
+      out[k] = v;
+      continue;
+    }
     // Keep the scheme ("Bearer", "Basic"): it is what people debug.
     const m = /^(\w+)\s+(.+)$/.exec(v);
     out[k] = k.toLowerCase().endsWith('authorization') && m ? `${m[1]} ${redacted(m[2]!)}` : redacted(v);
@@ -35,17 +55,21 @@ export function redactUrl(url: string, show: boolean): string {
   if (show) return url;
   try {
     const u = new URL(url);
-    for (const k of [...u.searchParams.keys()]) if (SECRET_NAMES.has(k)) u.searchParams.set(k, redacted(u.searchParams.get(k)!));
+    for (const k of [...u.searchParams.keys()])
+      if (SECRET_NAMES.has(k)) u.searchParams.set(k, redacted(u.searchParams.get(k)!));
     if (u.hash.length > 1) u.hash = redactForm(u.hash.slice(1), false);
     return u.toString();
-  } catch { return url; }
+  } catch {
+    return url;
+  }
 }
 
 function redactJsonValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactJsonValue);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SECRET_NAMES.has(k) && typeof v === 'string' ? redacted(v) : redactJsonValue(v);
+    for (const [k, v] of Object.entries(value))
+      out[k] = SECRET_NAMES.has(k) && typeof v === 'string' ? redacted(v) : redactJsonValue(v);
     return out;
   }
   return value;
@@ -57,7 +81,11 @@ export function redactBody(body: string, contentType: string | undefined, show: 
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') return redactForm(body, false);
   if (type.endsWith('json')) {
-    try { return JSON.stringify(redactJsonValue(JSON.parse(body))); } catch { /* fall through */ }
+    try {
+      return JSON.stringify(redactJsonValue(JSON.parse(body)));
+    } catch {
+      /* fall through */
+    }
   }
   if (type === 'application/jwt' || /^[\w-]+\.[\w-]+\.[\w-]*$/.test(body.trim())) return redacted(body);
   return body;

@@ -11,7 +11,14 @@ export type Channel = ResponseMode;
 export const RESPONSE_MODES: readonly ResponseMode[] = ['query', 'fragment', 'form_post'];
 
 /** The six OpenID Connect response types, in the canonical order of their registration. */
-export const RESPONSE_TYPES = ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'] as const;
+export const RESPONSE_TYPES = [
+  'code',
+  'id_token',
+  'id_token token',
+  'code id_token',
+  'code token',
+  'code id_token token',
+] as const;
 export type ResponseTypeValue = (typeof RESPONSE_TYPES)[number];
 
 export interface ResponseType {
@@ -24,17 +31,25 @@ export interface ResponseType {
 }
 
 /** The response_type each flow means when only --flow is given (Core 3.2 and 3.3 name these first). */
-const FLOW_DEFAULTS: Record<Flow, ResponseTypeValue> = { code: 'code', implicit: 'id_token token', hybrid: 'code id_token' };
+const FLOW_DEFAULTS: Record<Flow, ResponseTypeValue> = {
+  code: 'code',
+  implicit: 'id_token token',
+  hybrid: 'code id_token',
+};
 
 /** Space-separated and order-insensitive (Multiple Response Types §5): "token id_token" = "id_token token". */
 export function parseResponseType(input: string): ResponseType {
   const words = input.trim().split(/\s+/).filter(Boolean);
   const set = new Set(words);
-  if (set.size !== words.length) throw new UsageError('bad_response_type', `--response-type "${input}" repeats a value`);
+  if (set.size !== words.length)
+    throw new UsageError('bad_response_type', `--response-type "${input}" repeats a value`);
   for (const w of set) {
     if (w !== 'code' && w !== 'id_token' && w !== 'token') {
       const hint = w === 'none' ? ' ("none" returns nothing to check)' : '';
-      throw new UsageError('bad_response_type', `--response-type "${input}": unknown value "${w}"${hint}; use one of ${RESPONSE_TYPES.map((t) => `"${t}"`).join(', ')}`);
+      throw new UsageError(
+        'bad_response_type',
+        `--response-type "${input}": unknown value "${w}"${hint}; use one of ${RESPONSE_TYPES.map((t) => `"${t}"`).join(', ')}`,
+      );
     }
   }
   const code = set.has('code');
@@ -43,7 +58,10 @@ export function parseResponseType(input: string): ResponseType {
   const value = RESPONSE_TYPES.find((t) => sameWords(t, set));
   if (!value) {
     // "token" alone is OAuth 2.0 implicit without an ID token: nothing OpenID Connect can verify.
-    throw new UsageError('bad_response_type', `--response-type "${input}" is not an OpenID Connect response type; use one of ${RESPONSE_TYPES.map((t) => `"${t}"`).join(', ')}`);
+    throw new UsageError(
+      'bad_response_type',
+      `--response-type "${input}" is not an OpenID Connect response type; use one of ${RESPONSE_TYPES.map((t) => `"${t}"`).join(', ')}`,
+    );
   }
   const flow: Flow = !code ? 'implicit' : idToken || accessToken ? 'hybrid' : 'code';
   return { value, flow, code, idToken, accessToken };
@@ -55,16 +73,27 @@ function sameWords(type: string, set: Set<string>): boolean {
 }
 
 /** --flow and --response-type together: the type alone decides; --flow only checks it or picks the default. */
-export function resolveResponseType(opts: { flow?: string | undefined; responseType?: string | undefined }): ResponseType {
+export function resolveResponseType(opts: {
+  flow?: string | undefined;
+  responseType?: string | undefined;
+}): ResponseType {
   const flow = opts.flow;
   if (flow !== undefined && flow !== 'code' && flow !== 'implicit' && flow !== 'hybrid') {
     throw new UsageError('bad_flow', `--flow "${flow}" is not one of code, implicit, hybrid`);
   }
   const rt = parseResponseType(opts.responseType ?? FLOW_DEFAULTS[flow ?? 'code']);
   if (flow !== undefined && rt.flow !== flow) {
-    throw new UsageError('contradictory_options', `--response-type "${rt.value}" is the ${rt.flow} flow, not --flow ${flow}`, {
-      hint: `drop one of them, or use a ${flow} response type: ${RESPONSE_TYPES.filter((t) => parseResponseType(t).flow === flow).map((t) => `"${t}"`).join(', ')}`,
-    });
+    throw new UsageError(
+      'contradictory_options',
+      `--response-type "${rt.value}" is the ${rt.flow} flow, not --flow ${flow}`,
+      {
+        hint: `drop one of them, or use a ${flow} response type: ${RESPONSE_TYPES.filter(
+          (t) => parseResponseType(t).flow === flow,
+        )
+          .map((t) => `"${t}"`)
+          .join(', ')}`,
+      },
+    );
   }
   return rt;
 }
@@ -87,9 +116,13 @@ export function resolveResponseMode(rt: ResponseType, mode: string | undefined):
   // Multiple Response Types §3 and Core 3.2.2.5/3.3.2.5: tokens never travel in a query string
   // (it ends up in logs, history and Referer headers).
   if (mode === 'query' && returnsTokens(rt)) {
-    throw new UsageError('contradictory_options', `--response-mode query cannot carry the tokens of --response-type "${rt.value}": tokens are never sent in a query string (OAuth 2.0 Multiple Response Types §3)`, {
-      hint: 'use --response-mode fragment (the default for this response type) or form_post',
-    });
+    throw new UsageError(
+      'contradictory_options',
+      `--response-mode query cannot carry the tokens of --response-type "${rt.value}": tokens are never sent in a query string (OAuth 2.0 Multiple Response Types §3)`,
+      {
+        hint: 'use --response-mode fragment (the default for this response type) or form_post',
+      },
+    );
   }
   return mode as ResponseMode;
 }

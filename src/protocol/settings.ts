@@ -32,7 +32,8 @@ export function resolveSetting(
   spec: SettingSpec,
   sources: { flag?: unknown; env: Record<string, string | undefined>; profile?: Record<string, unknown> | undefined },
 ): ResolvedSetting | undefined {
-  if (sources.flag !== undefined && sources.flag !== null && sources.flag !== '') return { value: String(sources.flag), source: 'flag' };
+  if (sources.flag !== undefined && sources.flag !== null && sources.flag !== '')
+    return { value: String(sources.flag), source: 'flag' };
   const envValue = sources.env[spec.env ?? envVarFor(spec.name)];
   if (envValue !== undefined && envValue !== '') return { value: envValue, source: 'env' };
   const fromProfile = profileValue(sources.profile, spec.name);

@@ -28,7 +28,15 @@ export interface CacheEntry extends CacheIdentity {
 /** Order-insensitive in scope, audience and resource: "a b" and "b a" are one entry. */
 export function cacheKey(id: CacheIdentity): string {
   const norm = (xs: string[] | undefined) => [...(xs ?? [])].sort();
-  const canonical = JSON.stringify([id.issuer, id.clientId, id.grant, norm(id.scope?.split(/\s+/).filter(Boolean)), norm(id.audience), norm(id.resource), id.subject ?? null]);
+  const canonical = JSON.stringify([
+    id.issuer,
+    id.clientId,
+    id.grant,
+    norm(id.scope?.split(/\s+/).filter(Boolean)),
+    norm(id.audience),
+    norm(id.resource),
+    id.subject ?? null,
+  ]);
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 32);
 }
 
@@ -41,7 +49,12 @@ export function decideFromCache(entry: CacheEntry | undefined, now: number, minT
   if (!entry) return { action: 'fetch', reason: 'nothing cached' };
   const left = entry.expires_at === undefined ? undefined : entry.expires_at - now;
   if (left !== undefined && left > minTtl) return { action: 'reuse', secondsLeft: left };
-  const why = left === undefined ? 'the cached token has no known expiry' : left <= 0 ? 'the cached token expired' : `the cached token has only ${left} s left (--min-ttl ${minTtl})`;
+  const why =
+    left === undefined
+      ? 'the cached token has no known expiry'
+      : left <= 0
+        ? 'the cached token expired'
+        : `the cached token has only ${left} s left (--min-ttl ${minTtl})`;
   if (entry.refresh_token) return { action: 'refresh', reason: why };
   return { action: 'fetch', reason: why };
 }
@@ -54,10 +67,20 @@ export function expiresAt(now: number, expiresIn: number | undefined, accessToke
   try {
     const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
     return typeof exp === 'number' ? exp : undefined;
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 export function isCacheEntry(x: unknown): x is CacheEntry {
   const e = x as Partial<CacheEntry> | null;
-  return !!e && e.version === 1 && typeof e.access_token === 'string' && typeof e.issuer === 'string' && typeof e.clientId === 'string' && typeof e.grant === 'string' && typeof e.obtained_at === 'number';
+  return (
+    !!e &&
+    e.version === 1 &&
+    typeof e.access_token === 'string' &&
+    typeof e.issuer === 'string' &&
+    typeof e.clientId === 'string' &&
+    typeof e.grant === 'string' &&
+    typeof e.obtained_at === 'number'
+  );
 }

@@ -18,7 +18,9 @@ export function tokenHash(alg: string, crv: string | undefined, value: string): 
   if (!h) return undefined;
   // node:crypto on first use: loading it costs ~2 ms, and most verify runs hash nothing.
   const { createHash } = process.getBuiltinModule('node:crypto');
-  const digest = createHash(h.name, h.outputLength ? { outputLength: h.outputLength } : undefined).update(value, 'ascii').digest();
+  const digest = createHash(h.name, h.outputLength ? { outputLength: h.outputLength } : undefined)
+    .update(value, 'ascii')
+    .digest();
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 

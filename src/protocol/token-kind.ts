@@ -3,8 +3,16 @@
 // about itself (explicit typing, RFC 8725 §3.11) or of which claims it carries.
 
 export type TokenKindId =
-  | 'id_token' | 'access_token' | 'logout_token' | 'security_event_token' | 'dpop_proof'
-  | 'authorization_request' | 'introspection_response' | 'entity_statement' | 'sd_jwt' | 'jwt';
+  | 'id_token'
+  | 'access_token'
+  | 'logout_token'
+  | 'security_event_token'
+  | 'dpop_proof'
+  | 'authorization_request'
+  | 'introspection_response'
+  | 'entity_statement'
+  | 'sd_jwt'
+  | 'jwt';
 
 /** declared: the typ header names the kind; likely/possible: the claims fit; unknown: nothing fits. */
 export type KindConfidence = 'declared' | 'likely' | 'possible' | 'unknown';
@@ -50,12 +58,12 @@ const DECLARED_TYPES: Record<string, { id: TokenKindId; source: string }> = {
 
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
-const ID_TOKEN_REQUIRED = ['iss', 'sub', 'aud', 'exp', 'iat'];           // Core §2
+const ID_TOKEN_REQUIRED = ['iss', 'sub', 'aud', 'exp', 'iat']; // Core §2
 const ID_TOKEN_MARKERS = ['nonce', 'at_hash', 'c_hash', 'auth_time', 'azp', 'acr', 'amr']; // Core §2
 // RFC 9068 §2.2.1 lets access tokens carry auth_time, acr and amr too; these three only ID tokens carry.
 const ID_TOKEN_ONLY = ['nonce', 'at_hash', 'c_hash'];
 const ACCESS_TOKEN_REQUIRED = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti']; // RFC 9068 §2.2
-const LOGOUT_TOKEN_REQUIRED = ['iss', 'aud', 'iat', 'jti', 'events'];   // Back-Channel Logout §2.4
+const LOGOUT_TOKEN_REQUIRED = ['iss', 'aud', 'iat', 'jti', 'events']; // Back-Channel Logout §2.4
 
 /** The `typ` value normalised for comparison: lower case, without "application/". */
 export function normaliseTyp(typ: unknown): string | undefined {
@@ -64,7 +72,7 @@ export function normaliseTyp(typ: unknown): string | undefined {
   return t.startsWith('application/') ? t.slice('application/'.length) : t;
 }
 
-const has = (claims: Record<string, unknown>, name: string) => Object.prototype.hasOwnProperty.call(claims, name);
+const has = (claims: Record<string, unknown>, name: string) => Object.hasOwn(claims, name);
 const list = (names: string[]) => names.join(', ');
 
 /** Classify a decoded JWS (claims present) or a JWE / non-JSON JWS (claims undefined: header only). */
@@ -78,21 +86,44 @@ export function classifyToken(header: Record<string, unknown>, claims: Record<st
   const typNote = typ === undefined ? 'no typ header' : `typ is "${String(header.typ)}", which names no specific kind`;
   if (!claims) {
     const nested = typeof header.cty === 'string' && header.cty.toUpperCase() === 'JWT';
-    return verdict('jwt', 'unknown', [typNote, nested
-      ? 'cty is "JWT": the payload is a nested JWT (RFC 7519 §5.2), its kind is that of the inner token'
-      : 'the claims cannot be read (encrypted or not JSON)'], []);
+    return verdict(
+      'jwt',
+      'unknown',
+      [
+        typNote,
+        nested
+          ? 'cty is "JWT": the payload is a nested JWT (RFC 7519 §5.2), its kind is that of the inner token'
+          : 'the claims cannot be read (encrypted or not JSON)',
+      ],
+      [],
+    );
   }
 
   const events = claims.events;
   if (events && typeof events === 'object' && !Array.isArray(events)) {
     if (has(events as Record<string, unknown>, BACKCHANNEL_LOGOUT_EVENT)) {
-      return verdict('logout_token', 'likely', [typNote, `events contains ${BACKCHANNEL_LOGOUT_EVENT} (Back-Channel Logout §2.4)`], conflictsFor('logout_token', claims));
+      return verdict(
+        'logout_token',
+        'likely',
+        [typNote, `events contains ${BACKCHANNEL_LOGOUT_EVENT} (Back-Channel Logout §2.4)`],
+        conflictsFor('logout_token', claims),
+      );
     }
-    return verdict('security_event_token', 'likely', [typNote, `has events (${list(Object.keys(events))}) (RFC 8417 §2.2)`], []);
+    return verdict(
+      'security_event_token',
+      'likely',
+      [typNote, `has events (${list(Object.keys(events))}) (RFC 8417 §2.2)`],
+      [],
+    );
   }
 
   if (has(claims, 'htm') && has(claims, 'htu')) {
-    return verdict('dpop_proof', 'likely', [typNote, 'has htm and htu (RFC 9449 §4.2)'], conflictsFor('dpop_proof', claims));
+    return verdict(
+      'dpop_proof',
+      'likely',
+      [typNote, 'has htm and htu (RFC 9449 §4.2)'],
+      conflictsFor('dpop_proof', claims),
+    );
   }
 
   const idRequired = ID_TOKEN_REQUIRED.filter((c) => has(claims, c));
@@ -114,13 +145,28 @@ export function classifyToken(header: Record<string, unknown>, claims: Record<st
     const evidence = [typNote, `has ${list(ID_TOKEN_REQUIRED)} (required in an ID token, Core §2)`];
     if (idMarkers.length) evidence.push(`has ${list(idMarkers)} (ID token claims, Core §2)`);
     if (atMarkers.length === 0) evidence.push('no client_id or scope (which access tokens carry)');
-    return verdict('id_token', idMarkers.length ? 'likely' : 'possible', evidence, atMarkers.length ? [`has ${list(atMarkers)}, which ID tokens do not carry`] : []);
+    return verdict(
+      'id_token',
+      idMarkers.length ? 'likely' : 'possible',
+      evidence,
+      atMarkers.length ? [`has ${list(atMarkers)}, which ID tokens do not carry`] : [],
+    );
   }
   if (idMarkers.length > 0) {
     const missing = ID_TOKEN_REQUIRED.filter((c) => !has(claims, c));
-    return verdict('id_token', 'possible', [typNote, `has ${list(idMarkers)} (ID token claims, Core §2)`], [`missing ${list(missing)} (required in an ID token, Core §2)`]);
+    return verdict(
+      'id_token',
+      'possible',
+      [typNote, `has ${list(idMarkers)} (ID token claims, Core §2)`],
+      [`missing ${list(missing)} (required in an ID token, Core §2)`],
+    );
   }
-  return verdict('jwt', 'unknown', [typNote, 'neither the ID token claims (Core §2) nor client_id/scope (RFC 9068) nor events (RFC 8417)'], []);
+  return verdict(
+    'jwt',
+    'unknown',
+    [typNote, 'neither the ID token claims (Core §2) nor client_id/scope (RFC 9068) nor events (RFC 8417)'],
+    [],
+  );
 }
 
 /** Claims a declared kind requires or forbids. */
@@ -134,7 +180,8 @@ function conflictsFor(id: TokenKindId, claims: Record<string, unknown>): string[
       return missing(ACCESS_TOKEN_REQUIRED, 'RFC 9068 §2.2');
     case 'logout_token': {
       const out = missing(LOGOUT_TOKEN_REQUIRED, 'Back-Channel Logout §2.4');
-      if (!has(claims, 'sub') && !has(claims, 'sid')) out.push('has neither sub nor sid; one is required (Back-Channel Logout §2.4)');
+      if (!has(claims, 'sub') && !has(claims, 'sid'))
+        out.push('has neither sub nor sid; one is required (Back-Channel Logout §2.4)');
       if (has(claims, 'nonce')) out.push('has nonce, which a logout token must not contain (Back-Channel Logout §2.4)');
       const events = claims.events;
       if (events && typeof events === 'object' && !has(events as Record<string, unknown>, BACKCHANNEL_LOGOUT_EVENT)) {
@@ -155,9 +202,12 @@ function verdict(id: TokenKindId, confidence: KindConfidence, evidence: string[]
   const name = NAMES[id];
   const aName = `${AN.has(id) ? 'an' : 'a'} ${name}`;
   const summary =
-    confidence === 'declared' ? `${name}: its typ header says so (not verified)`
-    : confidence === 'likely' ? `most likely ${aName}: its claims match`
-    : confidence === 'possible' ? `possibly ${aName}: some claims fit, nothing settles it`
-    : aName;
+    confidence === 'declared'
+      ? `${name}: its typ header says so (not verified)`
+      : confidence === 'likely'
+        ? `most likely ${aName}: its claims match`
+        : confidence === 'possible'
+          ? `possibly ${aName}: some claims fit, nothing settles it`
+          : aName;
   return { id, name, confidence, summary, evidence, conflicts };
 }

@@ -20,14 +20,23 @@ export interface UserinfoExpectations {
 
 export function checkUserinfoSub(claims: Record<string, unknown>, expectedSub: string | undefined): Check {
   const sub = claims.sub;
-  if (typeof sub !== 'string' || sub === '') return fail('userinfo_sub', 'the userinfo answer has no sub (Core 5.3.2 requires it)');
-  if (expectedSub === undefined) return skip('userinfo_sub', `userinfo sub is "${sub}"; no ID token sub to compare with`);
+  if (typeof sub !== 'string' || sub === '')
+    return fail('userinfo_sub', 'the userinfo answer has no sub (Core 5.3.2 requires it)');
+  if (expectedSub === undefined)
+    return skip('userinfo_sub', `userinfo sub is "${sub}"; no ID token sub to compare with`);
   // Core 5.3.2: if they differ, the UserInfo Response values MUST NOT be used.
   if (sub === expectedSub) return pass('userinfo_sub', 'userinfo sub matches the ID token sub');
-  return fail('userinfo_sub', `userinfo sub "${sub}" is not the ID token sub "${expectedSub}": the answer must not be used (Core 5.3.2)`, { expected: expectedSub, actual: sub });
+  return fail(
+    'userinfo_sub',
+    `userinfo sub "${sub}" is not the ID token sub "${expectedSub}": the answer must not be used (Core 5.3.2)`,
+    { expected: expectedSub, actual: sub },
+  );
 }
 
-export async function validateUserinfo(answer: UserinfoAnswer, exp: UserinfoExpectations): Promise<{ claims: Record<string, unknown>; checks: Check[] }> {
+export async function validateUserinfo(
+  answer: UserinfoAnswer,
+  exp: UserinfoExpectations,
+): Promise<{ claims: Record<string, unknown>; checks: Check[] }> {
   const checks: Check[] = [];
   if (answer.format === 'jwt' && answer.jwt !== undefined) {
     // Core 5.3.2: a signed answer SHOULD contain iss and aud; when present they must be right.

@@ -6,14 +6,22 @@ import { formatValue, shortenMiddle } from './text.js';
 
 export function statusLabel(status: CheckStatus, style: Style): string {
   switch (status) {
-    case 'pass': return style.green('pass');
-    case 'fail': return style.red.bold('FAIL');
-    case 'warn': return style.yellow('warn');
-    case 'skip': return style.dim('skip');
+    case 'pass':
+      return style.green('pass');
+    case 'fail':
+      return style.red.bold('FAIL');
+    case 'warn':
+      return style.yellow('warn');
+    case 'skip':
+      return style.dim('skip');
   }
 }
 
-export function renderChecks(checks: readonly Check[], style: Style, opts: { title?: string; showSource?: boolean } = {}): string {
+export function renderChecks(
+  checks: readonly Check[],
+  style: Style,
+  opts: { title?: string; showSource?: boolean } = {},
+): string {
   const rows = checks.map((c) => {
     let message = c.message;
     if (c.status === 'fail' && (c.expected !== undefined || c.actual !== undefined)) {

@@ -27,9 +27,12 @@ export interface CompletionCommand {
 
 export function completionScript(shell: Shell, program: CompletionCommand): string {
   switch (shell) {
-    case 'bash': return bashScript(program);
-    case 'zsh': return zshScript(program);
-    case 'fish': return fishScript(program);
+    case 'bash':
+      return bashScript(program);
+    case 'zsh':
+      return zshScript(program);
+    case 'fish':
+      return fishScript(program);
   }
 }
 
@@ -54,12 +57,15 @@ function bashScript(program: CompletionCommand): string {
   const blocks = nodes.map(({ path, cmd }) => {
     const own = path.length === 0 ? [] : cmd.options;
     const flags = [...own.flatMap((o) => o.flags), ...globalFlags];
-    const valueCases = [...own, ...program.options].filter((o) => o.takesValue).map((o) => {
-      const pattern = o.flags.map(bashQuote).join('|');
-      if (o.choices) return `        ${pattern}) COMPREPLY=($(compgen -W ${bashQuote(o.choices.join(' '))} -- "$cur")); return 0 ;;`;
-      if (o.file) return `        ${pattern}) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;`;
-      return `        ${pattern}) return 0 ;;`;
-    });
+    const valueCases = [...own, ...program.options]
+      .filter((o) => o.takesValue)
+      .map((o) => {
+        const pattern = o.flags.map(bashQuote).join('|');
+        if (o.choices)
+          return `        ${pattern}) COMPREPLY=($(compgen -W ${bashQuote(o.choices.join(' '))} -- "$cur")); return 0 ;;`;
+        if (o.file) return `        ${pattern}) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;`;
+        return `        ${pattern}) return 0 ;;`;
+      });
     const words = cmd.commands.length ? cmd.commands.map((c) => c.name) : (cmd.argChoices ?? []);
     return [
       `    ${bashQuote(path.join(' '))})`,
@@ -115,13 +121,20 @@ function zshScript(program: CompletionCommand): string {
     const lines: string[] = [`${name}() {`];
     if (cmd.commands.length) {
       lines.push('  local curcontext="$curcontext" state line', '  local -a commands', '  commands=(');
-      for (const sub of cmd.commands) lines.push(`    ${zshQuote(`${sub.name.replace(/:/g, '\\:')}:${firstLine(sub.description)}`)}`);
+      for (const sub of cmd.commands)
+        lines.push(`    ${zshQuote(`${sub.name.replace(/:/g, '\\:')}:${firstLine(sub.description)}`)}`);
       lines.push('  )');
       lines.push(`  _arguments -C \\`);
       for (const spec of specs) lines.push(`    ${spec} \\`);
       lines.push(`    '1: :->command' \\`, `    '*:: :->args' && return`);
-      lines.push('  case $state in', `    command) _describe -t commands 'command' commands ;;`, '    args)', '      case $line[1] in');
-      for (const sub of cmd.commands) lines.push(`        ${zshQuote(sub.name)}) ${[name, sub.name].join('_').replace(/[^A-Za-z0-9_]/g, '_')} ;;`);
+      lines.push(
+        '  case $state in',
+        `    command) _describe -t commands 'command' commands ;;`,
+        '    args)',
+        '      case $line[1] in',
+      );
+      for (const sub of cmd.commands)
+        lines.push(`        ${zshQuote(sub.name)}) ${[name, sub.name].join('_').replace(/[^A-Za-z0-9_]/g, '_')} ;;`);
       lines.push('      esac ;;', '  esac');
     } else {
       const arg = cmd.argChoices ? `'1:value:(${cmd.argChoices.join(' ')})'` : `'*::argument:_files'`;
@@ -147,8 +160,16 @@ fi
 }
 
 function zshOptionSpecs(option: CompletionOption): string[] {
-  const description = firstLine(option.description).replace(/\\/g, '\\\\').replace(/([[\]:])/g, '\\$1');
-  const value = !option.takesValue ? '' : option.choices ? `:value:(${option.choices.join(' ')})` : option.file ? ':file:_files' : ':value: ';
+  const description = firstLine(option.description)
+    .replace(/\\/g, '\\\\')
+    .replace(/([[\]:])/g, '\\$1');
+  const value = !option.takesValue
+    ? ''
+    : option.choices
+      ? `:value:(${option.choices.join(' ')})`
+      : option.file
+        ? ':file:_files'
+        : ':value: ';
   return option.flags.map((flag) => zshQuote(`${flag}[${description}]${value}`));
 }
 
@@ -174,10 +195,13 @@ function fishScript(program: CompletionCommand): string {
     const at = parent.length
       ? `__fish_seen_subcommand_from ${parent.at(-1)}; and not __fish_seen_subcommand_from ${siblings.join(' ')}`
       : `not __fish_seen_subcommand_from ${siblings.join(' ')}`;
-    lines.push(`complete -c ${name} -n ${fishQuote(at)} -a ${fishQuote(cmd.name)} -d ${fishQuote(firstLine(cmd.description))}`);
+    lines.push(
+      `complete -c ${name} -n ${fishQuote(at)} -a ${fishQuote(cmd.name)} -d ${fishQuote(firstLine(cmd.description))}`,
+    );
     const inCommand = `__fish_seen_subcommand_from ${cmd.name}`;
     for (const option of cmd.options) lines.push(fishOption(name, inCommand, option));
-    if (cmd.argChoices && cmd.commands.length === 0) lines.push(`complete -c ${name} -n ${fishQuote(inCommand)} -a ${fishQuote(cmd.argChoices.join(' '))}`);
+    if (cmd.argChoices && cmd.commands.length === 0)
+      lines.push(`complete -c ${name} -n ${fishQuote(inCommand)} -a ${fishQuote(cmd.argChoices.join(' '))}`);
   }
   return lines.join('\n') + '\n';
 }

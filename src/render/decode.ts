@@ -1,5 +1,11 @@
 // Human view of a decoded JWT. Pure: the decode result, a Style and the time in; a string out.
-import { describeAlgorithm, describeAmrValue, describeClaim, describeHeaderParameter, isTimeClaim } from '../protocol/claim-registry.js';
+import {
+  describeAlgorithm,
+  describeAmrValue,
+  describeClaim,
+  describeHeaderParameter,
+  isTimeClaim,
+} from '../protocol/claim-registry.js';
 import type { TokenKind } from '../protocol/token-kind.js';
 import type { Style } from './style.js';
 import { fittedTable, wrap } from './fit-table.js';
@@ -46,7 +52,7 @@ function renderBody(view: DecodeView, style: Style, opts: RenderOptions): string
   out.push('', style.bold(view.format === 'JWE' ? 'JWE protected header' : 'JWS header'));
   out.push(renderHeaderTable(view.header, style, opts.width));
   if (view.format === 'JWE') {
-    out.push('', style.cyan(view.note ?? 'the payload is encrypted: reading it needs the recipient\'s private key'));
+    out.push('', style.cyan(view.note ?? "the payload is encrypted: reading it needs the recipient's private key"));
     return out;
   }
   if (view.payload) {
@@ -66,9 +72,13 @@ function renderBody(view: DecodeView, style: Style, opts: RenderOptions): string
 }
 
 export function renderKind(kind: TokenKind, style: Style, width?: number): string {
-  const head = kind.confidence === 'unknown' ? style.bold(kind.summary) : style.bold(`${kind.name}`) + style.dim(` (${kind.confidence})`);
+  const head =
+    kind.confidence === 'unknown'
+      ? style.bold(kind.summary)
+      : style.bold(`${kind.name}`) + style.dim(` (${kind.confidence})`);
   const lines = [`${style.bold('looks like:')} ${head}`];
-  const item = (mark: string, text: string) => wrap(text, width ? width - 4 : undefined).map((l, i) => `  ${i === 0 ? mark : ' '} ${l}`);
+  const item = (mark: string, text: string) =>
+    wrap(text, width ? width - 4 : undefined).map((l, i) => `  ${i === 0 ? mark : ' '} ${l}`);
   if (kind.confidence !== 'unknown') lines.push(...item(' ', kind.summary));
   for (const e of kind.evidence) lines.push(...item(style.green('+'), e));
   for (const c of kind.conflicts) lines.push(...item(style.yellow('!'), c));
@@ -90,28 +100,38 @@ export function headerRows(header: Record<string, unknown>, style: Style): strin
     let description = describeHeaderParameter(name)?.description ?? style.dim('not registered');
     if ((name === 'alg' || name === 'enc') && typeof value === 'string') {
       const meaning = describeAlgorithm(value);
-      description += meaning ? `\n${style.cyan(`${value}: ${meaning}`)}` : `\n${style.yellow(`${value}: not a registered algorithm`)}`;
+      description += meaning
+        ? `\n${style.cyan(`${value}: ${meaning}`)}`
+        : `\n${style.yellow(`${value}: not a registered algorithm`)}`;
     }
-    if (name === 'alg' && value === 'none') description += `\n${style.red('an unsecured JWT: anyone could have written it')}`;
+    if (name === 'alg' && value === 'none')
+      description += `\n${style.red('an unsecured JWT: anyone could have written it')}`;
     return [name, formatNested(value).join('\n'), description];
   });
 }
 
 /** Claim rows: value made readable (times, nested objects), and what the claim means. */
 export function claimRows(claims: Record<string, unknown>, style: Style, now: number): string[][] {
-  return Object.entries(claims).map(([name, value]) => [name, claimValue(name, value, style, now), claimDescription(name, value, style)]);
+  return Object.entries(claims).map(([name, value]) => [
+    name,
+    claimValue(name, value, style, now),
+    claimDescription(name, value, style),
+  ]);
 }
 
 function claimValue(name: string, value: unknown, style: Style, now: number): string {
   if (isTimeClaim(name)) {
-    if (typeof value !== 'number' || !Number.isFinite(value)) return `${formatNested(value).join('\n')}\n${style.yellow('not a NumericDate (seconds since 1970)')}`;
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      return `${formatNested(value).join('\n')}\n${style.yellow('not a NumericDate (seconds since 1970)')}`;
     return `${value}\n${isoUtc(value)}\n${style.dim(timePhrase(name, value, now))}`;
   }
   if (name === 'amr' && Array.isArray(value)) {
-    return value.map((v) => {
-      const meaning = typeof v === 'string' ? describeAmrValue(v) : undefined;
-      return meaning ? `${v} ${style.dim(`(${meaning})`)}` : formatScalar(v);
-    }).join('\n');
+    return value
+      .map((v) => {
+        const meaning = typeof v === 'string' ? describeAmrValue(v) : undefined;
+        return meaning ? `${v} ${style.dim(`(${meaning})`)}` : formatScalar(v);
+      })
+      .join('\n');
   }
   return formatNested(value).join('\n');
 }

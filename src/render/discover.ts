@@ -42,12 +42,18 @@ export function renderDiscover(view: DiscoverView, style: Style, now: number): s
   if (view.key_summary) {
     out.push(style.bold(`keys (${view.jwks_uri})`), renderKeys(view.key_summary, style, now), '');
   }
-  out.push(renderChecks(view.checks, style, { title: 'checks' }), view.valid ? style.green.bold('valid') : style.red.bold('NOT valid'));
+  out.push(
+    renderChecks(view.checks, style, { title: 'checks' }),
+    view.valid ? style.green.bold('valid') : style.red.bold('NOT valid'),
+  );
   return out.join('\n');
 }
 
 function renderEndpoints(m: Record<string, unknown>, style: Style): string {
-  const rows = ENDPOINT_FIELDS.filter((f) => m[f] !== undefined).map((f) => [f, typeof m[f] === 'string' ? m[f] : style.red(JSON.stringify(m[f]))]);
+  const rows = ENDPOINT_FIELDS.filter((f) => m[f] !== undefined).map((f) => [
+    f,
+    typeof m[f] === 'string' ? m[f] : style.red(JSON.stringify(m[f])),
+  ]);
   const aliases = m.mtls_endpoint_aliases;
   if (aliases && typeof aliases === 'object') {
     for (const [name, url] of Object.entries(aliases)) rows.push([`mtls: ${name}`, String(url)]);
@@ -64,8 +70,19 @@ export function renderKeys(keys: KeyRow[], style: Style, now: number): string {
       ? `${k.certificate.subject}\n${k.certificate.not_after < now ? style.red(`expired ${isoUtc(k.certificate.not_after)}`) : `until ${isoUtc(k.certificate.not_after)} (${relativeTime(k.certificate.not_after, now)})`}`
       : '';
     const kid = k.kid ?? style.dim(`(none, #${k.index})`);
-    const flags = [k.private_members.length ? style.red.bold(`PRIVATE: ${k.private_members.join(', ')}`) : '', k.error ? style.red(k.error) : ''].filter(Boolean);
-    return [kid, k.kty ?? '', k.alg ?? '', k.use ?? '', size, cert, (k.thumbprint ? shortenMiddle(k.thumbprint, 24) : '') + (flags.length ? `\n${flags.join('\n')}` : '')];
+    const flags = [
+      k.private_members.length ? style.red.bold(`PRIVATE: ${k.private_members.join(', ')}`) : '',
+      k.error ? style.red(k.error) : '',
+    ].filter(Boolean);
+    return [
+      kid,
+      k.kty ?? '',
+      k.alg ?? '',
+      k.use ?? '',
+      size,
+      cert,
+      (k.thumbprint ? shortenMiddle(k.thumbprint, 24) : '') + (flags.length ? `\n${flags.join('\n')}` : ''),
+    ];
   });
   return renderTable({ head: ['kid', 'kty', 'alg', 'use', 'size/curve', 'x5c', 'thumbprint (RFC 7638)'], rows }, style);
 }

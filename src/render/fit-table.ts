@@ -11,12 +11,20 @@ export function wrap(text: string, width: number | undefined): string[] {
   const lines: string[] = [];
   let line = '';
   for (let word of text.slice(indent.length).split(' ')) {
-    if (line && line.length + 1 + word.length > room) { lines.push(line); line = ''; }
+    if (line && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = '';
+    }
     while (word.length > room) {
       const cut = room - (line ? line.length + 1 : 0);
-      if (cut <= 0) { lines.push(line); line = ''; continue; }
+      if (cut <= 0) {
+        lines.push(line);
+        line = '';
+        continue;
+      }
       line = line ? `${line} ${word.slice(0, cut)}` : word.slice(0, cut);
-      lines.push(line); line = '';
+      lines.push(line);
+      line = '';
       word = word.slice(cut);
     }
     line = line ? `${line} ${word}` : word;
@@ -41,7 +49,10 @@ export function fittedTable(head: string[], rows: string[][], style: Style, widt
   if (natural.reduce((a, b) => a + b, 0) <= room || room < 40) return renderTable({ head, rows }, style);
   const name = Math.min(natural[0]!, 24);
   const rest = room - name;
-  const description = Math.max(Math.min(natural[2]!, rest - Math.min(natural[1]!, Math.floor(rest / 2))), Math.floor(rest * 0.35));
+  const description = Math.max(
+    Math.min(natural[2]!, rest - Math.min(natural[1]!, Math.floor(rest / 2))),
+    Math.floor(rest * 0.35),
+  );
   const value = rest - description;
   const fitted = [name, value, description];
   const wrapped = rows.map((row) => row.map((cell, i) => wrapCell(cell, fitted[i]!)));
@@ -50,12 +61,15 @@ export function fittedTable(head: string[], rows: string[][], style: Style, widt
 
 /** Wrap each line of a cell; a line painted as a whole keeps its paint on every piece. */
 function wrapCell(cell: string, width: number): string {
-  return cell.split('\n').flatMap((line) => {
-    if (visibleLength(line) <= width) return [line];
-    const m = /^((?:\u001b\[[0-9;]*m)*)(.*?)((?:\u001b\[[0-9;]*m)*)$/s.exec(line)!;
-    const [open, inner, close] = [m[1]!, m[2]!, m[3]!];
-    // Mixed paint inside the line: wrap the plain text rather than cut an escape sequence in two.
-    if (inner.includes('\u001b[')) return wrap(inner.replace(SGR, ''), width);
-    return wrap(inner, width).map((piece) => open + piece + close);
-  }).join('\n');
+  return cell
+    .split('\n')
+    .flatMap((line) => {
+      if (visibleLength(line) <= width) return [line];
+      const m = /^((?:\u001b\[[0-9;]*m)*)(.*?)((?:\u001b\[[0-9;]*m)*)$/s.exec(line)!;
+      const [open, inner, close] = [m[1]!, m[2]!, m[3]!];
+      // Mixed paint inside the line: wrap the plain text rather than cut an escape sequence in two.
+      if (inner.includes('\u001b[')) return wrap(inner.replace(SGR, ''), width);
+      return wrap(inner, width).map((piece) => open + piece + close);
+    })
+    .join('\n');
 }

@@ -11,7 +11,8 @@ const SECRET_PARAMS = new Set(['code', 'access_token', 'id_token', 'refresh_toke
 
 export function renderAuthorizationResponse(
   response: { channel: Channel; parameters: { name: string; channel: Channel; value: string }[] },
-  style: Style, opts: { showSecrets: boolean },
+  style: Style,
+  opts: { showSecrets: boolean },
 ): string {
   const rows = response.parameters.map((p) => [
     p.name,

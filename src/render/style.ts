@@ -14,16 +14,25 @@ export async function loadStyles(): Promise<void> {
 
 /** Without colours every style returns its text unchanged (what chalk does at level 0). */
 const MODELS = new Set(['rgb', 'hex', 'ansi256', 'bgRgb', 'bgHex', 'bgAnsi256']);
-const plain: Style = new Proxy(function plainStyle(...text: unknown[]) { return text.join(' '); }, {
-  get(target, prop) {
-    if (prop === 'level') return 0;
-    if (prop === 'visible') return () => '';
-    if (typeof prop === 'string' && MODELS.has(prop)) return () => plain;
-    return prop in target ? (target as unknown as Record<string | symbol, unknown>)[prop] : plain;
+const plain: Style = new Proxy(
+  function plainStyle(...text: unknown[]) {
+    return text.join(' ');
   },
-}) as unknown as Style;
+  {
+    get(target, prop) {
+      if (prop === 'level') return 0;
+      if (prop === 'visible') return () => '';
+      if (typeof prop === 'string' && MODELS.has(prop)) return () => plain;
+      return prop in target ? (target as unknown as Record<string | symbol, unknown>)[prop] : plain;
+    },
+  },
+) as unknown as Style;
 
-export function colorLevelFor(stream: { isTTY?: boolean }, flagColor: boolean, env: NodeJS.ProcessEnv = process.env): 0 | 1 | 2 | 3 {
+export function colorLevelFor(
+  stream: { isTTY?: boolean },
+  flagColor: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): 0 | 1 | 2 | 3 {
   if (!flagColor) return 0;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
   const force = env.FORCE_COLOR;

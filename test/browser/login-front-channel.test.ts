@@ -9,13 +9,20 @@ import { startCli } from '../helpers/cli-session.js';
 import { launchChromium } from '../helpers/browser.js';
 
 let browser: Browser;
-before(async () => { browser = await launchChromium(); });
-after(async () => { await browser.close(); });
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser.close();
+});
 
 const CASES: [string, 'fragment' | 'form_post'][] = [
-  ['id_token token', 'fragment'], ['id_token token', 'form_post'],
-  ['code id_token', 'fragment'], ['code id_token', 'form_post'],
-  ['code id_token token', 'fragment'], ['id_token', 'form_post'],
+  ['id_token token', 'fragment'],
+  ['id_token token', 'form_post'],
+  ['code id_token', 'fragment'],
+  ['code id_token', 'form_post'],
+  ['code id_token token', 'fragment'],
+  ['id_token', 'form_post'],
 ];
 
 for (const [responseType, mode] of CASES) {
@@ -23,15 +30,35 @@ for (const [responseType, mode] of CASES) {
     const op = await startRogueOp();
     const page = await browser.newPage();
     try {
-      const session = startCli(['login', '--no-browser', '--json', '--issuer', op.issuer, '--client-id', op.clientId,
-        '--redirect-uri', 'http://127.0.0.1:0/callback', '--response-type', responseType, '--response-mode', mode, '--timeout', '60'],
-      { env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret } });
+      const session = startCli(
+        [
+          'login',
+          '--no-browser',
+          '--json',
+          '--issuer',
+          op.issuer,
+          '--client-id',
+          op.clientId,
+          '--redirect-uri',
+          'http://127.0.0.1:0/callback',
+          '--response-type',
+          responseType,
+          '--response-mode',
+          mode,
+          '--timeout',
+          '60',
+        ],
+        { env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret } },
+      );
       const url = await session.urlLine(`${op.issuer}/authorize`);
       assert.ok(url, session.stderr());
       await page.goto(url);
       const run = await session.done;
       assert.equal(run.code, 0, run.stderr + run.stdout);
-      const json = JSON.parse(run.stdout) as { valid: boolean; callback: { channel: string; parameters: { name: string; channel: string }[] } };
+      const json = JSON.parse(run.stdout) as {
+        valid: boolean;
+        callback: { channel: string; parameters: { name: string; channel: string }[] };
+      };
       assert.equal(json.valid, true);
       assert.equal(json.callback.channel, mode);
       assert.ok(json.callback.parameters.some((p) => p.name === 'id_token' && p.channel === mode));

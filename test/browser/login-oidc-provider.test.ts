@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { DEMO_CLIENT_SECRET, DEMO_CONFIDENTIAL_CLIENT, DEMO_PUBLIC_CLIENT, startDemoProvider, type DemoProvider } from '../../demo/provider.js';
+import {
+  DEMO_CLIENT_SECRET,
+  DEMO_CONFIDENTIAL_CLIENT,
+  DEMO_PUBLIC_CLIENT,
+  startDemoProvider,
+  type DemoProvider,
+} from '../../demo/provider.js';
 import { signInThroughForms } from '../../demo/http-user-agent.js';
 import { launchChromium } from '../helpers/browser.js';
 import { startCli } from '../helpers/cli-session.js';
@@ -22,7 +28,11 @@ after(async () => {
   await op?.close();
 });
 
-interface Row { id: string; status: string; source?: string }
+interface Row {
+  id: string;
+  status: string;
+  source?: string;
+}
 
 async function signInWithChromium(url: string, login: string): Promise<string> {
   const page = await browser.newPage();
@@ -35,17 +45,33 @@ async function signInWithChromium(url: string, login: string): Promise<string> {
     await page.click('button[type="submit"]');
     // The listener's own page, on the loopback redirect URI.
     await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback/);
-    return await page.textContent('body') ?? '';
+    return (await page.textContent('body')) ?? '';
   } finally {
     await page.close();
   }
 }
 
-const loginArgs = (clientId: string) => ['login', '--issuer', op.issuer, '--client-id', clientId, '--no-browser', '--redirect-uri', 'http://127.0.0.1:0/callback', '--timeout', '60', '--json'];
+const loginArgs = (clientId: string) => [
+  'login',
+  '--issuer',
+  op.issuer,
+  '--client-id',
+  clientId,
+  '--no-browser',
+  '--redirect-uri',
+  'http://127.0.0.1:0/callback',
+  '--timeout',
+  '60',
+  '--json',
+];
 
 for (const [kind, clientId, env] of [
   ['a public client (PKCE, no secret)', DEMO_PUBLIC_CLIENT, {}],
-  ['a confidential client (client_secret_basic)', DEMO_CONFIDENTIAL_CLIENT, { OIDC_PROBE_CLIENT_SECRET: DEMO_CLIENT_SECRET }],
+  [
+    'a confidential client (client_secret_basic)',
+    DEMO_CONFIDENTIAL_CLIENT,
+    { OIDC_PROBE_CLIENT_SECRET: DEMO_CLIENT_SECRET },
+  ],
 ] as const) {
   test(`logs in ${kind} through Chromium and every check passes`, { timeout: 90_000 }, async () => {
     const session = startCli([...loginArgs(clientId)], { env: { ...env } });
@@ -57,7 +83,19 @@ for (const [kind, clientId, env] of [
     const doc = JSON.parse(run.stdout);
     assert.equal(doc.valid, true);
     assert.match(page, /oidc-probe/i);
-    for (const id of ['state', 'iss_param', 'pkce', 'signature', 'iss', 'aud', 'exp', 'iat', 'nonce', 'userinfo_sub', 'token_type']) {
+    for (const id of [
+      'state',
+      'iss_param',
+      'pkce',
+      'signature',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'nonce',
+      'userinfo_sub',
+      'token_type',
+    ]) {
       assert.equal(doc.checks.find((c: Row) => c.id === id)?.status, 'pass', id);
     }
     assert.equal(doc.id_token.payload.sub, 'alice');
@@ -68,7 +106,7 @@ for (const [kind, clientId, env] of [
   });
 }
 
-test('a user who denies consent ends with the provider\'s access_denied (exit 4)', { timeout: 60_000 }, async () => {
+test("a user who denies consent ends with the provider's access_denied (exit 4)", { timeout: 60_000 }, async () => {
   const session = startCli(loginArgs(DEMO_PUBLIC_CLIENT).filter((a) => a !== '--json'));
   const url = await session.urlLine(`${op.issuer}/auth?`);
   assert.ok(url);
@@ -79,9 +117,14 @@ test('a user who denies consent ends with the provider\'s access_denied (exit 4)
   assert.equal(run.stdout, '');
 });
 
-test('a wrong client secret ends with the token endpoint\'s invalid_client (exit 4) and the secret is not shown', { timeout: 60_000 }, async () => {
+test("a wrong client secret ends with the token endpoint's invalid_client (exit 4) and the secret is not shown", {
+  timeout: 60_000,
+}, async () => {
   const before = op.hits.get('/token') ?? 0;
-  const session = startCli(loginArgs(DEMO_CONFIDENTIAL_CLIENT).filter((a) => a !== '--json'), { env: { OIDC_PROBE_CLIENT_SECRET: 'not-the-secret-xyz' } });
+  const session = startCli(
+    loginArgs(DEMO_CONFIDENTIAL_CLIENT).filter((a) => a !== '--json'),
+    { env: { OIDC_PROBE_CLIENT_SECRET: 'not-the-secret-xyz' } },
+  );
   const url = await session.urlLine(`${op.issuer}/auth?`);
   assert.ok(url);
   await signInThroughForms(url, 'carol');
@@ -92,14 +135,20 @@ test('a wrong client secret ends with the token endpoint\'s invalid_client (exit
   assert.ok(!run.stderr.includes('not-the-secret-xyz'));
 });
 
-test('npm run demo: the embedded provider and a real login end to end, exit 0, full tables on stdout', { timeout: 90_000 }, async () => {
+test('npm run demo: the embedded provider and a real login end to end, exit 0, full tables on stdout', {
+  timeout: 90_000,
+}, async () => {
   const demo = fileURLToPath(new URL('../../demo/demo.js', import.meta.url));
   const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [demo], { env: { ...process.env, CI: 'true', NO_COLOR: '1' } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
   assert.equal(run.code, 0, run.stderr);
@@ -108,7 +157,9 @@ test('npm run demo: the embedded provider and a real login end to end, exit 0, f
   assert.doesNotMatch(run.stdout + run.stderr, /oidc-provider WARNING/);
 });
 
-test('logout: RP-initiated logout through Chromium comes back to the loopback listener with the state', { timeout: 90_000 }, async () => {
+test('logout: RP-initiated logout through Chromium comes back to the loopback listener with the state', {
+  timeout: 90_000,
+}, async () => {
   const login = startCli(loginArgs(DEMO_PUBLIC_CLIENT));
   const url = await login.urlLine(`${op.issuer}/auth?`);
   assert.ok(url);
@@ -118,7 +169,19 @@ test('logout: RP-initiated logout through Chromium comes back to the loopback li
   const idToken = JSON.parse(done.stdout).tokens.id_token as string;
 
   const before = op.hits.get('/session/end') ?? 0;
-  const logout = startCli(['logout', '--issuer', op.issuer, '--client-id', DEMO_PUBLIC_CLIENT, '--id-token', idToken, '--no-browser', '--timeout', '60', '--json']);
+  const logout = startCli([
+    'logout',
+    '--issuer',
+    op.issuer,
+    '--client-id',
+    DEMO_PUBLIC_CLIENT,
+    '--id-token',
+    idToken,
+    '--no-browser',
+    '--timeout',
+    '60',
+    '--json',
+  ]);
   const logoutUrl = await logout.urlLine(`${op.issuer}/session/end?`);
   assert.ok(logoutUrl, logout.stderr());
   assert.match(logoutUrl, /post_logout_redirect_uri=http%3A%2F%2F127\.0\.0\.1%3A\d+%2Flogged-out/);
@@ -136,11 +199,21 @@ test('logout: RP-initiated logout through Chromium comes back to the loopback li
   const doc = JSON.parse(out.stdout);
   assert.equal(doc.checks.find((c: Row) => c.id === 'state').status, 'pass');
   assert.equal(doc.id_token_hint, true);
-  assert.ok((op.hits.get('/session/end') ?? 0) > before, 'the provider\'s end-session endpoint was used');
+  assert.ok((op.hits.get('/session/end') ?? 0) > before, "the provider's end-session endpoint was used");
 });
 
 test('logout: a redirect back with another state fails the state check (exit 1)', { timeout: 60_000 }, async () => {
-  const logout = startCli(['logout', '--issuer', op.issuer, '--client-id', DEMO_PUBLIC_CLIENT, '--no-browser', '--timeout', '30', '--json']);
+  const logout = startCli([
+    'logout',
+    '--issuer',
+    op.issuer,
+    '--client-id',
+    DEMO_PUBLIC_CLIENT,
+    '--no-browser',
+    '--timeout',
+    '30',
+    '--json',
+  ]);
   const logoutUrl = await logout.urlLine(`${op.issuer}/session/end?`);
   assert.ok(logoutUrl);
   const back = new URL(new URL(logoutUrl).searchParams.get('post_logout_redirect_uri')!);
@@ -151,8 +224,22 @@ test('logout: a redirect back with another state fails the state check (exit 1)'
   assert.equal(JSON.parse(out.stdout).checks[0].status, 'fail');
 });
 
-test('token --grant device_code: the user confirms the code in Chromium, the poll gets the tokens (RFC 8628)', { timeout: 90_000 }, async () => {
-  const session = startCli(['token', '--grant', 'device_code', '--issuer', op.issuer, '--client-id', DEMO_PUBLIC_CLIENT, '--scope', 'openid profile', '--no-cache', '--json']);
+test('token --grant device_code: the user confirms the code in Chromium, the poll gets the tokens (RFC 8628)', {
+  timeout: 90_000,
+}, async () => {
+  const session = startCli([
+    'token',
+    '--grant',
+    'device_code',
+    '--issuer',
+    op.issuer,
+    '--client-id',
+    DEMO_PUBLIC_CLIENT,
+    '--scope',
+    'openid profile',
+    '--no-cache',
+    '--json',
+  ]);
   const url = await session.urlLine(`${op.issuer}/device?user_code=`);
   assert.ok(url, session.stderr());
   assert.match(session.stderr(), /enter the code/);
@@ -174,5 +261,9 @@ test('token --grant device_code: the user confirms the code in Chromium, the pol
   const doc = JSON.parse(out.stdout);
   assert.equal(doc.grant, 'device_code');
   assert.equal(typeof doc.access_token, 'string');
-  assert.equal(doc.checks.find((c: Row) => c.id === 'signature')?.status, 'pass', 'the ID token from the device flow is verified');
+  assert.equal(
+    doc.checks.find((c: Row) => c.id === 'signature')?.status,
+    'pass',
+    'the ID token from the device flow is verified',
+  );
 });

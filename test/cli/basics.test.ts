@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { runCli, ANSI } from '../helpers/cli.js';
 
 test('--version prints the package version and exits 0', async () => {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   const r = await runCli(['--version']);
   assert.equal(r.code, 0);
   assert.equal(r.stdout.trim(), pkg.version);

@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { BIN, runCli } from '../helpers/cli.js';
 
 test('-V prints the same version as --version', async () => {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   const r = await runCli(['-V']);
   assert.equal(r.code, 0);
   assert.equal(r.stdout, `${pkg.version}\n`);
@@ -16,7 +18,9 @@ test('a reader that closes the pipe early (| head) ends the run with exit 0 and 
   const child = spawn(process.execPath, [BIN, 'completion', 'zsh'], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.destroy(); // the reader is gone before the first write
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(stderr, '');
   assert.equal(code, 0);

@@ -27,9 +27,18 @@ function withScriptFile<T>(script: string, fn: (file: string) => T): T {
 function bashComplete(script: string, words: string[], cwd?: string): string[] {
   return withScriptFile(script, (file) => {
     const fn = /complete -o default -F (\S+)/.exec(script)![1]!;
-    const r = spawnSync('bash', ['--norc', '--noprofile', '-c',
-      `source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); ${fn}; printf '%s\\n' "\${COMPREPLY[@]}"`, file, ...words],
-    { encoding: 'utf8', ...(cwd ? { cwd } : {}) });
+    const r = spawnSync(
+      'bash',
+      [
+        '--norc',
+        '--noprofile',
+        '-c',
+        `source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); ${fn}; printf '%s\\n' "\${COMPREPLY[@]}"`,
+        file,
+        ...words,
+      ],
+      { encoding: 'utf8', ...(cwd ? { cwd } : {}) },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr, '');
     return r.stdout.split('\n').filter(Boolean).sort();
@@ -59,12 +68,16 @@ test('completion bash completes a command prefix, also after a global option', a
   assert.deepEqual(bashComplete(script, ['oidc-probe', '--json', 'dec']), ['decode']);
 });
 
-test('completion bash offers each command its own options plus the global ones, and not another command\'s', async () => {
+test("completion bash offers each command its own options plus the global ones, and not another command's", async () => {
   const script = await scriptFor('bash');
   for (const cmd of program.commands) {
     const offered = bashComplete(script, ['oidc-probe', cmd.name, '--']);
-    for (const flag of [...longFlags(cmd), ...longFlags(program)]) assert.ok(offered.includes(flag), `${cmd.name}: ${flag} missing`);
-    const others = program.commands.filter((c) => c !== cmd).flatMap(longFlags).filter((f) => !longFlags(cmd).includes(f) && !longFlags(program).includes(f));
+    for (const flag of [...longFlags(cmd), ...longFlags(program)])
+      assert.ok(offered.includes(flag), `${cmd.name}: ${flag} missing`);
+    const others = program.commands
+      .filter((c) => c !== cmd)
+      .flatMap(longFlags)
+      .filter((f) => !longFlags(cmd).includes(f) && !longFlags(program).includes(f));
     for (const flag of others) assert.ok(!offered.includes(flag), `${cmd.name} offers ${flag}`);
   }
 });
@@ -93,7 +106,10 @@ test('completion bash completes file names for a file option', async () => {
 
 test('completion bash completes command names after help', async () => {
   const script = await scriptFor('bash');
-  const names = program.commands.map((c) => c.name).filter((n) => n !== 'help').sort();
+  const names = program.commands
+    .map((c) => c.name)
+    .filter((n) => n !== 'help')
+    .sort();
   assert.deepEqual(bashComplete(script, ['oidc-probe', 'help', '']), names);
   assert.deepEqual(bashComplete(script, ['oidc-probe', 'help', 've']), ['verify']);
 });
@@ -106,25 +122,51 @@ test('completion bash completes the shell names of the completion command', asyn
 
 test('the generators descend into nested commands, and a quote in a description keeps every script valid', () => {
   const tree: CompletionCommand = {
-    name: 'tool', description: 'a tool', argChoices: undefined,
+    name: 'tool',
+    description: 'a tool',
+    argChoices: undefined,
     options: [{ flags: ['--json'], description: 'json', takesValue: false }],
-    commands: [{
-      name: 'cache', description: "the cache's entries", options: [],
-      commands: [
-        { name: 'list', description: 'list', options: [{ flags: ['--all'], description: 'all', takesValue: false }], commands: [] },
-        { name: 'clear', description: 'clear', options: [{ flags: ['--older-than'], description: 'age', takesValue: true }], commands: [] },
-      ],
-    }],
+    commands: [
+      {
+        name: 'cache',
+        description: "the cache's entries",
+        options: [],
+        commands: [
+          {
+            name: 'list',
+            description: 'list',
+            options: [{ flags: ['--all'], description: 'all', takesValue: false }],
+            commands: [],
+          },
+          {
+            name: 'clear',
+            description: 'clear',
+            options: [{ flags: ['--older-than'], description: 'age', takesValue: true }],
+            commands: [],
+          },
+        ],
+      },
+    ],
   };
   const script = completionScript('bash', tree);
   assert.deepEqual(bashComplete(script, ['tool', 'cache', '']), ['clear', 'list']);
   assert.deepEqual(bashComplete(script, ['tool', 'cache', 'list', '--']), ['--all', '--json']);
   assert.deepEqual(bashComplete(script, ['tool', 'cache', 'clear', '--older-than', '']), []);
-  if (hasShell('zsh')) withScriptFile(completionScript('zsh', tree), (file) => assert.equal(spawnSync('zsh', ['-n', file]).status, 0));
+  if (hasShell('zsh'))
+    withScriptFile(completionScript('zsh', tree), (file) => assert.equal(spawnSync('zsh', ['-n', file]).status, 0));
   if (hasShell('fish')) {
     withScriptFile(completionScript('fish', tree), (file) => {
-      const r = spawnSync('fish', ['--no-config', '-c', 'source $argv[1]; complete -C "tool cache "', file], { encoding: 'utf8' });
-      assert.deepEqual(r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0]).sort(), ['clear', 'list']);
+      const r = spawnSync('fish', ['--no-config', '-c', 'source $argv[1]; complete -C "tool cache "', file], {
+        encoding: 'utf8',
+      });
+      assert.deepEqual(
+        r.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split('\t')[0])
+          .sort(),
+        ['clear', 'list'],
+      );
     });
   }
 });
@@ -146,14 +188,22 @@ test('completion zsh passes zsh -n', { skip: !hasShell('zsh') && 'zsh is not ins
   assert.equal(r.status, 0, r.stderr);
 });
 
-test('completion fish passes fish --no-execute and completes commands and choices', { skip: !hasShell('fish') && 'fish is not installed' }, async () => {
+test('completion fish passes fish --no-execute and completes commands and choices', {
+  skip: !hasShell('fish') && 'fish is not installed',
+}, async () => {
   withScriptFile(await scriptFor('fish'), (file) => {
     const syntax = spawnSync('fish', ['--no-execute', file], { encoding: 'utf8' });
     assert.equal(syntax.status, 0, syntax.stderr);
     const complete = (line: string) => {
-      const r = spawnSync('fish', ['--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', file, line], { encoding: 'utf8' });
+      const r = spawnSync('fish', ['--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', file, line], {
+        encoding: 'utf8',
+      });
       assert.equal(r.status, 0, r.stderr);
-      return r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0]!).sort();
+      return r.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[0]!)
+        .sort();
     };
     assert.deepEqual(complete('oidc-probe dec'), ['decode']);
     assert.deepEqual(complete('oidc-probe completion '), ['bash', 'fish', 'zsh']);

@@ -17,13 +17,21 @@ const b64 = (s: string) => Buffer.from(s).toString('base64url');
 async function idToken(): Promise<string> {
   return new SignJWT({ sub: 'alice', aud: 'client-1', nonce: 'n-1', cnf: { jkt: 'thumbprint-1' } })
     .setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'JWT' })
-    .setIssuer('https://op.test').setIssuedAt(now() - 3 * 3600).setExpirationTime(now() + 3600)
+    .setIssuer('https://op.test')
+    .setIssuedAt(now() - 3 * 3600)
+    .setExpirationTime(now() + 3600)
     .sign((await keys).privateKey);
 }
 
 interface DecodeJson {
-  format: string; header: Record<string, unknown>; payload?: Record<string, unknown> | null; payload_text?: string;
-  kind: { id: string; confidence: string; evidence: string[] }; signature_verified: boolean; times?: Record<string, string>; note?: string;
+  format: string;
+  header: Record<string, unknown>;
+  payload?: Record<string, unknown> | null;
+  payload_text?: string;
+  kind: { id: string; confidence: string; evidence: string[] };
+  signature_verified: boolean;
+  times?: Record<string, string>;
+  note?: string;
 }
 
 function assertDecodedIdToken(r: CliRun): void {
@@ -82,7 +90,8 @@ test('the RFC 7515 Appendix A.1 example decodes to its published header and clai
 test('a JWE shows its protected header and says the payload needs the recipient key', async () => {
   const { publicKey } = await generateKeyPair('ECDH-ES+A256KW');
   const jwe = await new CompactEncrypt(new TextEncoder().encode(await idToken()))
-    .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: 'enc-1', cty: 'JWT' }).encrypt(publicKey);
+    .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: 'enc-1', cty: 'JWT' })
+    .encrypt(publicKey);
   const human = await runCli(['decode', jwe]);
   assert.equal(human.code, 0);
   assert.match(human.stdout, /JWE protected header/);
@@ -97,7 +106,9 @@ test('a JWE shows its protected header and says the payload needs the recipient 
 });
 
 test('a JWS with a cty and a non-JSON payload shows the text and exits 0', async () => {
-  const jws = await new CompactSign(new TextEncoder().encode('plain words')).setProtectedHeader({ alg: 'ES256', cty: 'text/plain' }).sign((await keys).privateKey);
+  const jws = await new CompactSign(new TextEncoder().encode('plain words'))
+    .setProtectedHeader({ alg: 'ES256', cty: 'text/plain' })
+    .sign((await keys).privateKey);
   const r = await runCli(['decode', jws]);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^plain words$/m);
@@ -108,7 +119,9 @@ test('a JWS with a cty and a non-JSON payload shows the text and exits 0', async
 
 test('a nested JWT (cty JWT) appears decoded under "nested" in --json', async () => {
   const inner = await idToken();
-  const outer = await new CompactSign(new TextEncoder().encode(inner)).setProtectedHeader({ alg: 'ES256', cty: 'JWT' }).sign((await keys).privateKey);
+  const outer = await new CompactSign(new TextEncoder().encode(inner))
+    .setProtectedHeader({ alg: 'ES256', cty: 'JWT' })
+    .sign((await keys).privateKey);
   const r = await runCli(['decode', '--json', outer]);
   assert.equal(r.code, 0);
   const doc = JSON.parse(r.stdout) as DecodeJson & { nested?: DecodeJson };
@@ -125,12 +138,37 @@ const BAD_INPUTS: { what: string; args: string[]; input?: string; message: RegEx
   { what: 'an empty argument', args: ['decode', ''], message: /input is empty/ },
   { what: 'two segments', args: ['decode', `${header}.${b64('{}')}`], message: /found 2/ },
   { what: 'four segments', args: ['decode', `${header}.${b64('{}')}.c2ln.c2ln`], message: /found 4/ },
-  { what: 'bad base64url', args: ['decode', `${header}.eyJz*WIiOiJhIn0.c2ln`], message: /payload \(segment 2\) is not valid base64url: character "\*" at position 5 of the segment/ },
-  { what: 'a payload that is an array', args: ['decode', `${header}.${b64('[1,2]')}.c2ln`], message: /payload \(segment 2\) is JSON but an array, not an object/ },
-  { what: 'a payload that is a JSON string', args: ['decode', `${header}.${b64('"hi"')}.c2ln`], message: /payload \(segment 2\) is JSON but a string/ },
-  { what: 'a payload that is not JSON, without cty', args: ['decode', `${header}.${b64('hello')}.c2ln`], message: /payload \(segment 2\) is not JSON/ },
-  { what: 'a header that is not JSON', args: ['decode', `${b64('{alg:HS256}')}.${b64('{}')}.c2ln`], message: /header \(segment 1\) is not JSON/ },
-  { what: 'stdin over 1 MiB', args: ['decode'], input: `${header}.${'A'.repeat(1024 * 1024 + 10)}.c2ln`, message: /over 1048576 bytes \(1 MiB\)/ },
+  {
+    what: 'bad base64url',
+    args: ['decode', `${header}.eyJz*WIiOiJhIn0.c2ln`],
+    message: /payload \(segment 2\) is not valid base64url: character "\*" at position 5 of the segment/,
+  },
+  {
+    what: 'a payload that is an array',
+    args: ['decode', `${header}.${b64('[1,2]')}.c2ln`],
+    message: /payload \(segment 2\) is JSON but an array, not an object/,
+  },
+  {
+    what: 'a payload that is a JSON string',
+    args: ['decode', `${header}.${b64('"hi"')}.c2ln`],
+    message: /payload \(segment 2\) is JSON but a string/,
+  },
+  {
+    what: 'a payload that is not JSON, without cty',
+    args: ['decode', `${header}.${b64('hello')}.c2ln`],
+    message: /payload \(segment 2\) is not JSON/,
+  },
+  {
+    what: 'a header that is not JSON',
+    args: ['decode', `${b64('{alg:HS256}')}.${b64('{}')}.c2ln`],
+    message: /header \(segment 1\) is not JSON/,
+  },
+  {
+    what: 'stdin over 1 MiB',
+    args: ['decode'],
+    input: `${header}.${'A'.repeat(1024 * 1024 + 10)}.c2ln`,
+    message: /over 1048576 bytes \(1 MiB\)/,
+  },
 ];
 
 for (const bad of BAD_INPUTS) {
@@ -143,7 +181,10 @@ for (const bad of BAD_INPUTS) {
   });
 
   test(`${bad.what} with --json is exactly one JSON error document`, async () => {
-    const r = await runCli([bad.args[0]!, '--json', ...bad.args.slice(1)], bad.input === undefined ? {} : { input: bad.input });
+    const r = await runCli(
+      [bad.args[0]!, '--json', ...bad.args.slice(1)],
+      bad.input === undefined ? {} : { input: bad.input },
+    );
     assert.equal(r.code, 2);
     const doc = JSON.parse(r.stdout) as { error: { code: string; message: string; exit: number } };
     assert.equal(doc.error.exit, 2);
@@ -171,19 +212,38 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
 
 function runInTerminal(args: string[], env: Record<string, string | undefined>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const merged: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm', ...env };
+    const merged: Record<string, string | undefined> = {
+      ...process.env,
+      NO_COLOR: undefined,
+      FORCE_COLOR: undefined,
+      TERM: 'xterm',
+      ...env,
+    };
     for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
     const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
-    const child = spawn('script', ['-qec', command, '/dev/null'], { env: merged as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: merged as NodeJS.ProcessEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     child.stdin.end();
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('script did not finish')); }, 30_000);
-    child.on('close', () => { clearTimeout(timer); resolve(out); });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('script did not finish'));
+    }, 30_000);
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
   });
 }
 
-test('a terminal gets colours, and NO_COLOR turns them off there', { skip: !hasScript && 'util-linux script is not installed' }, async () => {
+test('a terminal gets colours, and NO_COLOR turns them off there', {
+  skip: !hasScript && 'util-linux script is not installed',
+}, async () => {
   const jwt = await idToken();
   const coloured = await runInTerminal(['decode', jwt], {});
   assert.match(coloured, /signature not verified/);
@@ -193,7 +253,9 @@ test('a terminal gets colours, and NO_COLOR turns them off there', { skip: !hasS
   assert.doesNotMatch(plain, ANSI);
 });
 
-test('no token and a terminal on stdin is a usage error with a hint, not a hang', { skip: !hasScript && 'util-linux script is not installed' }, async () => {
+test('no token and a terminal on stdin is a usage error with a hint, not a hang', {
+  skip: !hasScript && 'util-linux script is not installed',
+}, async () => {
   const out = await runInTerminal(['decode'], { NO_COLOR: '1' });
   assert.match(out, /no token given: pass it as an argument or pipe it on stdin/);
   assert.match(out, /hint: /);
@@ -209,7 +271,10 @@ function loadsOf(args: string[]): { status: number | null; files: string[]; buil
   const dir = mkdtempSync(join(tmpdir(), 'oidc-probe-loads-'));
   const probe = join(dir, 'probe.cjs');
   writeFileSync(probe, LOAD_PROBE);
-  const r = spawnSync(process.execPath, ['--require', probe, BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(dir, 'cache') } });
+  const r = spawnSync(process.execPath, ['--require', probe, BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(dir, 'cache') },
+  });
   return {
     status: r.status,
     files: [...r.stderr.matchAll(/^FILE (.+)$/gm)].map((m) => m[1]!),
@@ -228,8 +293,14 @@ test('decode loads no package from node_modules, and neither TLS nor Web Crypto 
   const decode = loadsOf(['decode', await idToken()]);
   assert.equal(decode.status, 0);
   // The probe works: it saw the CLI bundle load.
-  assert.ok(decode.files.some((f) => f.endsWith('/dist/bundle/start.cjs')), decode.files.join('\n'));
-  assert.deepEqual(decode.files.filter((f) => f.includes('/node_modules/')), []);
+  assert.ok(
+    decode.files.some((f) => f.endsWith('/dist/bundle/start.cjs')),
+    decode.files.join('\n'),
+  );
+  assert.deepEqual(
+    decode.files.filter((f) => f.includes('/node_modules/')),
+    [],
+  );
   assert.equal(decode.builtins.has('tls'), false);
   assert.equal(decode.builtins.has('internal/crypto/webcrypto'), false);
   // …which verify, for comparison, needs (jose checks signatures with Web Crypto).
@@ -237,16 +308,25 @@ test('decode loads no package from node_modules, and neither TLS nor Web Crypto 
   const verify = loadsOf(['verify', jwt, '--jwks', jwksPath]);
   assert.equal(verify.status, 0);
   assert.equal(verify.builtins.has('internal/crypto/webcrypto'), true);
-  assert.deepEqual(verify.files.filter((f) => f.includes('/node_modules/')), []);
+  assert.deepEqual(
+    verify.files.filter((f) => f.includes('/node_modules/')),
+    [],
+  );
 });
 
 test('a table with wide and combining characters keeps its borders aligned', async () => {
   const jwt = await new SignJWT({ sub: 'alice', name: '山田 太郎', nickname: 'Zoë 👩‍💻', locale: 'ko-KR 한국어' })
-    .setProtectedHeader({ alg: 'ES256' }).setIssuer('https://op.test').sign((await keys).privateKey);
+    .setProtectedHeader({ alg: 'ES256' })
+    .setIssuer('https://op.test')
+    .sign((await keys).privateKey);
   const r = await runCli(['decode', jwt]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /山田 太郎/);
-  const claimsTable = r.stdout.split('\nclaims\n')[1]!.split('\n\n')[0]!.split('\n').filter((l) => /^[┌│├└]/.test(l));
+  const claimsTable = r.stdout
+    .split('\nclaims\n')[1]!
+    .split('\n\n')[0]!
+    .split('\n')
+    .filter((l) => /^[┌│├└]/.test(l));
   assert.ok(claimsTable.length > 5, r.stdout);
   const widths = new Set(claimsTable.map((l) => stringWidth(l)));
   assert.equal(widths.size, 1, claimsTable.join('\n'));

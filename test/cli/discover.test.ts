@@ -11,16 +11,30 @@ import { metadataFor, startDocServer, type DocServer } from '../helpers/doc-serv
 import { makeCertifiedKey } from '../helpers/x509.js';
 import { startOidcProvider, type RunningOidcProvider } from '../providers/oidc-provider.js';
 
-interface CheckRow { id: string; status: string; message: string }
+interface CheckRow {
+  id: string;
+  status: string;
+  message: string;
+}
 interface DiscoverJson {
-  url: string; source: string; metadata: Record<string, unknown>; jwks: { keys: JWK[] } | null;
-  capabilities: { name: string; value: string }[]; key_summary: Record<string, unknown>[] | null;
-  checks: CheckRow[]; valid: boolean;
+  url: string;
+  source: string;
+  metadata: Record<string, unknown>;
+  jwks: { keys: JWK[] } | null;
+  capabilities: { name: string; value: string }[];
+  key_summary: Record<string, unknown>[] | null;
+  checks: CheckRow[];
+  valid: boolean;
 }
 
 const rsaJwk = (bits: number, kid: string, withPrivate = false): JWK => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
-  return { ...((withPrivate ? privateKey : publicKey).export({ format: 'jwk' }) as JWK), kid, alg: 'RS256', use: 'sig' };
+  return {
+    ...((withPrivate ? privateKey : publicKey).export({ format: 'jwk' }) as JWK),
+    kid,
+    alg: 'RS256',
+    use: 'sig',
+  };
 };
 
 let goodKey: JWK;
@@ -56,7 +70,10 @@ function assertOneError(run: CliRun, exit: number, sentence: RegExp): void {
 async function assertJsonError(args: string[], exit: number, code: string): Promise<Record<string, unknown>> {
   const run = await runCli(['--json', 'discover', ...args]);
   assert.equal(run.code, exit, run.stderr);
-  const doc = JSON.parse(run.stdout) as { error: { code: string; exit: number; message: string } } & Record<string, unknown>;
+  const doc = JSON.parse(run.stdout) as { error: { code: string; exit: number; message: string } } & Record<
+    string,
+    unknown
+  >;
   assert.equal(doc.error.code, code);
   assert.equal(doc.error.exit, exit);
   return doc;
@@ -67,12 +84,22 @@ describe('discover against a real oidc-provider', () => {
   let mounted: RunningOidcProvider;
   before(async () => {
     op = await startOidcProvider({
-      features: { introspection: { enabled: true }, revocation: { enabled: true }, deviceFlow: { enabled: true }, registration: { enabled: true } },
-      configuration: { discovery: { service_documentation: 'https://docs.example.test/oidc', x_vendor_flavour: 'vanilla' } },
+      features: {
+        introspection: { enabled: true },
+        revocation: { enabled: true },
+        deviceFlow: { enabled: true },
+        registration: { enabled: true },
+      },
+      configuration: {
+        discovery: { service_documentation: 'https://docs.example.test/oidc', x_vendor_flavour: 'vanilla' },
+      },
     });
     mounted = await startOidcProvider({ mountPath: '/tenants/acme' });
   });
-  after(async () => { await op?.close(); await mounted?.close(); });
+  after(async () => {
+    await op?.close();
+    await mounted?.close();
+  });
 
   test('lints a real provider: endpoints, capabilities, keys and checks tables, exit 0', async () => {
     const run = await runCli(['discover', op.issuer]);
@@ -80,7 +107,8 @@ describe('discover against a real oidc-provider', () => {
     assert.equal(run.stderr, '');
     assert.doesNotMatch(run.stdout, ANSI);
     assert.ok(run.stdout.includes(`${op.issuer}/.well-known/openid-configuration (OpenID Connect Discovery 1.0)`));
-    for (const heading of ['endpoints', 'capabilities', `keys (${op.issuer}/jwks)`, 'checks']) assert.match(run.stdout, new RegExp(`^${heading.replace(/[()/.]/g, '\\$&')}$`, 'm'));
+    for (const heading of ['endpoints', 'capabilities', `keys (${op.issuer}/jwks)`, 'checks'])
+      assert.match(run.stdout, new RegExp(`^${heading.replace(/[()/.]/g, '\\$&')}$`, 'm'));
     assert.match(run.stdout, /introspection_endpoint\s+│ http:\/\/127\.0\.0\.1:\d+\/token\/introspection/);
     assert.match(run.stdout, /test-rs256 │ RSA\s+│ RS256 │ sig\s+│ 2048 bits/);
     assert.match(run.stdout, /✓ \d+ passed, 0 failed, \d+ warnings, \d+ skipped/);
@@ -131,7 +159,10 @@ describe('discover against a real oidc-provider', () => {
   test('a trailing slash the provider does not use is an issuer mismatch (no normalisation), exit 1', async () => {
     const run = await runCli(['discover', `${mounted.issuer}/`]);
     assert.equal(run.code, 1);
-    assert.match(run.stdout, /discovery\.issuer\s+│ FAIL\s+│ issuer mismatch: the document says "http:\/\/127\.0\.0\.1:\d+\/tenants\/acme", you asked for "http:\/\/127\.0\.0\.1:\d+\/tenants\/acme\/"/);
+    assert.match(
+      run.stdout,
+      /discovery\.issuer\s+│ FAIL\s+│ issuer mismatch: the document says "http:\/\/127\.0\.0\.1:\d+\/tenants\/acme", you asked for "http:\/\/127\.0\.0\.1:\d+\/tenants\/acme\/"/,
+    );
     assert.match(run.stdout, /differ only by a trailing slash/);
     assert.match(run.stdout, /\nNOT valid\n$/);
   });
@@ -139,11 +170,18 @@ describe('discover against a real oidc-provider', () => {
 
 describe('discover against broken documents', () => {
   let srv: DocServer;
-  before(async () => { srv = await startDocServer(); });
-  after(async () => { await srv?.close(); });
+  before(async () => {
+    srv = await startDocServer();
+  });
+  after(async () => {
+    await srv?.close();
+  });
 
   const serve = (doc: (base: string) => Record<string, unknown>, keys: () => unknown[] = () => [goodKey]) => {
-    srv.setRoutes((base) => ({ '/.well-known/openid-configuration': { body: doc(base) }, '/jwks': { body: { keys: keys() } } }));
+    srv.setRoutes((base) => ({
+      '/.well-known/openid-configuration': { body: doc(base) },
+      '/jwks': { body: { keys: keys() } },
+    }));
   };
 
   test('a well-formed document on loopback passes with warnings only, exit 0', async () => {
@@ -166,10 +204,22 @@ describe('discover against broken documents', () => {
   });
 
   test('missing required fields each fail their own row', async () => {
-    serve((b) => metadataFor(b, { token_endpoint: undefined, subject_types_supported: undefined, id_token_signing_alg_values_supported: undefined, response_types_supported: undefined }));
+    serve((b) =>
+      metadataFor(b, {
+        token_endpoint: undefined,
+        subject_types_supported: undefined,
+        id_token_signing_alg_values_supported: undefined,
+        response_types_supported: undefined,
+      }),
+    );
     const { run, doc } = await discoverJson([srv.base]);
     assert.equal(run.code, 1);
-    for (const id of ['discovery.token_endpoint', 'discovery.subject_types_supported', 'discovery.id_token_signing_alg_values_supported', 'discovery.response_types_supported']) {
+    for (const id of [
+      'discovery.token_endpoint',
+      'discovery.subject_types_supported',
+      'discovery.id_token_signing_alg_values_supported',
+      'discovery.response_types_supported',
+    ]) {
       assert.equal(check(doc, id).status, 'fail', id);
       assert.match(check(doc, id).message, /missing/);
     }
@@ -187,12 +237,14 @@ describe('discover against broken documents', () => {
   });
 
   test('http endpoints off loopback fail, a fragment or a relative URL fails, RS256 missing and none advertised', async () => {
-    serve((b) => metadataFor(b, {
-      token_endpoint: 'http://login.example.test/token',
-      userinfo_endpoint: '/userinfo',
-      revocation_endpoint: `${b}/revoke#frag`,
-      id_token_signing_alg_values_supported: ['ES256', 'none'],
-    }));
+    serve((b) =>
+      metadataFor(b, {
+        token_endpoint: 'http://login.example.test/token',
+        userinfo_endpoint: '/userinfo',
+        revocation_endpoint: `${b}/revoke#frag`,
+        id_token_signing_alg_values_supported: ['ES256', 'none'],
+      }),
+    );
     const { run, doc } = await discoverJson([srv.base]);
     assert.equal(run.code, 1);
     assert.match(check(doc, 'discovery.token_endpoint').message, /is not https: http:\/\/login\.example\.test\/token/);
@@ -205,7 +257,13 @@ describe('discover against broken documents', () => {
   });
 
   test('PKCE plain only and implicit response types: warnings and an informational row, grant types checked', async () => {
-    serve((b) => metadataFor(b, { code_challenge_methods_supported: ['plain'], response_types_supported: ['code', 'id_token token'], grant_types_supported: ['authorization_code'] }));
+    serve((b) =>
+      metadataFor(b, {
+        code_challenge_methods_supported: ['plain'],
+        response_types_supported: ['code', 'id_token token'],
+        grant_types_supported: ['authorization_code'],
+      }),
+    );
     const { run, doc } = await discoverJson([srv.base]);
     assert.equal(run.code, 0, run.stdout);
     assert.equal(check(doc, 'discovery.code_challenge_methods_supported').status, 'warn');
@@ -217,16 +275,28 @@ describe('discover against broken documents', () => {
   });
 
   test('private key material in the JWKS fails loudly, in the table and the checks', async () => {
-    serve((b) => metadataFor(b), () => [rsaJwk(2048, 'leaky', true)]);
+    serve(
+      (b) => metadataFor(b),
+      () => [rsaJwk(2048, 'leaky', true)],
+    );
     const run = await runCli(['discover', srv.base]);
     assert.equal(run.code, 1);
     assert.match(run.stdout, /PRIVATE: d, p, q, dp, dq, qi/);
-    assert.match(run.stderr, /^warning: the JWKS at http:\/\/127\.0\.0\.1:\d+\/jwks publishes PRIVATE key material \(leaky\)/);
-    assert.match(run.stdout, /jwks\.private_material\s+│ FAIL\s+│ PRIVATE KEY MATERIAL PUBLISHED: key "leaky" carries d, p, q, dp, dq, qi/);
+    assert.match(
+      run.stderr,
+      /^warning: the JWKS at http:\/\/127\.0\.0\.1:\d+\/jwks publishes PRIVATE key material \(leaky\)/,
+    );
+    assert.match(
+      run.stdout,
+      /jwks\.private_material\s+│ FAIL\s+│ PRIVATE KEY MATERIAL PUBLISHED: key "leaky" carries d, p, q, dp, dq, qi/,
+    );
   });
 
   test('an RSA key of 1024 bits fails jwks.rsa_size', async () => {
-    serve((b) => metadataFor(b), () => [rsaJwk(1024, 'small')]);
+    serve(
+      (b) => metadataFor(b),
+      () => [rsaJwk(1024, 'small')],
+    );
     const { run, doc } = await discoverJson([srv.base]);
     assert.equal(run.code, 1);
     assert.equal(check(doc, 'jwks.rsa_size').status, 'fail');
@@ -234,11 +304,17 @@ describe('discover against broken documents', () => {
   });
 
   test('duplicate kids fail jwks.kid; distinct kids pass', async () => {
-    serve((b) => metadataFor(b), () => [goodKey, { ...secondKey, kid: 'key-1' }]);
+    serve(
+      (b) => metadataFor(b),
+      () => [goodKey, { ...secondKey, kid: 'key-1' }],
+    );
     const dup = await discoverJson([srv.base]);
     assert.equal(dup.run.code, 1);
     assert.match(check(dup.doc, 'jwks.kid').message, /duplicate kid "key-1" \(2 times\)/);
-    serve((b) => metadataFor(b), () => [goodKey, secondKey]);
+    serve(
+      (b) => metadataFor(b),
+      () => [goodKey, secondKey],
+    );
     const distinct = await discoverJson([srv.base]);
     assert.equal(distinct.run.code, 0);
     assert.equal(check(distinct.doc, 'jwks.kid').status, 'pass');
@@ -246,14 +322,30 @@ describe('discover against broken documents', () => {
 
   test('an expired x5c certificate fails; one expiring within 30 days warns', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const expired = makeCertifiedKey({ cn: 'expired.example.test', notBefore: now - 400 * 86400, notAfter: now - 35 * 86400, kid: 'old' });
-    const expiring = makeCertifiedKey({ cn: 'soon.example.test', notBefore: now - 300 * 86400, notAfter: now + 10 * 86400, kid: 'soon' });
-    serve((b) => metadataFor(b), () => [expired.jwk]);
+    const expired = makeCertifiedKey({
+      cn: 'expired.example.test',
+      notBefore: now - 400 * 86400,
+      notAfter: now - 35 * 86400,
+      kid: 'old',
+    });
+    const expiring = makeCertifiedKey({
+      cn: 'soon.example.test',
+      notBefore: now - 300 * 86400,
+      notAfter: now + 10 * 86400,
+      kid: 'soon',
+    });
+    serve(
+      (b) => metadataFor(b),
+      () => [expired.jwk],
+    );
     const old = await runCli(['discover', srv.base]);
     assert.equal(old.code, 1);
     assert.match(old.stdout, /CN=expired\.example\.test/);
     assert.match(old.stdout, /jwks\.x5c\s+│ FAIL\s+│ the certificate of key "old" expired on/);
-    serve((b) => metadataFor(b), () => [expiring.jwk]);
+    serve(
+      (b) => metadataFor(b),
+      () => [expiring.jwk],
+    );
     const soon = await discoverJson([srv.base]);
     assert.equal(soon.run.code, 0);
     assert.equal(check(soon.doc, 'jwks.x5c').status, 'warn');
@@ -262,26 +354,44 @@ describe('discover against broken documents', () => {
 
   test('RFC 8414 fallback for an issuer with a path: the well-known string goes before the path, and it says so', async () => {
     srv.setRoutes((b) => ({
-      '/.well-known/oauth-authorization-server/tenant': { body: metadataFor(`${b}/tenant`, { subject_types_supported: undefined, id_token_signing_alg_values_supported: undefined }) },
+      '/.well-known/oauth-authorization-server/tenant': {
+        body: metadataFor(`${b}/tenant`, {
+          subject_types_supported: undefined,
+          id_token_signing_alg_values_supported: undefined,
+        }),
+      },
       '/tenant/jwks': { body: { keys: [goodKey] } },
     }));
     const before = srv.requests.length;
     const { run, doc } = await discoverJson([`${srv.base}/tenant`]);
     assert.equal(run.code, 0, run.stdout);
-    assert.deepEqual(srv.requests.slice(before, before + 2), ['/tenant/.well-known/openid-configuration', '/.well-known/oauth-authorization-server/tenant']);
+    assert.deepEqual(srv.requests.slice(before, before + 2), [
+      '/tenant/.well-known/openid-configuration',
+      '/.well-known/oauth-authorization-server/tenant',
+    ]);
     assert.equal(doc.source, 'oauth-authorization-server');
     assert.equal(doc.url, `${srv.base}/.well-known/oauth-authorization-server/tenant`);
     assert.equal(check(doc, 'discovery.subject_types_supported').status, 'skip');
-    assert.match(run.stderr, /no OpenID configuration at .*\/tenant\/\.well-known\/openid-configuration; using the RFC 8414 metadata at/);
+    assert.match(
+      run.stderr,
+      /no OpenID configuration at .*\/tenant\/\.well-known\/openid-configuration; using the RFC 8414 metadata at/,
+    );
     const human = await runCli(['discover', `${srv.base}/tenant`]);
-    assert.match(human.stdout, /\(RFC 8414 authorization server metadata — .* had none, the RFC 8414 location answered\)/);
+    assert.match(
+      human.stdout,
+      /\(RFC 8414 authorization server metadata — .* had none, the RFC 8414 location answered\)/,
+    );
   });
 });
 
 describe('discover: bad input and network failures', () => {
   let srv: DocServer;
-  before(async () => { srv = await startDocServer(); });
-  after(async () => { await srv?.close(); });
+  before(async () => {
+    srv = await startDocServer();
+  });
+  after(async () => {
+    await srv?.close();
+  });
 
   test('not a URL is a usage error, exit 2', async () => {
     assertOneError(await runCli(['discover', 'login.example.test']), 2, /issuer "login\.example\.test" is not a URL/);
@@ -290,13 +400,21 @@ describe('discover: bad input and network failures', () => {
 
   test('an issuer with a query or fragment is a usage error, exit 2, nothing fetched', async () => {
     const before = srv.requests.length;
-    assertOneError(await runCli(['discover', `${srv.base}/#tenant`]), 2, /issuer ".*\/#tenant" has a query or fragment/);
+    assertOneError(
+      await runCli(['discover', `${srv.base}/#tenant`]),
+      2,
+      /issuer ".*\/#tenant" has a query or fragment/,
+    );
     assertOneError(await runCli(['discover', `${srv.base}/?tenant=a`]), 2, /has a query or fragment/);
     assert.equal(srv.requests.length, before);
   });
 
   test('a timeout of 0 seconds is a usage error, exit 2', async () => {
-    assertOneError(await runCli(['discover', '--timeout', '0', srv.base]), 2, /--timeout <seconds>' argument '0' is invalid/);
+    assertOneError(
+      await runCli(['discover', '--timeout', '0', srv.base]),
+      2,
+      /--timeout <seconds>' argument '0' is invalid/,
+    );
   });
 
   test('--raw with --json contradict, exit 2', async () => {
@@ -305,8 +423,14 @@ describe('discover: bad input and network failures', () => {
   });
 
   test('invalid JSON, exit 3 naming the URL', async () => {
-    srv.setRoutes(() => ({ '/.well-known/openid-configuration': { body: '{"issuer": ', headers: { 'content-type': 'application/json' } } }));
-    assertOneError(await runCli(['discover', srv.base]), 3, new RegExp(`discovery document at ${srv.base}/\\.well-known/openid-configuration is not JSON`));
+    srv.setRoutes(() => ({
+      '/.well-known/openid-configuration': { body: '{"issuer": ', headers: { 'content-type': 'application/json' } },
+    }));
+    assertOneError(
+      await runCli(['discover', srv.base]),
+      3,
+      new RegExp(`discovery document at ${srv.base}/\\.well-known/openid-configuration is not JSON`),
+    );
     await assertJsonError([srv.base], 3, 'invalid_json');
   });
 
@@ -317,52 +441,97 @@ describe('discover: bad input and network failures', () => {
 
   test('404 at both locations, exit 3 naming both URLs', async () => {
     srv.setRoutes(() => ({}));
-    assertOneError(await runCli(['discover', srv.base]), 3, new RegExp(`no metadata found: ${srv.base}/\\.well-known/openid-configuration answered HTTP 404, and the RFC 8414 location ${srv.base}/\\.well-known/oauth-authorization-server answered HTTP 404`));
+    assertOneError(
+      await runCli(['discover', srv.base]),
+      3,
+      new RegExp(
+        `no metadata found: ${srv.base}/\\.well-known/openid-configuration answered HTTP 404, and the RFC 8414 location ${srv.base}/\\.well-known/oauth-authorization-server answered HTTP 404`,
+      ),
+    );
   });
 
   test('404 at a full well-known URL, exit 3 without a fallback', async () => {
     srv.setRoutes(() => ({}));
     const before = srv.requests.length;
-    assertOneError(await runCli(['discover', `${srv.base}/.well-known/openid-configuration`]), 3, /openid-configuration answered HTTP 404/);
+    assertOneError(
+      await runCli(['discover', `${srv.base}/.well-known/openid-configuration`]),
+      3,
+      /openid-configuration answered HTTP 404/,
+    );
     assert.equal(srv.requests.length - before, 1);
   });
 
   test('500, exit 3 without trying the fallback', async () => {
-    srv.setRoutes(() => ({ '/.well-known/openid-configuration': { status: 500, body: 'boom', headers: { 'content-type': 'text/plain' } } }));
+    srv.setRoutes(() => ({
+      '/.well-known/openid-configuration': { status: 500, body: 'boom', headers: { 'content-type': 'text/plain' } },
+    }));
     const before = srv.requests.length;
     assertOneError(await runCli(['discover', srv.base]), 3, /openid-configuration answered HTTP 500/);
     assert.equal(srv.requests.length - before, 1);
   });
 
   test('a redirect is not followed: exit 3 naming where it points', async () => {
-    srv.setRoutes((b) => ({ '/.well-known/openid-configuration': { status: 302, headers: { location: `${b}/elsewhere` } } }));
-    assertOneError(await runCli(['discover', srv.base]), 3, new RegExp(`answered HTTP 302 \\(a redirect to ${srv.base}/elsewhere, not followed\\)`));
+    srv.setRoutes((b) => ({
+      '/.well-known/openid-configuration': { status: 302, headers: { location: `${b}/elsewhere` } },
+    }));
+    assertOneError(
+      await runCli(['discover', srv.base]),
+      3,
+      new RegExp(`answered HTTP 302 \\(a redirect to ${srv.base}/elsewhere, not followed\\)`),
+    );
   });
 
   test('a document over 1 MiB, exit 3', async () => {
     const huge = JSON.stringify({ ...metadataFor(srv.base), padding: 'x'.repeat(1024 * 1024) });
     srv.setRoutes(() => ({ '/.well-known/openid-configuration': { body: huge } }));
-    assertOneError(await runCli(['discover', srv.base]), 3, /openid-configuration is (\d+ bytes, )?over the 1048576-byte limit/);
+    assertOneError(
+      await runCli(['discover', srv.base]),
+      3,
+      /openid-configuration is (\d+ bytes, )?over the 1048576-byte limit/,
+    );
   });
 
   test('a slow server hits --timeout, exit 3', async () => {
     srv.setRoutes((b) => ({ '/.well-known/openid-configuration': { body: metadataFor(b), delayMs: 5000 } }));
-    assertOneError(await runCli(['discover', '--timeout', '1', srv.base]), 3, /could not fetch the discovery document at .*: no answer within 1 s/);
+    assertOneError(
+      await runCli(['discover', '--timeout', '1', srv.base]),
+      3,
+      /could not fetch the discovery document at .*: no answer within 1 s/,
+    );
   });
 
   test('connection refused, exit 3', async () => {
     const port = await freePort();
-    assertOneError(await runCli(['discover', `http://127.0.0.1:${port}`]), 3, new RegExp(`could not fetch the discovery document at http://127\\.0\\.0\\.1:${port}/\\.well-known/openid-configuration: connection refused`));
+    assertOneError(
+      await runCli(['discover', `http://127.0.0.1:${port}`]),
+      3,
+      new RegExp(
+        `could not fetch the discovery document at http://127\\.0\\.0\\.1:${port}/\\.well-known/openid-configuration: connection refused`,
+      ),
+    );
   });
 
   test('a TLS failure (a self-signed certificate), exit 3 naming the URL', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const { certPem, keyPem } = makeCertifiedKey({ cn: 'self-signed.example.test', notBefore: now - 86400, notAfter: now + 86400, kid: 'tls' });
-    const tls = createHttpsServer({ cert: certPem, key: keyPem }, (_req, res) => { res.end('{}'); });
+    const { certPem, keyPem } = makeCertifiedKey({
+      cn: 'self-signed.example.test',
+      notBefore: now - 86400,
+      notAfter: now + 86400,
+      kid: 'tls',
+    });
+    const tls = createHttpsServer({ cert: certPem, key: keyPem }, (_req, res) => {
+      res.end('{}');
+    });
     await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', () => resolve()));
     try {
       const { port } = tls.address() as { port: number };
-      assertOneError(await runCli(['discover', `https://127.0.0.1:${port}`]), 3, new RegExp(`could not fetch the discovery document at https://127\\.0\\.0\\.1:${port}/\\.well-known/openid-configuration: TLS failure`));
+      assertOneError(
+        await runCli(['discover', `https://127.0.0.1:${port}`]),
+        3,
+        new RegExp(
+          `could not fetch the discovery document at https://127\\.0\\.0\\.1:${port}/\\.well-known/openid-configuration: TLS failure`,
+        ),
+      );
     } finally {
       tls.closeAllConnections();
       await new Promise<void>((resolve) => tls.close(() => resolve()));
@@ -370,8 +539,15 @@ describe('discover: bad input and network failures', () => {
   });
 
   test('a JWKS that is not JSON, exit 3; --json keeps the metadata and its checks as partial results', async () => {
-    srv.setRoutes((b) => ({ '/.well-known/openid-configuration': { body: metadataFor(b) }, '/jwks': { body: '<html>', headers: { 'content-type': 'text/html' } } }));
-    assertOneError(await runCli(['discover', srv.base]), 3, new RegExp(`JWKS at ${srv.base}/jwks did not answer with JSON`));
+    srv.setRoutes((b) => ({
+      '/.well-known/openid-configuration': { body: metadataFor(b) },
+      '/jwks': { body: '<html>', headers: { 'content-type': 'text/html' } },
+    }));
+    assertOneError(
+      await runCli(['discover', srv.base]),
+      3,
+      new RegExp(`JWKS at ${srv.base}/jwks did not answer with JSON`),
+    );
     const doc = await assertJsonError([srv.base], 3, 'invalid_json');
     assert.equal((doc.metadata as { issuer: string }).issuer, srv.base);
     assert.ok(Array.isArray(doc.checks));
@@ -379,8 +555,15 @@ describe('discover: bad input and network failures', () => {
   });
 
   test('a JWKS without a keys array, exit 3', async () => {
-    srv.setRoutes((b) => ({ '/.well-known/openid-configuration': { body: metadataFor(b) }, '/jwks': { body: { key: [] } } }));
-    assertOneError(await runCli(['discover', srv.base]), 3, new RegExp(`the JWKS at ${srv.base}/jwks has no "keys" array`));
+    srv.setRoutes((b) => ({
+      '/.well-known/openid-configuration': { body: metadataFor(b) },
+      '/jwks': { body: { key: [] } },
+    }));
+    assertOneError(
+      await runCli(['discover', srv.base]),
+      3,
+      new RegExp(`the JWKS at ${srv.base}/jwks has no "keys" array`),
+    );
   });
 });
 

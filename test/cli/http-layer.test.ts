@@ -27,11 +27,45 @@ let dir: string;
 function makeCa(): { ca: string; key: string; cert: string } {
   dir = mkdtempSync(join(tmpdir(), 'oidc-probe-ca-'));
   const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=oidc-probe test CA');
+  run(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=oidc-probe test CA',
+  );
   run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1');
   writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-  run('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.pem', '-days', '2', '-extfile', 'ext.cnf');
-  return { ca: join(dir, 'ca.pem'), key: readFileSync(join(dir, 'srv.key'), 'utf8'), cert: readFileSync(join(dir, 'srv.pem'), 'utf8') };
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'srv.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'srv.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'ext.cnf',
+  );
+  return {
+    ca: join(dir, 'ca.pem'),
+    key: readFileSync(join(dir, 'srv.key'), 'utf8'),
+    cert: readFileSync(join(dir, 'srv.pem'), 'utf8'),
+  };
 }
 
 before(async () => {
@@ -40,7 +74,21 @@ before(async () => {
   caFile = ca;
   tlsServer = createHttpsServer({ key, cert }, (req, res) => {
     const iss = tlsBase;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(req.url === '/jwks' ? { keys: [] } : { issuer: iss, jwks_uri: `${iss}/jwks`, authorization_endpoint: `${iss}/auth`, token_endpoint: `${iss}/token`, response_types_supported: ['code'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'] }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify(
+        req.url === '/jwks'
+          ? { keys: [] }
+          : {
+              issuer: iss,
+              jwks_uri: `${iss}/jwks`,
+              authorization_endpoint: `${iss}/auth`,
+              token_endpoint: `${iss}/token`,
+              response_types_supported: ['code'],
+              subject_types_supported: ['public'],
+              id_token_signing_alg_values_supported: ['RS256'],
+            },
+      ),
+    );
   }) as unknown as Server;
   await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
   tlsBase = `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}`;
@@ -48,10 +96,19 @@ before(async () => {
   proxy = createHttpServer((req, res) => {
     proxied.push(req.url ?? '');
     const target = new URL(req.url ?? '');
-    const upstream = httpRequest({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: req.method,
+        headers: req.headers,
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     req.pipe(upstream);
   });
   // undici tunnels every request through CONNECT, http targets included.
@@ -74,20 +131,35 @@ before(async () => {
   const signed = await mintIdToken(idKey, { claims: { sub: 'alice', nonce: undefined } });
   plain = createHttpServer((req, res) => {
     const auth = req.headers.authorization ?? '';
-    if (auth === 'Bearer json-token') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sub: 'alice', email: 'a@example.test' }));
+    if (auth === 'Bearer json-token')
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ sub: 'alice', email: 'a@example.test' }));
     else if (auth === 'Bearer jwt-token') res.writeHead(200, { 'content-type': 'application/jwt' }).end(signed);
-    else res.writeHead(401, { 'www-authenticate': 'Bearer realm="test", error="invalid_token", error_description="The access token expired"' }).end();
+    else
+      res
+        .writeHead(401, {
+          'www-authenticate':
+            'Bearer realm="test", error="invalid_token", error_description="The access token expired"',
+        })
+        .end();
   });
   await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
   plainBase = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
 });
 
 after(async () => {
-  for (const s of [tlsServer, proxy, plain]) { s.closeAllConnections(); s.close(); }
+  for (const s of [tlsServer, proxy, plain]) {
+    s.closeAllConnections();
+    s.close();
+  }
   await op.close();
 });
 
-const env = () => ({ XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'oidc-probe-c-')), OIDC_PROBE_CLIENT_SECRET: DEMO_CLIENT_SECRET });
+const env = () => ({
+  XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'oidc-probe-c-')),
+  OIDC_PROBE_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+});
 
 test('a certificate from an unknown CA is exit 3, naming the certificate and how to trust it', async () => {
   const r = await runCli(['discover', tlsBase]);
@@ -112,20 +184,42 @@ test('--insecure connects anyway, with a loud warning', async () => {
 
 test('HTTP_PROXY sends the requests through the proxy', async () => {
   proxied.length = 0;
-  const r = await runCli(['discover', op.issuer, '--json'], { env: { HTTP_PROXY: proxyBase, http_proxy: proxyBase, NO_PROXY: '', no_proxy: '' } });
+  const r = await runCli(['discover', op.issuer, '--json'], {
+    env: { HTTP_PROXY: proxyBase, http_proxy: proxyBase, NO_PROXY: '', no_proxy: '' },
+  });
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
   const host = new URL(op.issuer).host;
-  assert.ok(proxied.some((u) => u === `CONNECT ${host}` || u === `${op.issuer}/.well-known/openid-configuration`), `proxy saw: ${proxied.join(', ')}`);
+  assert.ok(
+    proxied.some((u) => u === `CONNECT ${host}` || u === `${op.issuer}/.well-known/openid-configuration`),
+    `proxy saw: ${proxied.join(', ')}`,
+  );
 });
 
 test('a proxy that refuses connections is exit 3', async () => {
-  const r = await runCli(['discover', op.issuer], { env: { HTTP_PROXY: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9', NO_PROXY: '', no_proxy: '' } });
+  const r = await runCli(['discover', op.issuer], {
+    env: { HTTP_PROXY: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9', NO_PROXY: '', no_proxy: '' },
+  });
   assert.equal(r.code, 3, r.stderr);
 });
 
 test('--verbose and --har show the exchanges but never the secret or the tokens; --show-secrets does', async () => {
   const har = join(dir, 'run.har');
-  const r = await runCli(['token', '--issuer', op.issuer, '--client-id', DEMO_CI_CLIENT, '--no-cache', '--auth-method', 'client_secret_post', '--verbose', '--har', har], { env: env() });
+  const r = await runCli(
+    [
+      'token',
+      '--issuer',
+      op.issuer,
+      '--client-id',
+      DEMO_CI_CLIENT,
+      '--no-cache',
+      '--auth-method',
+      'client_secret_post',
+      '--verbose',
+      '--har',
+      har,
+    ],
+    { env: env() },
+  );
   assert.equal(r.code, 0, r.stderr);
   const token = r.stdout.trim();
   const harText = readFileSync(har, 'utf8');
@@ -138,7 +232,21 @@ test('--verbose and --har show the exchanges but never the secret or the tokens;
   const doc = JSON.parse(harText);
   assert.equal(doc.log.version, '1.2');
   assert.ok(doc.log.entries.length >= 2);
-  const shown = await runCli(['token', '--issuer', op.issuer, '--client-id', DEMO_CI_CLIENT, '--no-cache', '--auth-method', 'client_secret_post', '--verbose', '--show-secrets'], { env: env() });
+  const shown = await runCli(
+    [
+      'token',
+      '--issuer',
+      op.issuer,
+      '--client-id',
+      DEMO_CI_CLIENT,
+      '--no-cache',
+      '--auth-method',
+      'client_secret_post',
+      '--verbose',
+      '--show-secrets',
+    ],
+    { env: env() },
+  );
   assert.ok(shown.stderr.includes(shown.stdout.trim()), 'with --show-secrets the token is in the trace');
 });
 
@@ -147,7 +255,10 @@ test('an unwritable --har path is exit 2 before any request is made', async () =
   const r = await runCli(['discover', op.issuer, '--har', '/nonexistent-dir/x.har']);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /cannot write the HAR file/);
-  assert.equal([...op.hits.values()].reduce((a, b) => a + b, 0), before);
+  assert.equal(
+    [...op.hits.values()].reduce((a, b) => a + b, 0),
+    before,
+  );
 });
 
 test('introspect: an active token passes; after revoke it is inactive (exit 1)', async () => {
@@ -179,7 +290,7 @@ test('userinfo: an application/jwt answer is decoded', async () => {
   assert.equal(JSON.parse(r.stdout).format, 'jwt');
 });
 
-test('userinfo: 401 with WWW-Authenticate is exit 4 showing the header\'s error', async () => {
+test("userinfo: 401 with WWW-Authenticate is exit 4 showing the header's error", async () => {
   const r = await runCli(['userinfo', 'stale-token', '--endpoint', `${plainBase}/me`]);
   assert.equal(r.code, 4, r.stderr);
   assert.match(r.stderr, /invalid_token.*expired/);

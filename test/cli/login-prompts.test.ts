@@ -10,8 +10,12 @@ import { BIN, runCli } from '../helpers/cli.js';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 let op: DemoProvider;
-before(async () => { op = await startDemoProvider(); });
-after(async () => { await op.close(); });
+before(async () => {
+  op = await startDemoProvider();
+});
+after(async () => {
+  await op.close();
+});
 
 test('in CI a missing issuer is a usage error naming the flag and the environment variable', async () => {
   const r = await runCli(['login', '--client-id', 'x']);
@@ -27,13 +31,22 @@ async function answerPromptsAtATerminal(extraEnv: NodeJS.ProcessEnv = {}): Promi
   // util-linux `script` gives the command a pseudo-terminal, as a person's shell would.
   const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let screen = '';
-  const seen = (re: RegExp) => new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`never saw ${re} in:\n${screen}`)), 20_000);
-    const look = () => { if (re.test(screen)) { clearTimeout(timer); child.stdout.off('data', look); resolve(); } };
-    child.stdout.on('data', look);
-    look();
+  const seen = (re: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`never saw ${re} in:\n${screen}`)), 20_000);
+      const look = () => {
+        if (re.test(screen)) {
+          clearTimeout(timer);
+          child.stdout.off('data', look);
+          resolve();
+        }
+      };
+      child.stdout.on('data', look);
+      look();
+    });
+  child.stdout.on('data', (d) => {
+    screen += d;
   });
-  child.stdout.on('data', (d) => { screen += d; });
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
   await seen(/Issuer URL/);
   child.stdin.write(`${op.issuer}\r`);
@@ -47,11 +60,17 @@ async function answerPromptsAtATerminal(extraEnv: NodeJS.ProcessEnv = {}): Promi
   assert.match(screen, new RegExp(`client_id=${DEMO_PUBLIC_CLIENT}`));
 }
 
-test('at a terminal without CI, login asks for the issuer, the client id and whether there is a secret', { skip: !hasScript && 'util-linux script is not installed', timeout: 60_000 }, async () => {
+test('at a terminal without CI, login asks for the issuer, the client id and whether there is a secret', {
+  skip: !hasScript && 'util-linux script is not installed',
+  timeout: 60_000,
+}, async () => {
   await answerPromptsAtATerminal();
 });
 
-test('the prompts (an ES-module-only package) still load when login runs from its start-up code cache', { skip: !hasScript && 'util-linux script is not installed', timeout: 60_000 }, async () => {
+test('the prompts (an ES-module-only package) still load when login runs from its start-up code cache', {
+  skip: !hasScript && 'util-linux script is not installed',
+  timeout: 60_000,
+}, async () => {
   const cacheHome = mkdtempSync(join(tmpdir(), 'oidc-probe-prompt-cache-'));
   // A first login run compiles the CLI and leaves the code cache for login behind…
   const first = await runCli(['login', '--client-id', 'x'], { env: { XDG_CACHE_HOME: cacheHome } });

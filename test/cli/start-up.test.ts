@@ -13,7 +13,10 @@ const nodeHasCompileCache = typeof (nodeModule as { enableCompileCache?: unknown
 
 async function token(): Promise<string> {
   const { privateKey } = await generateKeyPair('ES256');
-  return new SignJWT({ sub: 'alice' }).setProtectedHeader({ alg: 'ES256' }).setIssuer('https://op.test').sign(privateKey);
+  return new SignJWT({ sub: 'alice' })
+    .setProtectedHeader({ alg: 'ES256' })
+    .setIssuer('https://op.test')
+    .sign(privateKey);
 }
 
 function cacheHome(): { home: string; dir: string } {
@@ -41,7 +44,9 @@ test('the first run leaves compiled code in a private directory; the next run pr
   assert.deepEqual(second, first);
 });
 
-test('a corrupt cache file changes nothing the user sees, and is replaced', { skip: nodeHasCompileCache && 'Node keeps its own cache here' }, async () => {
+test('a corrupt cache file changes nothing the user sees, and is replaced', {
+  skip: nodeHasCompileCache && 'Node keeps its own cache here',
+}, async () => {
   const { home, dir } = cacheHome();
   const jwt = await token();
   const clean = await runCli(['decode', '--json', jwt], { env: { XDG_CACHE_HOME: home } });
@@ -64,7 +69,9 @@ test('NODE_DISABLE_COMPILE_CACHE keeps every run from writing a cache', async ()
   assert.equal(existsSync(dir), false);
 });
 
-test('a mistyped command leaves no cache behind', { skip: nodeHasCompileCache && 'Node keeps its own cache here' }, async () => {
+test('a mistyped command leaves no cache behind', {
+  skip: nodeHasCompileCache && 'Node keeps its own cache here',
+}, async () => {
   const { home, dir } = cacheHome();
   const r = await runCli(['decod', 'x'], { env: { XDG_CACHE_HOME: home } });
   assert.equal(r.code, 2);
@@ -72,10 +79,17 @@ test('a mistyped command leaves no cache behind', { skip: nodeHasCompileCache &&
   assert.deepEqual(cacheFiles(dir), []);
 });
 
-test('each command has a cache of its own, and --help one too', { skip: nodeHasCompileCache && 'Node keeps its own cache here' }, async () => {
+test('each command has a cache of its own, and --help one too', {
+  skip: nodeHasCompileCache && 'Node keeps its own cache here',
+}, async () => {
   const { home, dir } = cacheHome();
   await runCli(['decode', await token()], { env: { XDG_CACHE_HOME: home } });
   await runCli(['--help'], { env: { XDG_CACHE_HOME: home } });
   await runCli(['verify', '--help'], { env: { XDG_CACHE_HOME: home } });
-  assert.deepEqual(cacheFiles(dir).map((n) => n.split('-')[0]).sort(), ['decode', 'main', 'verify']);
+  assert.deepEqual(
+    cacheFiles(dir)
+      .map((n) => n.split('-')[0])
+      .sort(),
+    ['decode', 'main', 'verify'],
+  );
 });

@@ -23,19 +23,36 @@ before(async () => {
 test('a good hybrid response may be redeemed, and lists each parameter with its channel', async () => {
   const idToken = await mintIdToken(key, { issuer: ISSUER, claims: { c_hash: half('CODE') } });
   const e = await evaluateAuthorizationResponse({
-    responseType: parseResponseType('code id_token'), responseMode: 'form_post', channel: 'form_post',
-    params: { code: 'CODE', id_token: idToken, state: 'st' }, keys, expectations, flowChecks: [pass('state', 'ok')],
+    responseType: parseResponseType('code id_token'),
+    responseMode: 'form_post',
+    channel: 'form_post',
+    params: { code: 'CODE', id_token: idToken, state: 'st' },
+    keys,
+    expectations,
+    flowChecks: [pass('state', 'ok')],
   });
   assert.deepEqual(e.decision, { redeem: true });
-  assert.deepEqual(e.parameters.map((p) => [p.name, p.channel]), [['code', 'form_post'], ['id_token', 'form_post'], ['state', 'form_post']]);
+  assert.deepEqual(
+    e.parameters.map((p) => [p.name, p.channel]),
+    [
+      ['code', 'form_post'],
+      ['id_token', 'form_post'],
+      ['state', 'form_post'],
+    ],
+  );
   assert.ok(e.checks.every((c) => c.source === 'authorization_endpoint'));
 });
 
 test('a failed state from login holds the code back even when the ID token is fine', async () => {
   const idToken = await mintIdToken(key, { issuer: ISSUER, claims: { c_hash: half('CODE') } });
   const e = await evaluateAuthorizationResponse({
-    responseType: parseResponseType('code id_token'), responseMode: 'fragment', channel: 'fragment',
-    params: { code: 'CODE', id_token: idToken }, keys, expectations, flowChecks: [fail('state', 'mismatch')],
+    responseType: parseResponseType('code id_token'),
+    responseMode: 'fragment',
+    channel: 'fragment',
+    params: { code: 'CODE', id_token: idToken },
+    keys,
+    expectations,
+    flowChecks: [fail('state', 'mismatch')],
   });
   assert.equal(e.decision.redeem, false);
   assert.match(e.decision.reason!, /failed state/);
@@ -43,7 +60,12 @@ test('a failed state from login holds the code back even when the ID token is fi
 
 test('a missing id_token for "code id_token" fails response_type and holds the code back', async () => {
   const e = await evaluateAuthorizationResponse({
-    responseType: parseResponseType('code id_token'), responseMode: 'fragment', channel: 'fragment', params: { code: 'CODE' }, keys, expectations,
+    responseType: parseResponseType('code id_token'),
+    responseMode: 'fragment',
+    channel: 'fragment',
+    params: { code: 'CODE' },
+    keys,
+    expectations,
   });
   assert.equal(e.checks.find((c) => c.id === 'response_type')?.status, 'fail');
   assert.equal(e.decision.redeem, false);
@@ -53,16 +75,35 @@ test('a missing id_token for "code id_token" fails response_type and holds the c
 test('the token endpoint ID token is compared with the front one only when both exist', async () => {
   const idToken = await mintIdToken(key, { issuer: ISSUER, claims: { c_hash: half('CODE') } });
   const e = await evaluateAuthorizationResponse({
-    responseType: parseResponseType('code id_token'), responseMode: 'fragment', channel: 'fragment', params: { code: 'CODE', id_token: idToken }, keys, expectations,
+    responseType: parseResponseType('code id_token'),
+    responseMode: 'fragment',
+    channel: 'fragment',
+    params: { code: 'CODE', id_token: idToken },
+    keys,
+    expectations,
   });
-  assert.deepEqual(checkBackChannelIdToken(e, { iss: ISSUER, sub: 'bob' }).map((c) => [c.id, c.status, c.source]), [['hybrid_iss', 'pass', 'token_endpoint'], ['hybrid_sub', 'fail', 'token_endpoint']]);
+  assert.deepEqual(
+    checkBackChannelIdToken(e, { iss: ISSUER, sub: 'bob' }).map((c) => [c.id, c.status, c.source]),
+    [
+      ['hybrid_iss', 'pass', 'token_endpoint'],
+      ['hybrid_sub', 'fail', 'token_endpoint'],
+    ],
+  );
   assert.deepEqual(checkBackChannelIdToken(undefined, { iss: ISSUER, sub: 'bob' }), []);
 });
 
 test('the response table redacts codes and tokens but shows state', () => {
-  const text = renderAuthorizationResponse({ channel: 'fragment', parameters: [
-    { name: 'code', channel: 'fragment', value: 'SECRET-CODE-VALUE-123456' }, { name: 'state', channel: 'fragment', value: 'visible-state' },
-  ] }, makeStyle(0), { showSecrets: false });
+  const text = renderAuthorizationResponse(
+    {
+      channel: 'fragment',
+      parameters: [
+        { name: 'code', channel: 'fragment', value: 'SECRET-CODE-VALUE-123456' },
+        { name: 'state', channel: 'fragment', value: 'visible-state' },
+      ],
+    },
+    makeStyle(0),
+    { showSecrets: false },
+  );
   assert.ok(!text.includes('SECRET-CODE-VALUE-123456'));
   assert.match(text, /visible-state/);
   assert.match(text, /URL fragment/);

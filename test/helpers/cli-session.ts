@@ -12,30 +12,64 @@ export interface CliSession {
   kill(signal: NodeJS.Signals): void;
 }
 
-export function startCli(args: string[], opts: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): CliSession {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, CI: 'true', ...opts.env };
+export function startCli(
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): CliSession {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NO_COLOR: undefined,
+    FORCE_COLOR: undefined,
+    CI: 'true',
+    ...opts.env,
+  };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const child = spawn(process.execPath, [BIN, ...args], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: env as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   let ended = false;
   const waiters = new Set<() => void>();
-  const wake = () => { const now = [...waiters]; waiters.clear(); for (const w of now) w(); };
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => { stderr += d; wake(); });
+  const wake = () => {
+    const now = [...waiters];
+    waiters.clear();
+    for (const w of now) w();
+  };
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    wake();
+  });
   const done = new Promise<CliRun>((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`oidc-probe ${args.join(' ')} did not finish in time\n${stderr}`)); }, opts.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`oidc-probe ${args.join(' ')} did not finish in time\n${stderr}`));
+    }, opts.timeoutMs ?? 60_000);
     child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); ended = true; resolve({ code, stdout, stderr }); wake(); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      ended = true;
+      resolve({ code, stdout, stderr });
+      wake();
+    });
   });
   return {
     done,
     stderr: () => stderr,
-    kill: (signal) => { child.kill(signal); },
+    kill: (signal) => {
+      child.kill(signal);
+    },
     urlLine(prefix) {
       return new Promise((resolve) => {
         const look = () => {
-          const line = stderr.split('\n').map((l) => l.trim()).find((l) => l.startsWith(prefix) && /^https?:\/\/\S+$/.test(l));
+          const line = stderr
+            .split('\n')
+            .map((l) => l.trim())
+            .find((l) => l.startsWith(prefix) && /^https?:\/\/\S+$/.test(l));
           if (line) return resolve(line);
           if (ended || child.exitCode !== null) return resolve(undefined);
           waiters.add(look);

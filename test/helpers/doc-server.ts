@@ -30,26 +30,43 @@ export async function startDocServer(make: (base: string) => Record<string, Rout
     const path = new URL(req.url ?? '/', base).pathname;
     requests.push(path);
     const route = routes[path];
-    if (!route) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
-    if (typeof route === 'function') { route(req, res); return; }
+    if (!route) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    if (typeof route === 'function') {
+      route(req, res);
+      return;
+    }
     const send = () => {
-      const body = route.body === undefined ? '' : typeof route.body === 'string' || Buffer.isBuffer(route.body) ? route.body : JSON.stringify(route.body);
+      const body =
+        route.body === undefined
+          ? ''
+          : typeof route.body === 'string' || Buffer.isBuffer(route.body)
+            ? route.body
+            : JSON.stringify(route.body);
       res.writeHead(route.status ?? 200, { 'content-type': 'application/json', ...route.headers }).end(body);
     };
     if (route.delayMs) {
-      const t = setTimeout(() => { timers.delete(t); send(); }, route.delayMs);
+      const t = setTimeout(() => {
+        timers.delete(t);
+        send();
+      }, route.delayMs);
       timers.add(t);
     } else send();
   });
   return {
     base,
     requests,
-    setRoutes(next) { routes = next(base); },
-    close: () => new Promise<void>((resolve) => {
-      for (const t of timers) clearTimeout(t);
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    setRoutes(next) {
+      routes = next(base);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const t of timers) clearTimeout(t);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

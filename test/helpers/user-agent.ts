@@ -13,7 +13,8 @@ export interface Delivery {
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 function assertLoopback(url: URL): void {
-  if (!['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname)) throw new Error(`user agent refused a non-loopback URL: ${url.href}`);
+  if (!['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname))
+    throw new Error(`user agent refused a non-loopback URL: ${url.href}`);
 }
 
 export async function deliverAuthorizationResponse(authorizationUrl: string): Promise<Delivery> {
@@ -38,12 +39,20 @@ export async function deliverAuthorizationResponse(authorizationUrl: string): Pr
   }
   const html = await answer.text();
   const form = /<form[^>]*method="post"[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
-  if (!form) throw new Error(`the authorization endpoint answered ${answer.status} without a redirect or a form: ${html.slice(0, 200)}`);
-  const unescape = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&').replace(/&quot;/g, '"');
-  const action = new URL(unescape(form[1]!), start);
+  if (!form)
+    throw new Error(
+      `the authorization endpoint answered ${answer.status} without a redirect or a form: ${html.slice(0, 200)}`,
+    );
+  const decodeEntities = (s: string) =>
+    s
+      .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+      .replace(/&amp;/g, '&')
+      .replace(/&quot;/g, '"');
+  const action = new URL(decodeEntities(form[1]!), start);
   assertLoopback(action);
   const fields = new URLSearchParams();
-  for (const input of form[2]!.matchAll(/<input[^>]*name="([^"]*)"[^>]*value="([^"]*)"/gi)) fields.append(unescape(input[1]!), unescape(input[2]!));
+  for (const input of form[2]!.matchAll(/<input[^>]*name="([^"]*)"[^>]*value="([^"]*)"/gi))
+    fields.append(decodeEntities(input[1]!), decodeEntities(input[2]!));
   const res = await fetch(action, { method: 'POST', headers: FORM, body: fields.toString() });
   return { channel: 'form_post', status: res.status, body: await res.text() };
 }

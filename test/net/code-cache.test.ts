@@ -1,7 +1,19 @@
 // The start-up code cache: real files in a temp directory, real V8 caches.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeCachePath, loadWithCodeCache, privateDirectory } from '../../src/net/code-cache.js';
@@ -13,11 +25,14 @@ function fixture(): { dir: string; file: string; cacheDir: string } {
   const file = join(dir, 'lib.cjs');
   // Enough functions that V8 has something to cache; the result proves the code ran.
   const body = Array.from({ length: 50 }, (_, i) => `function f${i}(x) { return x + ${i}; }`).join('\n');
-  writeFileSync(file, `${body}\nexports.sum = (n) => { let s = 0; for (let i = 0; i < 50; i++) s = eval('f' + i)(s); return s + n; };\nexports.dirname = __dirname;\n`);
+  writeFileSync(
+    file,
+    `${body}\nexports.sum = (n) => { let s = 0; for (let i = 0; i < 50; i++) s = eval('f' + i)(s); return s + n; };\nexports.dirname = __dirname;\n`,
+  );
   return { dir, file, cacheDir: join(dir, 'cache') };
 }
 
-test('a CommonJS file runs as under Node\'s loader: exports, __dirname', () => {
+test("a CommonJS file runs as under Node's loader: exports, __dirname", () => {
   const { dir, file } = fixture();
   const loaded = loadWithCodeCache(file, undefined);
   assert.equal((loaded.exports.sum as (n: number) => number)(1), 1226);
@@ -66,7 +81,7 @@ test('a cache damaged inside (one byte flipped) is not handed to V8, which would
   assert.equal((loaded.exports.sum as (n: number) => number)(0), 1225);
 });
 
-test('a rebuilt bundle gets a cache of its own, and the old build\'s cache is removed', () => {
+test("a rebuilt bundle gets a cache of its own, and the old build's cache is removed", () => {
   const { file, cacheDir } = fixture();
   const dir = privateDirectory(cacheDir)!;
   loadWithCodeCache(file, { dir, name: 'decode' }).saveCache();
@@ -122,7 +137,9 @@ test('a directory that is a symlink is not used', () => {
   assert.equal(privateDirectory(join(base, 'link')), undefined);
 });
 
-test('a directory or a cache file owned by another user is not used', { skip: !asRoot && 'needs root to give files away' }, () => {
+test('a directory or a cache file owned by another user is not used', {
+  skip: !asRoot && 'needs root to give files away',
+}, () => {
   const { dir: base, file, cacheDir } = fixture();
   const foreign = join(base, 'foreign');
   mkdirSync(foreign, { mode: 0o700 });

@@ -21,12 +21,18 @@ test('reads the named profile from $XDG_CONFIG_HOME/oidc-probe/config.json', asy
 
 test('an unknown profile is a usage error that lists the known ones', async () => {
   const home = await configHome({ profiles: { ci: {}, dev: {} } });
-  await assert.rejects(loadProfile({ profile: 'prod' }, { XDG_CONFIG_HOME: home }), (e: unknown) => e instanceof UsageError && /ci, dev/.test(e.message));
+  await assert.rejects(
+    loadProfile({ profile: 'prod' }, { XDG_CONFIG_HOME: home }),
+    (e: unknown) => e instanceof UsageError && /ci, dev/.test(e.message),
+  );
 });
 
 test('a config file that is not JSON is a usage error naming the file', async () => {
   const home = await configHome('{not json');
-  await assert.rejects(loadProfile({ profile: 'ci' }, { XDG_CONFIG_HOME: home }), (e: unknown) => e instanceof UsageError && e.message.includes('config.json'));
+  await assert.rejects(
+    loadProfile({ profile: 'ci' }, { XDG_CONFIG_HOME: home }),
+    (e: unknown) => e instanceof UsageError && e.message.includes('config.json'),
+  );
 });
 
 test('without --profile, --config or OIDC_PROBE_PROFILE no file is read', async () => {

@@ -30,11 +30,25 @@ before(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-after(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+after(
+  () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+);
 
-function send(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<number> {
+function send(
+  method: string,
+  path: string,
+  body?: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${base}${path}`, { method, headers }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); });
+    const req = request(`${base}${path}`, { method, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
     req.on('error', reject);
     req.end(body);
   });
@@ -49,11 +63,16 @@ test('a GET with parameters is a query response', async () => {
 
 test('a form-encoded POST to the redirect path is a form_post response', async () => {
   reset();
-  assert.equal(await send('POST', '/callback', 'code=c2&state=s2', { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }), 200);
+  assert.equal(
+    await send('POST', '/callback', 'code=c2&state=s2', {
+      'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+    }),
+    200,
+  );
   assert.deepEqual(outcomes[0], { kind: 'response', channel: 'form_post', params: { code: 'c2', state: 's2' } });
 });
 
-test('a GET without parameters gets the relay page, naming this run\'s one-time path, with a nonce CSP', async () => {
+test("a GET without parameters gets the relay page, naming this run's one-time path, with a nonce CSP", async () => {
   reset();
   assert.equal(await send('GET', '/callback'), 200);
   const o = outcomes[0]!;
@@ -97,22 +116,34 @@ test('an oversized body is refused (413), declared or streamed, and the relay pa
   const big = `code=${'x'.repeat(5000)}`;
   assert.equal(await send('POST', '/callback', big, FORM), 413);
   // Chunked, without content-length: caught while reading.
-  assert.equal(await new Promise<number>((resolve, reject) => {
-    const req = request(`${base}${channel.relayPath}`, { method: 'POST', headers: { ...FORM, 'transfer-encoding': 'chunked' } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
-    req.on('error', reject);
-    req.write(big.slice(0, 3000));
-    req.end(big.slice(3000));
-  }), 413);
+  assert.equal(
+    await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${base}${channel.relayPath}`,
+        { method: 'POST', headers: { ...FORM, 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.write(big.slice(0, 3000));
+      req.end(big.slice(3000));
+    }),
+    413,
+  );
   assert.equal(await send('POST', channel.relayPath, 'state=ok', FORM), 200);
 });
 
-test('other paths are not the front channel\'s business', async () => {
+test("other paths are not the front channel's business", async () => {
   reset();
   assert.equal(await send('GET', '/favicon.ico'), 404);
   assert.deepEqual(outcomes[0], { kind: 'other' });
 });
 
-test('in Chromium the relay page POSTs the fragment and clears it from the address bar', { timeout: 60_000 }, async () => {
+test('in Chromium the relay page POSTs the fragment and clears it from the address bar', {
+  timeout: 60_000,
+}, async () => {
   reset();
   const browser = await launchChromium();
   try {
@@ -120,7 +151,11 @@ test('in Chromium the relay page POSTs the fragment and clears it from the addre
     await page.goto(`${base}/callback#id_token=tok.en.sig&state=s%20t&access_token=AT`);
     await page.waitForSelector('#done', { timeout: 30_000 });
     const response = outcomes.find((o) => o.kind === 'response');
-    assert.deepEqual(response, { kind: 'response', channel: 'fragment', params: { id_token: 'tok.en.sig', state: 's t', access_token: 'AT' } });
+    assert.deepEqual(response, {
+      kind: 'response',
+      channel: 'fragment',
+      params: { id_token: 'tok.en.sig', state: 's t', access_token: 'AT' },
+    });
     assert.ok(!page.url().includes('#'), page.url());
     assert.ok(!page.url().includes('tok.en.sig'));
   } finally {
@@ -134,7 +169,9 @@ test('in Chromium without a fragment the page says so and sends nothing', { time
   try {
     const page = await browser.newPage();
     await page.goto(`${base}/callback`);
-    await page.waitForFunction('/no authorization response/.test(document.body.textContent)', undefined, { timeout: 30_000 });
+    await page.waitForFunction('/no authorization response/.test(document.body.textContent)', undefined, {
+      timeout: 30_000,
+    });
     assert.ok(outcomes.every((o) => o.kind !== 'response'));
   } finally {
     await browser.close();
@@ -148,7 +185,7 @@ test('in Chromium with script disabled the page explains that it needs JavaScrip
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${base}/callback#id_token=x&state=y`);
-    assert.match(await page.textContent('body') ?? '', /This page needs JavaScript/);
+    assert.match((await page.textContent('body')) ?? '', /This page needs JavaScript/);
     assert.ok(outcomes.every((o) => o.kind !== 'response'));
   } finally {
     await browser.close();

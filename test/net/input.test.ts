@@ -8,8 +8,10 @@ const stdinOf = (text: string) => Readable.from([Buffer.from(text)]) as unknown 
 
 test('an argument over 1 MiB is refused before any parsing', async () => {
   // The CLI cannot even receive this on Linux (one argument is capped at 128 KiB), so it is tested here.
-  await assert.rejects(readTokenArgument('a'.repeat(MAX_INPUT_BYTES + 1)), (err: unknown) =>
-    err instanceof UsageError && err.code === 'input_too_large' && /1 MiB/.test(err.message));
+  await assert.rejects(
+    readTokenArgument('a'.repeat(MAX_INPUT_BYTES + 1)),
+    (err: unknown) => err instanceof UsageError && err.code === 'input_too_large' && /1 MiB/.test(err.message),
+  );
 });
 
 test('an argument of exactly 1 MiB is accepted', async () => {
@@ -22,6 +24,8 @@ test('"-" and a missing argument read stdin', async () => {
 });
 
 test('stdin over 1 MiB is refused', async () => {
-  await assert.rejects(readTokenArgument(undefined, stdinOf('b'.repeat(MAX_INPUT_BYTES + 1))), (err: unknown) =>
-    err instanceof UsageError && err.code === 'input_too_large' && /stdin/.test(err.message));
+  await assert.rejects(
+    readTokenArgument(undefined, stdinOf('b'.repeat(MAX_INPUT_BYTES + 1))),
+    (err: unknown) => err instanceof UsageError && err.code === 'input_too_large' && /stdin/.test(err.message),
+  );
 });

@@ -1,10 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildAuthorizationUrl, checkIssParameter, checkState, pkceChallenge, randomValue } from '../../src/protocol/authorization-request.js';
+import {
+  buildAuthorizationUrl,
+  checkIssParameter,
+  checkState,
+  pkceChallenge,
+  randomValue,
+} from '../../src/protocol/authorization-request.js';
 import { parseResponseType } from '../../src/protocol/response-type.js';
 
 test('PKCE S256 matches RFC 7636 Appendix B', () => {
-  assert.equal(pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+  assert.equal(
+    pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'),
+    'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+  );
 });
 
 test('state and nonce values carry at least 128 random bits and differ every time', () => {
@@ -15,13 +24,27 @@ test('state and nonce values carry at least 128 random bits and differ every tim
 });
 
 test('the request carries response_mode only when asked, and a challenge only with a verifier', () => {
-  const base = { authorizationEndpoint: 'https://op.test/authorize?tenant=x', clientId: 'c', redirectUri: 'http://127.0.0.1:1/cb', scope: 'openid', state: 's', nonce: 'n' };
+  const base = {
+    authorizationEndpoint: 'https://op.test/authorize?tenant=x',
+    clientId: 'c',
+    redirectUri: 'http://127.0.0.1:1/cb',
+    scope: 'openid',
+    state: 's',
+    nonce: 'n',
+  };
   const implicit = buildAuthorizationUrl({ ...base, responseType: parseResponseType('id_token token') });
   assert.equal(implicit.searchParams.get('response_type'), 'id_token token');
   assert.equal(implicit.searchParams.get('tenant'), 'x', 'endpoint query parameters are kept');
   assert.equal(implicit.searchParams.has('response_mode'), false);
   assert.equal(implicit.searchParams.has('code_challenge'), false);
-  const hybrid = buildAuthorizationUrl({ ...base, responseType: parseResponseType('code id_token'), responseMode: 'form_post', codeVerifier: 'v'.repeat(43), maxAge: 0, extra: { ui_locales: 'de' } });
+  const hybrid = buildAuthorizationUrl({
+    ...base,
+    responseType: parseResponseType('code id_token'),
+    responseMode: 'form_post',
+    codeVerifier: 'v'.repeat(43),
+    maxAge: 0,
+    extra: { ui_locales: 'de' },
+  });
   assert.equal(hybrid.searchParams.get('response_mode'), 'form_post');
   assert.equal(hybrid.searchParams.get('code_challenge_method'), 'S256');
   assert.equal(hybrid.searchParams.get('max_age'), '0');

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { flowOf, summarizeCapabilities } from '../../src/protocol/capabilities.js';
 
-const value = (m: Record<string, unknown>, name: string) => summarizeCapabilities(m).find((c) => c.name === name)?.value;
+const value = (m: Record<string, unknown>, name: string) =>
+  summarizeCapabilities(m).find((c) => c.name === name)?.value;
 
 test('response types map to their flows (Core 3)', () => {
   assert.equal(flowOf('code'), 'authorization code');
@@ -13,7 +14,10 @@ test('response types map to their flows (Core 3)', () => {
 });
 
 test('flows are grouped by kind', () => {
-  assert.equal(value({ response_types_supported: ['code', 'code id_token', 'id_token'] }, 'flows (response types)'), 'authorization code: code; hybrid: code id_token; implicit: id_token');
+  assert.equal(
+    value({ response_types_supported: ['code', 'code id_token', 'id_token'] }, 'flows (response types)'),
+    'authorization code: code; hybrid: code id_token; implicit: id_token',
+  );
 });
 
 test('absent fields show the spec defaults and say they are defaults', () => {
@@ -27,17 +31,28 @@ test('absent fields show the spec defaults and say they are defaults', () => {
 
 test('PAR, DPoP, JARM, request objects and logout variants are read from their fields', () => {
   const m = {
-    pushed_authorization_request_endpoint: 'https://op.example.test/par', require_pushed_authorization_requests: true,
+    pushed_authorization_request_endpoint: 'https://op.example.test/par',
+    require_pushed_authorization_requests: true,
     dpop_signing_alg_values_supported: ['ES256'],
-    response_modes_supported: ['query', 'query.jwt', 'jwt'], authorization_signing_alg_values_supported: ['PS256'],
-    request_parameter_supported: true, request_uri_parameter_supported: false, request_object_signing_alg_values_supported: ['PS256'], require_signed_request_object: true,
-    end_session_endpoint: 'https://op.example.test/logout', frontchannel_logout_supported: true, backchannel_logout_supported: true, backchannel_logout_session_supported: true,
+    response_modes_supported: ['query', 'query.jwt', 'jwt'],
+    authorization_signing_alg_values_supported: ['PS256'],
+    request_parameter_supported: true,
+    request_uri_parameter_supported: false,
+    request_object_signing_alg_values_supported: ['PS256'],
+    require_signed_request_object: true,
+    end_session_endpoint: 'https://op.example.test/logout',
+    frontchannel_logout_supported: true,
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
     code_challenge_methods_supported: ['plain'],
   };
   assert.equal(value(m, 'PAR (RFC 9126)'), 'yes, required');
   assert.equal(value(m, 'DPoP (RFC 9449)'), 'yes (ES256)');
   assert.equal(value(m, 'JARM'), 'yes (query.jwt, jwt) signed with PS256');
-  assert.equal(value(m, 'request objects (RFC 9101)'), 'request yes; request_uri no; signed with PS256; signed request objects required');
+  assert.equal(
+    value(m, 'request objects (RFC 9101)'),
+    'request yes; request_uri no; signed with PS256; signed request objects required',
+  );
   assert.equal(value(m, 'logout'), 'RP-initiated, front-channel, back-channel (with sid)');
   assert.equal(value(m, 'PKCE'), 'only plain');
   assert.equal(value({}, 'logout'), 'none advertised');

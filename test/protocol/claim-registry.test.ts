@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLAIMS, describeAlgorithm, describeAmrValue, describeClaim, describeHeaderParameter, isTimeClaim } from '../../src/protocol/claim-registry.js';
+import {
+  CLAIMS,
+  describeAlgorithm,
+  describeAmrValue,
+  describeClaim,
+  describeHeaderParameter,
+  isTimeClaim,
+} from '../../src/protocol/claim-registry.js';
 
 test('every RFC 7519 §4.1 registered claim has a description citing RFC 7519', () => {
   for (const name of ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti']) {
@@ -12,16 +19,50 @@ test('every RFC 7519 §4.1 registered claim has a description citing RFC 7519', 
 });
 
 test('describes the OpenID Connect ID token and standard claims', () => {
-  const core = ['auth_time', 'nonce', 'acr', 'amr', 'azp', 'at_hash', 'c_hash', 'name', 'given_name', 'family_name', 'middle_name',
-    'nickname', 'preferred_username', 'profile', 'picture', 'website', 'email', 'email_verified', 'gender', 'birthdate', 'zoneinfo',
-    'locale', 'phone_number', 'phone_number_verified', 'address', 'updated_at'];
+  const core = [
+    'auth_time',
+    'nonce',
+    'acr',
+    'amr',
+    'azp',
+    'at_hash',
+    'c_hash',
+    'name',
+    'given_name',
+    'family_name',
+    'middle_name',
+    'nickname',
+    'preferred_username',
+    'profile',
+    'picture',
+    'website',
+    'email',
+    'email_verified',
+    'gender',
+    'birthdate',
+    'zoneinfo',
+    'locale',
+    'phone_number',
+    'phone_number_verified',
+    'address',
+    'updated_at',
+  ];
   for (const name of core) assert.match(describeClaim(name)?.source ?? '', /OpenID Connect Core/, name);
 });
 
 test('describes the RFC 9068, 8693, 7800, 9396, 8417 and logout claims', () => {
   const expected: Record<string, RegExp> = {
-    client_id: /RFC 8693|RFC 9068/, scope: /RFC 8693/, groups: /RFC 9068/, roles: /RFC 9068/, entitlements: /RFC 9068/,
-    act: /RFC 8693/, may_act: /RFC 8693/, cnf: /RFC 7800/, authorization_details: /RFC 9396/, events: /RFC 8417/, sid: /Logout/,
+    client_id: /RFC 8693|RFC 9068/,
+    scope: /RFC 8693/,
+    groups: /RFC 9068/,
+    roles: /RFC 9068/,
+    entitlements: /RFC 9068/,
+    act: /RFC 8693/,
+    may_act: /RFC 8693/,
+    cnf: /RFC 7800/,
+    authorization_details: /RFC 9396/,
+    events: /RFC 8417/,
+    sid: /Logout/,
   };
   for (const [name, source] of Object.entries(expected)) assert.match(describeClaim(name)?.source ?? '', source, name);
 });
@@ -39,7 +80,25 @@ test('exactly the NumericDate claims are times', () => {
 });
 
 test('describes every JOSE header parameter of RFC 7515, 7516, 7518 and 7797', () => {
-  for (const name of ['alg', 'kid', 'typ', 'cty', 'jku', 'jwk', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'crit', 'enc', 'zip', 'epk', 'apu', 'apv', 'b64']) {
+  for (const name of [
+    'alg',
+    'kid',
+    'typ',
+    'cty',
+    'jku',
+    'jwk',
+    'x5u',
+    'x5c',
+    'x5t',
+    'x5t#S256',
+    'crit',
+    'enc',
+    'zip',
+    'epk',
+    'apu',
+    'apv',
+    'b64',
+  ]) {
     assert.ok(describeHeaderParameter(name)?.description, name);
   }
 });

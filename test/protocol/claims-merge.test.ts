@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { compareScopes, mergeIdentityClaims } from '../../src/protocol/claims-merge.js';
 
 test('a claim in both sources with the same value is "both"; token claims are left out', () => {
-  const m = mergeIdentityClaims({ iss: 'x', sub: 'a', aud: 'c', email: 'a@x' }, { sub: 'a', email: 'a@x', name: 'A' }, 'openid email profile');
+  const m = mergeIdentityClaims(
+    { iss: 'x', sub: 'a', aud: 'c', email: 'a@x' },
+    { sub: 'a', email: 'a@x', name: 'A' },
+    'openid email profile',
+  );
   const by = Object.fromEntries(m.claims.map((c) => [c.claim, c]));
   assert.equal(by.sub!.source, 'both');
   assert.equal(by.email!.scope, 'email');
@@ -25,6 +29,11 @@ test('requested scopes that yielded no claims are listed', () => {
 });
 
 test('scopes granted vs requested: missing and extra', () => {
-  assert.deepEqual(compareScopes('openid profile email', 'openid email offline_access'), { granted: ['openid', 'email', 'offline_access'], missing: ['profile'], extra: ['offline_access'], reported: true });
+  assert.deepEqual(compareScopes('openid profile email', 'openid email offline_access'), {
+    granted: ['openid', 'email', 'offline_access'],
+    missing: ['profile'],
+    extra: ['offline_access'],
+    reported: true,
+  });
   assert.equal(compareScopes('openid', undefined).reported, false);
 });

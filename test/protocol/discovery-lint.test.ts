@@ -5,11 +5,20 @@ import { checkIssuer, lintDiscovery, type DiscoveryLintInput } from '../../src/p
 const ISSUER = 'https://op.example.test';
 const good = (overrides: Record<string, unknown> = {}): Record<string, unknown> => {
   const m: Record<string, unknown> = {
-    issuer: ISSUER, authorization_endpoint: `${ISSUER}/authorize`, token_endpoint: `${ISSUER}/token`, jwks_uri: `${ISSUER}/jwks`,
-    response_types_supported: ['code'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256', 'ES256'],
-    code_challenge_methods_supported: ['S256'], authorization_response_iss_parameter_supported: true,
+    issuer: ISSUER,
+    authorization_endpoint: `${ISSUER}/authorize`,
+    token_endpoint: `${ISSUER}/token`,
+    jwks_uri: `${ISSUER}/jwks`,
+    response_types_supported: ['code'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256', 'ES256'],
+    code_challenge_methods_supported: ['S256'],
+    authorization_response_iss_parameter_supported: true,
   };
-  for (const [k, v] of Object.entries(overrides)) { if (v === undefined) delete m[k]; else m[k] = v; }
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) delete m[k];
+    else m[k] = v;
+  }
   return m;
 };
 const lint = (metadata: Record<string, unknown>, extra: Partial<DiscoveryLintInput> = {}) =>
@@ -22,7 +31,10 @@ const row = (checks: ReturnType<typeof lint>, id: string) => {
 
 test('a complete https document has no failures and no warnings', () => {
   const checks = lint(good());
-  assert.deepEqual(checks.filter((c) => c.status === 'fail' || c.status === 'warn'), []);
+  assert.deepEqual(
+    checks.filter((c) => c.status === 'fail' || c.status === 'warn'),
+    [],
+  );
 });
 
 test('issuer: identical passes; a trailing slash is a mismatch with a hint; http off loopback fails; missing fails', () => {
@@ -37,7 +49,13 @@ test('issuer: identical passes; a trailing slash is a mismatch with a hint; http
 });
 
 test('endpoints: http on loopback (127.x, ::1, localhost) warns; a non-URL value fails', () => {
-  const checks = lint(good({ token_endpoint: 'http://[::1]:9000/token', userinfo_endpoint: 'http://localhost/me', revocation_endpoint: 42 }));
+  const checks = lint(
+    good({
+      token_endpoint: 'http://[::1]:9000/token',
+      userinfo_endpoint: 'http://localhost/me',
+      revocation_endpoint: 42,
+    }),
+  );
   assert.equal(row(checks, 'discovery.token_endpoint').status, 'warn');
   assert.equal(row(checks, 'discovery.userinfo_endpoint').status, 'warn');
   assert.equal(row(checks, 'discovery.revocation_endpoint').status, 'fail');
@@ -45,36 +63,75 @@ test('endpoints: http on loopback (127.x, ::1, localhost) warns; a non-URL value
 
 test('token_endpoint is not required when only implicit response types are offered (Discovery §3)', () => {
   const checks = lint(good({ token_endpoint: undefined, response_types_supported: ['id_token', 'id_token token'] }));
-  assert.equal(checks.some((c) => c.id === 'discovery.token_endpoint'), false);
-  assert.equal(row(checks, 'discovery.grant_types_supported').status, 'pass', 'the default grant types include implicit');
+  assert.equal(
+    checks.some((c) => c.id === 'discovery.token_endpoint'),
+    false,
+  );
+  assert.equal(
+    row(checks, 'discovery.grant_types_supported').status,
+    'pass',
+    'the default grant types include implicit',
+  );
 });
 
 test('an RFC 8414 document: OpenID-only fields absent are warnings or skips, not failures', () => {
-  const checks = lint(good({ jwks_uri: undefined, subject_types_supported: undefined, id_token_signing_alg_values_supported: undefined }), { source: 'oauth-authorization-server' });
+  const checks = lint(
+    good({ jwks_uri: undefined, subject_types_supported: undefined, id_token_signing_alg_values_supported: undefined }),
+    { source: 'oauth-authorization-server' },
+  );
   assert.equal(row(checks, 'discovery.jwks_uri').status, 'warn');
   assert.equal(row(checks, 'discovery.subject_types_supported').status, 'skip');
   assert.equal(row(checks, 'discovery.id_token_signing_alg_values_supported').status, 'skip');
-  assert.equal(checks.some((c) => c.status === 'fail'), false);
+  assert.equal(
+    checks.some((c) => c.status === 'fail'),
+    false,
+  );
 });
 
 test('PKCE: absent warns, S256 passes, plain only warns', () => {
-  assert.equal(row(lint(good({ code_challenge_methods_supported: undefined })), 'discovery.code_challenge_methods_supported').status, 'warn');
-  assert.equal(row(lint(good({ code_challenge_methods_supported: ['plain', 'S256'] })), 'discovery.code_challenge_methods_supported').status, 'pass');
-  assert.equal(row(lint(good({ code_challenge_methods_supported: ['plain'] })), 'discovery.code_challenge_methods_supported').status, 'warn');
+  assert.equal(
+    row(lint(good({ code_challenge_methods_supported: undefined })), 'discovery.code_challenge_methods_supported')
+      .status,
+    'warn',
+  );
+  assert.equal(
+    row(
+      lint(good({ code_challenge_methods_supported: ['plain', 'S256'] })),
+      'discovery.code_challenge_methods_supported',
+    ).status,
+    'pass',
+  );
+  assert.equal(
+    row(lint(good({ code_challenge_methods_supported: ['plain'] })), 'discovery.code_challenge_methods_supported')
+      .status,
+    'warn',
+  );
 });
 
 test('RFC 9207 iss parameter: absent warns, true passes', () => {
-  assert.equal(row(lint(good({ authorization_response_iss_parameter_supported: undefined })), 'discovery.authorization_response_iss_parameter_supported').status, 'warn');
+  assert.equal(
+    row(
+      lint(good({ authorization_response_iss_parameter_supported: undefined })),
+      'discovery.authorization_response_iss_parameter_supported',
+    ).status,
+    'warn',
+  );
 });
 
 test('grant types inconsistent with response types warn, naming what is missing', () => {
-  const r = row(lint(good({ response_types_supported: ['code', 'code id_token'], grant_types_supported: ['refresh_token'] })), 'discovery.grant_types_supported');
+  const r = row(
+    lint(good({ response_types_supported: ['code', 'code id_token'], grant_types_supported: ['refresh_token'] })),
+    'discovery.grant_types_supported',
+  );
   assert.equal(r.status, 'warn');
   assert.match(r.message, /authorization_code .* and implicit/);
 });
 
 test('unknown fields are listed as information, never failed; registered ones are not listed', () => {
-  const r = row(lint(good({ x_custom: 1, frontchannel_logout_supported: true, 'vendor:thing': 'y' })), 'discovery.unknown_fields');
+  const r = row(
+    lint(good({ x_custom: 1, frontchannel_logout_supported: true, 'vendor:thing': 'y' })),
+    'discovery.unknown_fields',
+  );
   assert.equal(r.status, 'pass');
   assert.match(r.message, /^info: 2 fields .*: x_custom, vendor:thing$/);
 });
@@ -86,9 +143,22 @@ test('document URLs must be absolute but may be http', () => {
 });
 
 test('mTLS endpoint aliases follow the endpoint rules (RFC 8705 §5)', () => {
-  const ok = row(lint(good({ mtls_endpoint_aliases: { token_endpoint: 'https://mtls.op.example.test/token' } })), 'discovery.mtls_endpoint_aliases');
+  const ok = row(
+    lint(good({ mtls_endpoint_aliases: { token_endpoint: 'https://mtls.op.example.test/token' } })),
+    'discovery.mtls_endpoint_aliases',
+  );
   assert.equal(ok.status, 'pass');
-  const bad = row(lint(good({ mtls_endpoint_aliases: { token_endpoint: 'http://mtls.op.example.test/token', revocation_endpoint: 'https://mtls.op.example.test/revoke' } })), 'discovery.mtls_endpoint_aliases');
+  const bad = row(
+    lint(
+      good({
+        mtls_endpoint_aliases: {
+          token_endpoint: 'http://mtls.op.example.test/token',
+          revocation_endpoint: 'https://mtls.op.example.test/revoke',
+        },
+      }),
+    ),
+    'discovery.mtls_endpoint_aliases',
+  );
   assert.equal(bad.status, 'fail');
   assert.match(bad.message, /^mtls_endpoint_aliases\.token_endpoint is not https/);
 });

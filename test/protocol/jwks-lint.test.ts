@@ -13,19 +13,40 @@ const row = (checks: { id: string; status: string; message: string }[], id: stri
   return r;
 };
 const pub = (type: 'rsa' | 'ec' | 'ed25519', kid: string, extra: Partial<JWK> = {}): JWK => {
-  const { publicKey } = type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : type === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-384' }) : generateKeyPairSync('ed25519');
+  const { publicKey } =
+    type === 'rsa'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : type === 'ec'
+        ? generateKeyPairSync('ec', { namedCurve: 'P-384' })
+        : generateKeyPairSync('ed25519');
   return { ...(publicKey.export({ format: 'jwk' }) as JWK), kid, ...extra };
 };
 
 let certified: CertifiedKey;
 let other: CertifiedKey;
 before(() => {
-  certified = makeCertifiedKey({ cn: 'signing.example.test', notBefore: NOW - 100 * DAY, notAfter: NOW + 100 * DAY, kid: 'cert' });
-  other = makeCertifiedKey({ cn: 'other.example.test', notBefore: NOW - 100 * DAY, notAfter: NOW + 100 * DAY, kid: 'other' });
+  certified = makeCertifiedKey({
+    cn: 'signing.example.test',
+    notBefore: NOW - 100 * DAY,
+    notAfter: NOW + 100 * DAY,
+    kid: 'cert',
+  });
+  other = makeCertifiedKey({
+    cn: 'other.example.test',
+    notBefore: NOW - 100 * DAY,
+    notAfter: NOW + 100 * DAY,
+    kid: 'other',
+  });
 });
 
 test('RFC 7638 §3.1 example key: its published thumbprint', async () => {
-  const jwk = { kty: 'RSA', n: '0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw', e: 'AQAB', alg: 'RS256', kid: '2011-04-29' };
+  const jwk = {
+    kty: 'RSA',
+    n: '0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw',
+    e: 'AQAB',
+    alg: 'RS256',
+    kid: '2011-04-29',
+  };
   const { keys, checks } = await lintJwks({ keys: [jwk] }, NOW);
   assert.equal(keys[0]!.thumbprint, 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs');
   assert.equal(keys[0]!.bits, 2048);
@@ -37,7 +58,10 @@ test('an empty key set fails jwks.keys', async () => {
 });
 
 test('entries that are not keys or do not parse fail jwks.parse, naming them', async () => {
-  const { checks } = await lintJwks({ keys: ['nope', { kty: 'EC', kid: 'broken', crv: 'P-256', x: 'AAAA', y: 'AAAA' }] }, NOW);
+  const { checks } = await lintJwks(
+    { keys: ['nope', { kty: 'EC', kid: 'broken', crv: 'P-256', x: 'AAAA', y: 'AAAA' }] },
+    NOW,
+  );
   const r = row(checks, 'jwks.parse');
   assert.equal(r.status, 'fail');
   assert.match(r.message, /key #0 is not a JSON object/);
@@ -45,8 +69,15 @@ test('entries that are not keys or do not parse fail jwks.parse, naming them', a
 });
 
 test('several keys: a missing kid fails; one key without kid passes', async () => {
-  assert.equal(row((await lintJwks({ keys: [pub('rsa', 'a'), { ...pub('ec', 'x'), kid: undefined }] }, NOW)).checks, 'jwks.kid').status, 'fail');
-  assert.equal(row((await lintJwks({ keys: [{ ...pub('ec', 'x'), kid: undefined }] }, NOW)).checks, 'jwks.kid').status, 'pass');
+  assert.equal(
+    row((await lintJwks({ keys: [pub('rsa', 'a'), { ...pub('ec', 'x'), kid: undefined }] }, NOW)).checks, 'jwks.kid')
+      .status,
+    'fail',
+  );
+  assert.equal(
+    row((await lintJwks({ keys: [{ ...pub('ec', 'x'), kid: undefined }] }, NOW)).checks, 'jwks.kid').status,
+    'pass',
+  );
 });
 
 test('alg must fit kty and curve; an unregistered alg warns; no RSA skips the size check', async () => {
@@ -63,7 +94,10 @@ test('alg must fit kty and curve; an unregistered alg warns; no RSA skips the si
 });
 
 test('a symmetric key in a published set is private material', async () => {
-  const { keys, checks } = await lintJwks({ keys: [{ kty: 'oct', kid: 'hmac', alg: 'HS256', k: Buffer.alloc(32, 7).toString('base64url') }] }, NOW);
+  const { keys, checks } = await lintJwks(
+    { keys: [{ kty: 'oct', kid: 'hmac', alg: 'HS256', k: Buffer.alloc(32, 7).toString('base64url') }] },
+    NOW,
+  );
   assert.equal(row(checks, 'jwks.private_material').status, 'fail');
   assert.deepEqual(keys[0]!.private_members, ['k']);
   assert.equal(keys[0]!.bits, 256);

@@ -10,7 +10,10 @@ const mint = async (claims: Record<string, unknown> = { sub: 'alice' }) =>
   new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign((await keys).privateKey);
 
 function throwsFormat(input: string, message: RegExp): void {
-  assert.throws(() => decodeJwt(input), (err: unknown) => err instanceof JwtFormatError && message.test(err.message));
+  assert.throws(
+    () => decodeJwt(input),
+    (err: unknown) => err instanceof JwtFormatError && message.test(err.message),
+  );
 }
 
 test('decodes the RFC 7515 Appendix A.1 example JWS', () => {
@@ -24,7 +27,13 @@ test('decodes the RFC 7515 Appendix A.1 example JWS', () => {
 test('strips a Bearer prefix, an Authorization: header name and the line breaks of a wrapped paste', async () => {
   const jwt = await mint();
   const wrapped = `${jwt.slice(0, 40)}\n  ${jwt.slice(40, 90)}\r\n${jwt.slice(90)}`;
-  for (const input of [`Bearer ${jwt}`, `  bearer   ${jwt}\n`, `Authorization: Bearer ${jwt}`, `DPoP ${jwt}`, wrapped]) {
+  for (const input of [
+    `Bearer ${jwt}`,
+    `  bearer   ${jwt}\n`,
+    `Authorization: Bearer ${jwt}`,
+    `DPoP ${jwt}`,
+    wrapped,
+  ]) {
     assert.equal(cleanTokenInput(input), jwt);
     assert.deepEqual((decodeJwt(input) as DecodedJws).payload, { sub: 'alice' });
   }
@@ -33,7 +42,8 @@ test('strips a Bearer prefix, an Authorization: header name and the line breaks 
 test('reads the protected header of a JWE and nothing more', async () => {
   const { publicKey } = await generateKeyPair('RSA-OAEP-256');
   const jwe = await new CompactEncrypt(new TextEncoder().encode('{"sub":"alice"}'))
-    .setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: 'enc-1', cty: 'JWT' }).encrypt(publicKey);
+    .setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: 'enc-1', cty: 'JWT' })
+    .encrypt(publicKey);
   const d = decodeJwt(jwe);
   assert.equal(d.format, 'JWE');
   assert.deepEqual(d.header, { alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: 'enc-1', cty: 'JWT' });
@@ -56,7 +66,12 @@ test('two or four segments are errors that count them', async () => {
 test('a bad base64url character is reported with its segment and position', async () => {
   const [h, p, s] = (await mint()).split('.');
   const badPayload = `${p!.slice(0, 5)}+${p!.slice(6)}`;
-  throwsFormat(`${h}.${badPayload}.${s}`, new RegExp(`the payload \\(segment 2\\) is not valid base64url: character "\\+" at position 6 of the segment, ${h!.length + 1 + 6} of the token \\(that is base64, not base64url\\)`));
+  throwsFormat(
+    `${h}.${badPayload}.${s}`,
+    new RegExp(
+      `the payload \\(segment 2\\) is not valid base64url: character "\\+" at position 6 of the segment, ${h!.length + 1 + 6} of the token \\(that is base64, not base64url\\)`,
+    ),
+  );
   throwsFormat(`${h}.${p}.${s}==`, /signature \(segment 3\).*"=".*no padding/);
   throwsFormat(`${h}.${p} x.${s}`, /payload \(segment 2\).*" "/);
 });
@@ -74,14 +89,18 @@ test('a header that is not JSON, or not an object, is an error naming the header
 });
 
 test('a payload that is JSON but not an object is an error naming the payload', () => {
-  throwsFormat(`${b64({ alg: 'HS256' })}.${b64([1, 2])}.sig`, /the payload \(segment 2\) is JSON but an array, not an object/);
+  throwsFormat(
+    `${b64({ alg: 'HS256' })}.${b64([1, 2])}.sig`,
+    /the payload \(segment 2\) is JSON but an array, not an object/,
+  );
   throwsFormat(`${b64({ alg: 'HS256' })}.${b64('"hello"')}.sig`, /the payload \(segment 2\) is JSON but a string/);
   throwsFormat(`${b64({ alg: 'HS256' })}.${b64('hello')}.sig`, /the payload \(segment 2\) is not JSON/);
 });
 
 test('a non-JSON payload is shown as text when the header names its media type in cty', async () => {
   const jws = await new CompactSign(new TextEncoder().encode('hello, world'))
-    .setProtectedHeader({ alg: 'ES256', cty: 'text/plain' }).sign((await keys).privateKey);
+    .setProtectedHeader({ alg: 'ES256', cty: 'text/plain' })
+    .sign((await keys).privateKey);
   const d = decodeJwt(jws) as DecodedJws;
   assert.equal(d.payloadText, 'hello, world');
   assert.match(d.payloadNote ?? '', /media type "text\/plain"/);
@@ -90,7 +109,8 @@ test('a non-JSON payload is shown as text when the header names its media type i
 test('cty JWT marks the payload as a nested JWT', async () => {
   const inner = await mint();
   const outer = await new CompactSign(new TextEncoder().encode(inner))
-    .setProtectedHeader({ alg: 'ES256', cty: 'JWT' }).sign((await keys).privateKey);
+    .setProtectedHeader({ alg: 'ES256', cty: 'JWT' })
+    .sign((await keys).privateKey);
   const d = decodeJwt(outer) as DecodedJws;
   assert.equal(d.payloadText, inner);
   assert.match(d.payloadNote ?? '', /nested JWT/);
@@ -100,7 +120,8 @@ test('with b64:false (RFC 7797) the payload segment is taken as it is, attached 
   const header = { alg: 'ES256', b64: false, crit: ['b64'] };
   // jose signs b64:false only in the flattened form (payload left out there); compact is protected.payload.signature.
   const flat = await new FlattenedSign(new TextEncoder().encode('$02 to Alice'))
-    .setProtectedHeader(header).sign((await keys).privateKey);
+    .setProtectedHeader(header)
+    .sign((await keys).privateKey);
   const attached = `${flat.protected}.$02 to Alice.${flat.signature}`;
   const d = decodeJwt(attached) as DecodedJws;
   assert.equal(d.payloadText, '$02 to Alice');

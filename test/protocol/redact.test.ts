@@ -10,14 +10,21 @@ test('Authorization keeps its scheme and loses its credential; cookies go entire
 });
 
 test('form secrets are redacted, other parameters kept', () => {
-  const out = redactForm('grant_type=authorization_code&code=SECRETCODE&client_secret=s3cr3t&redirect_uri=http%3A%2F%2F127.0.0.1', false);
+  const out = redactForm(
+    'grant_type=authorization_code&code=SECRETCODE&client_secret=s3cr3t&redirect_uri=http%3A%2F%2F127.0.0.1',
+    false,
+  );
   assert.doesNotMatch(out, /SECRETCODE|s3cr3t/);
   assert.match(out, /grant_type=authorization_code/);
   assert.match(out, /redirect_uri=http/);
 });
 
 test('JSON bodies are redacted member by member, nested too', () => {
-  const out = redactBody(JSON.stringify({ access_token: 'AT-123', token_type: 'Bearer', nested: { refresh_token: 'RT-9' } }), 'application/json; charset=utf-8', false);
+  const out = redactBody(
+    JSON.stringify({ access_token: 'AT-123', token_type: 'Bearer', nested: { refresh_token: 'RT-9' } }),
+    'application/json; charset=utf-8',
+    false,
+  );
   assert.doesNotMatch(out, /AT-123|RT-9/);
   assert.match(out, /Bearer/);
 });

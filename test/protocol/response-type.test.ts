@@ -2,12 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/errors.js';
 import {
-  defaultResponseMode, parseResponseType, resolveResponseMode, resolveResponseType, RESPONSE_TYPES,
+  defaultResponseMode,
+  parseResponseType,
+  resolveResponseMode,
+  resolveResponseType,
+  RESPONSE_TYPES,
 } from '../../src/protocol/response-type.js';
 
 const FLOWS: Record<string, string> = {
-  code: 'code', id_token: 'implicit', 'id_token token': 'implicit',
-  'code id_token': 'hybrid', 'code token': 'hybrid', 'code id_token token': 'hybrid',
+  code: 'code',
+  id_token: 'implicit',
+  'id_token token': 'implicit',
+  'code id_token': 'hybrid',
+  'code token': 'hybrid',
+  'code id_token token': 'hybrid',
 };
 
 for (const value of RESPONSE_TYPES) {
@@ -27,9 +35,18 @@ test('response_type words are order-insensitive and normalised to the registered
 });
 
 test('unknown, repeated and OAuth-only response types are usage errors naming the value', () => {
-  assert.throws(() => parseResponseType('code banana'), (e: unknown) => e instanceof UsageError && /"banana"/.test(e.message));
-  assert.throws(() => parseResponseType('code code'), (e: unknown) => e instanceof UsageError && /repeats/.test(e.message));
-  assert.throws(() => parseResponseType('token'), (e: unknown) => e instanceof UsageError && /not an OpenID Connect response type/.test(e.message));
+  assert.throws(
+    () => parseResponseType('code banana'),
+    (e: unknown) => e instanceof UsageError && /"banana"/.test(e.message),
+  );
+  assert.throws(
+    () => parseResponseType('code code'),
+    (e: unknown) => e instanceof UsageError && /repeats/.test(e.message),
+  );
+  assert.throws(
+    () => parseResponseType('token'),
+    (e: unknown) => e instanceof UsageError && /not an OpenID Connect response type/.test(e.message),
+  );
   assert.throws(() => parseResponseType(''), UsageError);
 });
 
@@ -42,9 +59,14 @@ test('--flow alone picks code, "id_token token" and "code id_token"', () => {
 
 test('--flow and a --response-type of another flow contradict each other', () => {
   assert.equal(resolveResponseType({ flow: 'hybrid', responseType: 'code token' }).value, 'code token');
-  assert.throws(() => resolveResponseType({ flow: 'implicit', responseType: 'code id_token' }),
-    (e: unknown) => e instanceof UsageError && e.exit === 2 && /hybrid flow, not --flow implicit/.test(e.message));
-  assert.throws(() => resolveResponseType({ flow: 'device' }), (e: unknown) => e instanceof UsageError && /"device"/.test(e.message));
+  assert.throws(
+    () => resolveResponseType({ flow: 'implicit', responseType: 'code id_token' }),
+    (e: unknown) => e instanceof UsageError && e.exit === 2 && /hybrid flow, not --flow implicit/.test(e.message),
+  );
+  assert.throws(
+    () => resolveResponseType({ flow: 'device' }),
+    (e: unknown) => e instanceof UsageError && /"device"/.test(e.message),
+  );
 });
 
 test('default response mode: query for code, fragment for every type that returns a token', () => {
@@ -57,9 +79,17 @@ test('query is refused for every response type that returns a token; form_post a
   for (const value of RESPONSE_TYPES) {
     const rt = parseResponseType(value);
     if (value === 'code') assert.equal(resolveResponseMode(rt, 'query'), 'query');
-    else assert.throws(() => resolveResponseMode(rt, 'query'), (e: unknown) => e instanceof UsageError && /never sent in a query string/.test(e.message), value);
+    else
+      assert.throws(
+        () => resolveResponseMode(rt, 'query'),
+        (e: unknown) => e instanceof UsageError && /never sent in a query string/.test(e.message),
+        value,
+      );
     assert.equal(resolveResponseMode(rt, 'form_post'), 'form_post');
     assert.equal(resolveResponseMode(rt, 'fragment'), 'fragment');
   }
-  assert.throws(() => resolveResponseMode(parseResponseType('code'), 'web_message'), (e: unknown) => e instanceof UsageError && /web_message/.test(e.message));
+  assert.throws(
+    () => resolveResponseMode(parseResponseType('code'), 'web_message'),
+    (e: unknown) => e instanceof UsageError && /web_message/.test(e.message),
+  );
 });

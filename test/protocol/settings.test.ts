@@ -3,12 +3,18 @@ import assert from 'node:assert/strict';
 import { envVarFor, resolveSetting } from '../../src/protocol/settings.js';
 
 test('a flag wins over the environment and the profile', () => {
-  const r = resolveSetting({ name: 'client-id' }, { flag: 'from-flag', env: { OIDC_PROBE_CLIENT_ID: 'from-env' }, profile: { client_id: 'from-profile' } });
+  const r = resolveSetting(
+    { name: 'client-id' },
+    { flag: 'from-flag', env: { OIDC_PROBE_CLIENT_ID: 'from-env' }, profile: { client_id: 'from-profile' } },
+  );
   assert.deepEqual(r, { value: 'from-flag', source: 'flag' });
 });
 
 test('the environment wins over the profile', () => {
-  const r = resolveSetting({ name: 'client-id' }, { env: { OIDC_PROBE_CLIENT_ID: 'from-env' }, profile: { client_id: 'from-profile' } });
+  const r = resolveSetting(
+    { name: 'client-id' },
+    { env: { OIDC_PROBE_CLIENT_ID: 'from-env' }, profile: { client_id: 'from-profile' } },
+  );
   assert.deepEqual(r, { value: 'from-env', source: 'env' });
 });
 

@@ -3,10 +3,19 @@ import assert from 'node:assert/strict';
 import { cacheKey, decideFromCache, expiresAt, type CacheEntry } from '../../src/protocol/token-cache-policy.js';
 
 const id = { issuer: 'https://op', clientId: 'c', grant: 'client_credentials' };
-const entry = (over: Partial<CacheEntry>): CacheEntry => ({ version: 1, ...id, access_token: 'at', obtained_at: 0, ...over });
+const entry = (over: Partial<CacheEntry>): CacheEntry => ({
+  version: 1,
+  ...id,
+  access_token: 'at',
+  obtained_at: 0,
+  ...over,
+});
 
 test('the key ignores the order of scopes and audiences but not their content', () => {
-  assert.equal(cacheKey({ ...id, scope: 'a b', audience: ['x', 'y'] }), cacheKey({ ...id, scope: 'b a', audience: ['y', 'x'] }));
+  assert.equal(
+    cacheKey({ ...id, scope: 'a b', audience: ['x', 'y'] }),
+    cacheKey({ ...id, scope: 'b a', audience: ['y', 'x'] }),
+  );
   assert.notEqual(cacheKey({ ...id, scope: 'a' }), cacheKey({ ...id, scope: 'a b' }));
   assert.notEqual(cacheKey(id), cacheKey({ ...id, clientId: 'd' }));
 });
@@ -19,7 +28,7 @@ test('reuse while more than min-ttl is left; refresh when there is a refresh tok
   assert.equal(decideFromCache(undefined, 0, 60).action, 'fetch');
 });
 
-test('expiry comes from expires_in, else from a JWT access token\'s exp', () => {
+test("expiry comes from expires_in, else from a JWT access token's exp", () => {
   assert.equal(expiresAt(100, 60, 'opaque'), 160);
   const jwt = `e30.${Buffer.from(JSON.stringify({ exp: 5000 })).toString('base64url')}.sig`;
   assert.equal(expiresAt(100, undefined, jwt), 5000);

@@ -8,7 +8,10 @@ test('at_hash of the OpenID Connect Core A.3 example access token (RS256)', () =
 });
 
 test('c_hash of the OpenID Connect Core A.4 example code (RS256)', () => {
-  assert.equal(tokenHash('RS256', undefined, 'Qcb0Orv1zh30vL1MPRsbm-diHiMwcLyZvn1arpZv-Jxf_11jnpEX3Tgfvk'), 'LDktKdoQak3Pk0cnXxCltA');
+  assert.equal(
+    tokenHash('RS256', undefined, 'Qcb0Orv1zh30vL1MPRsbm-diHiMwcLyZvn1arpZv-Jxf_11jnpEX3Tgfvk'),
+    'LDktKdoQak3Pk0cnXxCltA',
+  );
 });
 
 test('the hash length follows the alg: 16, 24 and 32 bytes for SHA-256, -384 and -512', () => {

@@ -11,7 +11,9 @@ const atClaims = { ...idClaims, aud: 'https://api.test', client_id: 'client-1', 
 
 /** Mint with jose, then read back the way decode does. */
 async function classify(claims: Record<string, unknown>, header: Record<string, unknown> = {}) {
-  const jwt = await new SignJWT(claims as JWTPayload).setProtectedHeader({ alg: 'ES256', ...header }).sign((await keys).privateKey);
+  const jwt = await new SignJWT(claims as JWTPayload)
+    .setProtectedHeader({ alg: 'ES256', ...header })
+    .sign((await keys).privateKey);
   const decoded = decodeJwt(jwt) as DecodedJws;
   return classifyToken(decoded.header, decoded.payload);
 }
@@ -62,7 +64,14 @@ test('a token with client_id but also a nonce is not taken for an access token',
 });
 
 test('typ logout+jwt declares a logout token; a nonce in it is a conflict', async () => {
-  const logout = { iss: 'https://op.test', aud: 'client-1', iat: now, jti: 'l-1', sid: 's-1', events: { [BACKCHANNEL_LOGOUT_EVENT]: {} } };
+  const logout = {
+    iss: 'https://op.test',
+    aud: 'client-1',
+    iat: now,
+    jti: 'l-1',
+    sid: 's-1',
+    events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+  };
   const ok = await classify(logout, { typ: 'logout+jwt' });
   assert.equal(ok.id, 'logout_token');
   assert.equal(ok.confidence, 'declared');
@@ -72,14 +81,26 @@ test('typ logout+jwt declares a logout token; a nonce in it is a conflict', asyn
 });
 
 test('the back-channel logout event without typ reads as a likely logout token', async () => {
-  const kind = await classify({ iss: 'https://op.test', aud: 'c', iat: now, jti: 'j', sub: 'alice', events: { [BACKCHANNEL_LOGOUT_EVENT]: {} } });
+  const kind = await classify({
+    iss: 'https://op.test',
+    aud: 'c',
+    iat: now,
+    jti: 'j',
+    sub: 'alice',
+    events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+  });
   assert.equal(kind.id, 'logout_token');
   assert.equal(kind.confidence, 'likely');
   assert.ok(kind.evidence.some((e) => e.includes(BACKCHANNEL_LOGOUT_EVENT)));
 });
 
 test('other events make a Security Event Token', async () => {
-  const kind = await classify({ iss: 'https://tx.test', iat: now, jti: 'j', events: { 'urn:example:event:account-disabled': {} } });
+  const kind = await classify({
+    iss: 'https://tx.test',
+    iat: now,
+    jti: 'j',
+    events: { 'urn:example:event:account-disabled': {} },
+  });
   assert.equal(kind.id, 'security_event_token');
   assert.ok(kind.evidence.some((e) => e.includes('urn:example:event:account-disabled')));
   const declared = await classify({ iss: 'https://tx.test', events: {} }, { typ: 'secevent+jwt' });

@@ -23,13 +23,36 @@ const statusOf = (checks: { id: string; status: string }[], id: string) => check
 test('a well-formed ID token passes every check that runs', async () => {
   const v = await validateJwt(await mintIdToken(rsa), jwks, idTokenRules);
   assert.equal(v.valid, true, JSON.stringify(v.checks.filter((c) => c.status === 'fail')));
-  for (const id of ['format', 'alg', 'kid', 'signature', 'typ', 'iss', 'aud', 'exp', 'iat', 'sub', 'nonce']) assert.equal(statusOf(v.checks, id), 'pass', id);
+  for (const id of ['format', 'alg', 'kid', 'signature', 'typ', 'iss', 'aud', 'exp', 'iat', 'sub', 'nonce'])
+    assert.equal(statusOf(v.checks, id), 'pass', id);
 });
 
 test('every check id appears exactly once', async () => {
   const v = await validateJwt(await mintIdToken(rsa), jwks, idTokenRules);
   const ids = v.checks.map((c) => c.id);
-  assert.deepEqual([...ids].sort(), ['acr', 'alg', 'at_hash', 'auth_time', 'aud', 'azp', 'c_hash', 'exp', 'format', 'iat', 'iss', 'kid', 'nbf', 'nonce', 's_hash', 'signature', 'sub', 'typ'].sort());
+  assert.deepEqual(
+    [...ids].sort(),
+    [
+      'acr',
+      'alg',
+      'at_hash',
+      'auth_time',
+      'aud',
+      'azp',
+      'c_hash',
+      'exp',
+      'format',
+      'iat',
+      'iss',
+      'kid',
+      'nbf',
+      'nonce',
+      's_hash',
+      'signature',
+      'sub',
+      'typ',
+    ].sort(),
+  );
 });
 
 const claimFailures: Array<[string, Record<string, unknown>, string]> = [
@@ -53,18 +76,28 @@ for (const [name, claims, id] of claimFailures) {
     const v = await validateJwt(await mintIdToken(rsa, { claims }), jwks, idTokenRules);
     assert.equal(statusOf(v.checks, id), 'fail', JSON.stringify(v.checks.find((c) => c.id === id)));
     assert.equal(v.valid, false);
-    assert.equal(v.payload.sub, claims.sub === undefined && 'sub' in claims ? undefined : 'alice', 'the decoded claims are still returned');
+    assert.equal(
+      v.payload.sub,
+      claims.sub === undefined && 'sub' in claims ? undefined : 'alice',
+      'the decoded claims are still returned',
+    );
   });
 }
 
 test('an expiry within the clock tolerance is a warning, not a failure', async () => {
-  const v = await validateJwt(await mintIdToken(rsa, { claims: { exp: nowSeconds() - 30 } }), jwks, { ...idTokenRules, clockTolerance: 60 });
+  const v = await validateJwt(await mintIdToken(rsa, { claims: { exp: nowSeconds() - 30 } }), jwks, {
+    ...idTokenRules,
+    clockTolerance: 60,
+  });
   assert.equal(statusOf(v.checks, 'exp'), 'warn');
   assert.equal(v.valid, true);
 });
 
 test('the same expiry fails with a smaller clock tolerance', async () => {
-  const v = await validateJwt(await mintIdToken(rsa, { claims: { exp: nowSeconds() - 30 } }), jwks, { ...idTokenRules, clockTolerance: 5 });
+  const v = await validateJwt(await mintIdToken(rsa, { claims: { exp: nowSeconds() - 30 } }), jwks, {
+    ...idTokenRules,
+    clockTolerance: 5,
+  });
   assert.equal(statusOf(v.checks, 'exp'), 'fail');
 });
 
@@ -96,7 +129,9 @@ test('an EdDSA (Ed25519) token verifies', async () => {
 });
 
 test('alg none always fails, whatever the allow-list', async () => {
-  const v = await validateJwt(unsecuredToken({ iss: 'https://op.test', sub: 'alice' }), jwks, { algorithms: ['none', 'RS256'] });
+  const v = await validateJwt(unsecuredToken({ iss: 'https://op.test', sub: 'alice' }), jwks, {
+    algorithms: ['none', 'RS256'],
+  });
   assert.equal(statusOf(v.checks, 'alg'), 'fail');
   assert.notEqual(statusOf(v.checks, 'signature'), 'pass');
   assert.equal(v.valid, false);
@@ -109,28 +144,46 @@ test('an alg outside the allow-list fails', async () => {
 
 test('key confusion: an HS256 token whose secret is the RSA public key is refused against a public key', async () => {
   const pem = JSON.stringify(rsa.publicJwk);
-  const forged = await new SignJWT({ sub: 'mallory' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(pem));
+  const forged = await new SignJWT({ sub: 'mallory' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .sign(new TextEncoder().encode(pem));
   const v = await validateJwt(forged, { kind: 'key', jwk: rsa.publicJwk, origin: 'test' }, {});
   assert.equal(statusOf(v.checks, 'alg'), 'fail');
   assert.match(v.checks.find((c) => c.id === 'alg')!.message, /key-confusion/);
 });
 
 test('key confusion: an HS256 token is refused against a remote JWKS', async () => {
-  const forged = await new SignJWT({ sub: 'mallory' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('secret'));
+  const forged = await new SignJWT({ sub: 'mallory' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .sign(new TextEncoder().encode('secret'));
   const v = await validateJwt(forged, { ...jwks, remote: true } as KeySource, {});
   assert.equal(statusOf(v.checks, 'alg'), 'fail');
 });
 
 test('an HS256 token verifies with the right secret and fails with another', async () => {
-  const token = await new SignJWT({ sub: 'a' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('s3cret-s3cret-s3cret-s3cret-s3cret'));
-  const good = await validateJwt(token, { kind: 'secret', secret: new TextEncoder().encode('s3cret-s3cret-s3cret-s3cret-s3cret'), origin: 'test' }, {});
-  const bad = await validateJwt(token, { kind: 'secret', secret: new TextEncoder().encode('other-other-other-other-other-oth'), origin: 'test' }, {});
+  const token = await new SignJWT({ sub: 'a' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .sign(new TextEncoder().encode('s3cret-s3cret-s3cret-s3cret-s3cret'));
+  const good = await validateJwt(
+    token,
+    { kind: 'secret', secret: new TextEncoder().encode('s3cret-s3cret-s3cret-s3cret-s3cret'), origin: 'test' },
+    {},
+  );
+  const bad = await validateJwt(
+    token,
+    { kind: 'secret', secret: new TextEncoder().encode('other-other-other-other-other-oth'), origin: 'test' },
+    {},
+  );
   assert.equal(statusOf(good.checks, 'signature'), 'pass');
   assert.equal(statusOf(bad.checks, 'signature'), 'fail');
 });
 
 test('an RS256 token against a shared secret fails the alg check', async () => {
-  const v = await validateJwt(await mintIdToken(rsa), { kind: 'secret', secret: new Uint8Array(32), origin: 'test' }, {});
+  const v = await validateJwt(
+    await mintIdToken(rsa),
+    { kind: 'secret', secret: new Uint8Array(32), origin: 'test' },
+    {},
+  );
   assert.equal(statusOf(v.checks, 'alg'), 'fail');
 });
 
@@ -143,7 +196,16 @@ test('an unknown kid fails when the JWKS cannot be fetched again', async () => {
 test('an unknown kid on a remote JWKS triggers one refetch, and the rotated key verifies', async () => {
   const rotated = await makeKey('RS256', 'rsa-2');
   let refetches = 0;
-  const remote: KeySource = { kind: 'jwks', jwks: { keys: [rsa.publicJwk] }, origin: 'remote', remote: true, refetch: async () => { refetches++; return { keys: [rsa.publicJwk, rotated.publicJwk] }; } };
+  const remote: KeySource = {
+    kind: 'jwks',
+    jwks: { keys: [rsa.publicJwk] },
+    origin: 'remote',
+    remote: true,
+    refetch: async () => {
+      refetches++;
+      return { keys: [rsa.publicJwk, rotated.publicJwk] };
+    },
+  };
   const v = await validateJwt(await mintIdToken(rotated), remote, idTokenRules);
   assert.equal(refetches, 1);
   assert.equal(statusOf(v.checks, 'kid'), 'pass');
@@ -161,7 +223,12 @@ test('no kid and exactly one matching key: the key is used', async () => {
 
 test('no kid and several matching keys: each is tried, with a warning', async () => {
   const second = await makeKey('RS256', 'rsa-x');
-  const several: KeySource = { kind: 'jwks', jwks: { keys: [second.publicJwk, rsa.publicJwk] }, origin: 'test', remote: false };
+  const several: KeySource = {
+    kind: 'jwks',
+    jwks: { keys: [second.publicJwk, rsa.publicJwk] },
+    origin: 'test',
+    remote: false,
+  };
   const token = await new SignJWT({ sub: 'a' }).setProtectedHeader({ alg: 'RS256' }).sign(rsa.privateKey);
   const v = await validateJwt(token, several, {});
   assert.equal(statusOf(v.checks, 'kid'), 'warn');
@@ -171,8 +238,14 @@ test('no kid and several matching keys: each is tried, with a warning', async ()
 test('at_hash is checked against the access token', async () => {
   const at = 'access-token-value';
   const token = await mintIdToken(rsa, { claims: { at_hash: tokenHash('RS256', undefined, at) } });
-  assert.equal(statusOf((await validateJwt(token, jwks, { ...idTokenRules, accessToken: at })).checks, 'at_hash'), 'pass');
-  assert.equal(statusOf((await validateJwt(token, jwks, { ...idTokenRules, accessToken: 'another' })).checks, 'at_hash'), 'fail');
+  assert.equal(
+    statusOf((await validateJwt(token, jwks, { ...idTokenRules, accessToken: at })).checks, 'at_hash'),
+    'pass',
+  );
+  assert.equal(
+    statusOf((await validateJwt(token, jwks, { ...idTokenRules, accessToken: 'another' })).checks, 'at_hash'),
+    'fail',
+  );
 });
 
 test('a missing c_hash fails when it is required', async () => {
@@ -182,7 +255,10 @@ test('a missing c_hash fails when it is required', async () => {
 
 test('a wrong s_hash fails', async () => {
   const token = await mintIdToken(rsa, { claims: { s_hash: tokenHash('RS256', undefined, 'state-a') } });
-  assert.equal(statusOf((await validateJwt(token, jwks, { ...idTokenRules, state: 'state-b' })).checks, 's_hash'), 'fail');
+  assert.equal(
+    statusOf((await validateJwt(token, jwks, { ...idTokenRules, state: 'state-b' })).checks, 's_hash'),
+    'fail',
+  );
 });
 
 test('at_hash with ES384 is the left 24 bytes of SHA-384', async () => {
@@ -196,19 +272,27 @@ test('at_hash with ES384 is the left 24 bytes of SHA-384', async () => {
 test('auth_time older than max_age fails; missing auth_time with max_age fails', async () => {
   const old = await mintIdToken(rsa, { claims: { auth_time: nowSeconds() - 7200 } });
   assert.equal(statusOf((await validateJwt(old, jwks, { ...idTokenRules, maxAge: 600 })).checks, 'auth_time'), 'fail');
-  assert.equal(statusOf((await validateJwt(await mintIdToken(rsa), jwks, { ...idTokenRules, maxAge: 600 })).checks, 'auth_time'), 'fail');
+  assert.equal(
+    statusOf((await validateJwt(await mintIdToken(rsa), jwks, { ...idTokenRules, maxAge: 600 })).checks, 'auth_time'),
+    'fail',
+  );
 });
 
 test('an access token typed at+jwt is refused as an ID token; an ID token is refused as an RFC 9068 access token', async () => {
   const at = await mintIdToken(rsa, { header: { typ: 'at+jwt' } });
   assert.equal(statusOf((await validateJwt(at, jwks, idTokenRules)).checks, 'typ'), 'fail');
-  assert.equal(statusOf((await validateJwt(await mintIdToken(rsa), jwks, { type: 'access_token' })).checks, 'typ'), 'fail');
+  assert.equal(
+    statusOf((await validateJwt(await mintIdToken(rsa), jwks, { type: 'access_token' })).checks, 'typ'),
+    'fail',
+  );
   assert.equal(statusOf((await validateJwt(at, jwks, { type: 'access_token' })).checks, 'typ'), 'pass');
 });
 
 test('a JWS whose payload is not JSON still has its signature checked', async () => {
   const { CompactSign } = await import('jose');
-  const token = await new CompactSign(new TextEncoder().encode('plain text')).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(rsa.privateKey);
+  const token = await new CompactSign(new TextEncoder().encode('plain text'))
+    .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+    .sign(rsa.privateKey);
   const { parseJws, validateJws } = await import('../../src/protocol/validate-jwt.js');
   const checks = await validateJws(parseJws(token, { allowNonJsonPayload: true }), jwks, {});
   assert.equal(statusOf(checks, 'format'), 'warn');

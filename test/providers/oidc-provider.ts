@@ -26,19 +26,31 @@ export interface RunningOidcProvider {
   close(): Promise<void>;
 }
 
-export const TEST_CLIENT = { client_id: 'test-client', client_secret: 'test-client-secret-for-loopback-only', redirect_uris: ['http://127.0.0.1/callback'], application_type: 'native' };
+export const TEST_CLIENT = {
+  client_id: 'test-client',
+  client_secret: 'test-client-secret-for-loopback-only',
+  redirect_uris: ['http://127.0.0.1/callback'],
+  application_type: 'native',
+};
 
 let defaultKey: Promise<JWK> | undefined;
 /** One RS256 key per test process: RSA generation is slow on a loaded machine. */
 function rs256Key(): Promise<JWK> {
-  defaultKey ??= generateKeyPair('RS256', { extractable: true }).then(async ({ privateKey }) => ({ ...(await exportJWK(privateKey)), kid: 'test-rs256', alg: 'RS256', use: 'sig' }));
+  defaultKey ??= generateKeyPair('RS256', { extractable: true }).then(async ({ privateKey }) => ({
+    ...(await exportJWK(privateKey)),
+    kid: 'test-rs256',
+    alg: 'RS256',
+    use: 'sig',
+  }));
   return defaultKey;
 }
 
 export async function startOidcProvider(opts: OidcProviderOptions = {}): Promise<RunningOidcProvider> {
   // oidc-provider warns on the console about development-mode defaults; intended here.
   const warn = console.warn;
-  console.warn = (...args: unknown[]) => { if (!String(args[0]).startsWith('oidc-provider')) warn(...args); };
+  console.warn = (...args: unknown[]) => {
+    if (!String(args[0]).startsWith('oidc-provider')) warn(...args);
+  };
   try {
     const { default: Provider } = await import('oidc-provider');
     const server: Server = createServer();
@@ -74,7 +86,11 @@ export async function startOidcProvider(opts: OidcProviderOptions = {}): Promise
       issuer,
       provider,
       requests,
-      close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
     };
   } finally {
     console.warn = warn;

@@ -7,7 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { createFrontChannel, type FrontChannel } from '../../src/net/front-channel.js';
 import { createHttpClient } from '../../src/net/http.js';
 import { remoteJwksSource } from '../../src/net/keys.js';
-import { checkResponseChannel, checkResponseParameters, validateFrontChannelIdToken } from '../../src/protocol/front-channel-checks.js';
+import {
+  checkResponseChannel,
+  checkResponseParameters,
+  validateFrontChannelIdToken,
+} from '../../src/protocol/front-channel-checks.js';
 import { RESPONSE_TYPES, parseResponseType, type ResponseMode } from '../../src/protocol/response-type.js';
 import type { Check } from '../../src/protocol/checks.js';
 import { startRogueOp, type Defect, type RogueOp } from './rogue-op.js';
@@ -21,8 +25,10 @@ let received: { channel: string; params: Record<string, string> } | undefined;
 before(async () => {
   server = createServer((req, res) => {
     void channel.classify(req).then((o) => {
-      if (o.kind === 'response') { received = { channel: o.channel, params: o.params }; res.writeHead(200).end('ok'); }
-      else if (o.kind === 'page') res.writeHead(o.status, o.headers).end(o.body);
+      if (o.kind === 'response') {
+        received = { channel: o.channel, params: o.params };
+        res.writeHead(200).end('ok');
+      } else if (o.kind === 'page') res.writeHead(o.status, o.headers).end(o.body);
       else if (o.kind === 'refused') res.writeHead(o.status).end(o.warning);
       else res.writeHead(404).end();
     });
@@ -30,14 +36,32 @@ before(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
 });
-after(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+after(
+  () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+);
 
-async function runFlow(op: RogueOp, responseType: string, mode: ResponseMode): Promise<{ channel: string; checks: Check[] }> {
+async function runFlow(
+  op: RogueOp,
+  responseType: string,
+  mode: ResponseMode,
+): Promise<{ channel: string; checks: Check[] }> {
   channel = createFrontChannel('/callback');
   received = undefined;
   const rt = parseResponseType(responseType);
   const url = new URL(`${op.issuer}/authorize`);
-  url.search = new URLSearchParams({ response_type: responseType, client_id: op.clientId, redirect_uri: redirectUri, state: 'state-123', nonce: 'nonce-456', response_mode: mode, scope: 'openid' }).toString();
+  url.search = new URLSearchParams({
+    response_type: responseType,
+    client_id: op.clientId,
+    redirect_uri: redirectUri,
+    state: 'state-123',
+    nonce: 'nonce-456',
+    response_mode: mode,
+    scope: 'openid',
+  }).toString();
   await deliverAuthorizationResponse(url.href);
   const got = received as { channel: string; params: Record<string, string> } | undefined;
   assert.ok(got, 'the front channel received a response');
@@ -46,7 +70,9 @@ async function runFlow(op: RogueOp, responseType: string, mode: ResponseMode): P
   if (params.id_token) {
     const keys = await remoteJwksSource(createHttpClient(), `${op.issuer}/jwks`);
     const v = await validateFrontChannelIdToken(params.id_token, rt, params, {
-      keys, clientSecret: op.clientSecret, expectations: { issuer: op.issuer, audience: [op.clientId], clientId: op.clientId, nonce: 'nonce-456' },
+      keys,
+      clientSecret: op.clientSecret,
+      expectations: { issuer: op.issuer, audience: [op.clientId], clientId: op.clientId, nonce: 'nonce-456' },
     });
     checks.push(...v.checks);
   }
@@ -56,7 +82,8 @@ async function runFlow(op: RogueOp, responseType: string, mode: ResponseMode): P
 const failed = (checks: Check[]) => checks.filter((c) => c.status === 'fail').map((c) => c.id);
 
 for (const responseType of RESPONSE_TYPES) {
-  const modes: ResponseMode[] = responseType === 'code' ? ['query', 'fragment', 'form_post'] : ['fragment', 'form_post'];
+  const modes: ResponseMode[] =
+    responseType === 'code' ? ['query', 'fragment', 'form_post'] : ['fragment', 'form_post'];
   for (const mode of modes) {
     test(`rogue-op without defects: ${responseType} by ${mode} passes every front-channel check`, async () => {
       const op = await startRogueOp();
@@ -65,7 +92,9 @@ for (const responseType of RESPONSE_TYPES) {
         assert.equal(r.channel, mode);
         assert.deepEqual(failed(r.checks), []);
         assert.equal(op.calls.token, 0);
-      } finally { await op.close(); }
+      } finally {
+        await op.close();
+      }
     });
   }
 }
@@ -87,7 +116,9 @@ for (const [defect, responseType, id] of DEFECT_CASES) {
       // alg none also leaves the hashes uncomputable; every other defect fails exactly one row.
       if (defect === 'alg_none') assert.equal(failed(r.checks)[0], id);
       else assert.deepEqual(failed(r.checks), [id]);
-    } finally { await op.close(); }
+    } finally {
+      await op.close();
+    }
   });
 }
 
@@ -98,5 +129,7 @@ test('rogue-op rotation: the signing key appears in the JWKS only after the firs
     assert.deepEqual(failed(r.checks), []);
     assert.match(r.checks.find((c) => c.id === 'kid')!.message, /key rotation/);
     assert.equal(op.calls.jwks, 2);
-  } finally { await op.close(); }
+  } finally {
+    await op.close();
+  }
 });

@@ -12,10 +12,36 @@ import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from '
 import { unsecuredToken } from '../helpers/tokens.js';
 
 export const DEFECTS = [
-  'iss', 'aud', 'aud_missing', 'sub_missing', 'iat_missing', 'exp_missing', 'expired', 'iat_future',
-  'nonce', 'nonce_missing', 'sig_rs256', 'sig_es256', 'sig_hs256', 'alg_none',
-  'kid_absent_single', 'kid_absent_multi', 'at_hash', 'at_hash_missing', 'c_hash', 'c_hash_missing', 's_hash',
-  'userinfo_sub', 'discovery_issuer', 'rotation', 'state', 'iss_param', 'hybrid_sub', 'query_channel', 'access_denied', 'hs256',
+  'iss',
+  'aud',
+  'aud_missing',
+  'sub_missing',
+  'iat_missing',
+  'exp_missing',
+  'expired',
+  'iat_future',
+  'nonce',
+  'nonce_missing',
+  'sig_rs256',
+  'sig_es256',
+  'sig_hs256',
+  'alg_none',
+  'kid_absent_single',
+  'kid_absent_multi',
+  'at_hash',
+  'at_hash_missing',
+  'c_hash',
+  'c_hash_missing',
+  's_hash',
+  'userinfo_sub',
+  'discovery_issuer',
+  'rotation',
+  'state',
+  'iss_param',
+  'hybrid_sub',
+  'query_channel',
+  'access_denied',
+  'hs256',
 ] as const;
 /**
  * iss/aud/…: that claim wrong or missing in every ID token. sig_*: a broken signature of that alg
@@ -29,7 +55,12 @@ export const DEFECTS = [
 export type Defect = (typeof DEFECTS)[number];
 
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
-interface SigningKey { alg: string; kid: string; privateKey: PrivateKey; publicJwk: JWK }
+interface SigningKey {
+  alg: string;
+  kid: string;
+  privateKey: PrivateKey;
+  publicJwk: JWK;
+}
 
 let keysOnce: Promise<{ rsa1: SigningKey; rsa2: SigningKey; rsa3: SigningKey; ec1: SigningKey }> | undefined;
 
@@ -40,13 +71,24 @@ function keys() {
       const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
       return { alg, kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
     };
-    const [rsa1, rsa2, rsa3, ec1] = await Promise.all([make('RS256', 'rsa-1'), make('RS256', 'rsa-2'), make('RS256', 'rsa-3'), make('ES256', 'ec-1')]);
+    const [rsa1, rsa2, rsa3, ec1] = await Promise.all([
+      make('RS256', 'rsa-1'),
+      make('RS256', 'rsa-2'),
+      make('RS256', 'rsa-3'),
+      make('ES256', 'ec-1'),
+    ]);
     return { rsa1, rsa2, rsa3, ec1 };
   })();
   return keysOnce;
 }
 
-export interface RogueOpCalls { discovery: number; jwks: number; authorize: number; token: number; userinfo: number }
+export interface RogueOpCalls {
+  discovery: number;
+  jwks: number;
+  authorize: number;
+  token: number;
+  userinfo: number;
+}
 
 export interface RogueOp {
   issuer: string;
@@ -67,9 +109,17 @@ export interface RogueOpOptions {
   defects?: readonly Defect[];
 }
 
-interface Grant { clientId: string; redirectUri: string; nonce: string | undefined; codeChallenge: string | undefined; scope: string; used: boolean }
+interface Grant {
+  clientId: string;
+  redirectUri: string;
+  nonce: string | undefined;
+  codeChallenge: string | undefined;
+  scope: string;
+  used: boolean;
+}
 
-const hashHalf = (value: string) => createHash('sha256').update(value, 'ascii').digest().subarray(0, 16).toString('base64url');
+const hashHalf = (value: string) =>
+  createHash('sha256').update(value, 'ascii').digest().subarray(0, 16).toString('base64url');
 const random = () => randomBytes(24).toString('base64url');
 
 /** Change one character in the middle of the signature, so it no longer verifies. */
@@ -101,7 +151,15 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
     return [k.rsa1.publicJwk, k.ec1.publicJwk];
   };
 
-  async function idToken(where: 'front' | 'back', input: { nonce: string | undefined; accessToken?: string | undefined; code?: string | undefined; state?: string | undefined }): Promise<string> {
+  async function idToken(
+    where: 'front' | 'back',
+    input: {
+      nonce: string | undefined;
+      accessToken?: string | undefined;
+      code?: string | undefined;
+      state?: string | undefined;
+    },
+  ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const claims: Record<string, unknown> = {
       iss: defects.has('iss') ? `${issuer}/not-the-issuer` : issuer,
@@ -112,10 +170,21 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
       auth_time: now,
     };
     if (input.nonce !== undefined) claims.nonce = defects.has('nonce') ? 'not-the-nonce' : input.nonce;
-    if (input.accessToken !== undefined) claims.at_hash = defects.has('at_hash') ? hashHalf('another access token') : hashHalf(input.accessToken);
-    if (input.code !== undefined) claims.c_hash = defects.has('c_hash') ? hashHalf('another code') : hashHalf(input.code);
-    if (where === 'front' && input.state !== undefined) claims.s_hash = defects.has('s_hash') ? hashHalf('another state') : hashHalf(input.state);
-    const drop: [Defect, string][] = [['aud_missing', 'aud'], ['sub_missing', 'sub'], ['iat_missing', 'iat'], ['exp_missing', 'exp'], ['nonce_missing', 'nonce'], ['at_hash_missing', 'at_hash'], ['c_hash_missing', 'c_hash']];
+    if (input.accessToken !== undefined)
+      claims.at_hash = defects.has('at_hash') ? hashHalf('another access token') : hashHalf(input.accessToken);
+    if (input.code !== undefined)
+      claims.c_hash = defects.has('c_hash') ? hashHalf('another code') : hashHalf(input.code);
+    if (where === 'front' && input.state !== undefined)
+      claims.s_hash = defects.has('s_hash') ? hashHalf('another state') : hashHalf(input.state);
+    const drop: [Defect, string][] = [
+      ['aud_missing', 'aud'],
+      ['sub_missing', 'sub'],
+      ['iat_missing', 'iat'],
+      ['exp_missing', 'exp'],
+      ['nonce_missing', 'nonce'],
+      ['at_hash_missing', 'at_hash'],
+      ['c_hash_missing', 'c_hash'],
+    ];
     for (const [d, claim] of drop) if (defects.has(d)) delete claims[claim];
 
     if (where === 'front' && defects.has('alg_none')) return unsecuredToken(claims);
@@ -126,7 +195,8 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
     if (defects.has('sig_rs256')) return breakSignature(await sign(k.rsa1, true));
     if (defects.has('sig_es256')) return breakSignature(await sign(k.ec1, true));
     // Core 10.1: HS256 keyed with the client secret, then the signature broken.
-    if (defects.has('sig_hs256')) return breakSignature(await sign({ alg: 'HS256', secret: new TextEncoder().encode(clientSecret) }, false));
+    if (defects.has('sig_hs256'))
+      return breakSignature(await sign({ alg: 'HS256', secret: new TextEncoder().encode(clientSecret) }, false));
     if (defects.has('hs256')) return sign({ alg: 'HS256', secret: new TextEncoder().encode(clientSecret) }, false);
     if (defects.has('hs256')) return sign({ alg: 'HS256', secret: new TextEncoder().encode(clientSecret) }, false);
     if (defects.has('kid_absent_single') || defects.has('kid_absent_multi')) return sign(k.rsa1, false);
@@ -152,7 +222,14 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
       params.error_description = 'the user said no';
     } else if (responseType.includes('code')) {
       code = random();
-      grants.set(code, { clientId, redirectUri, nonce, codeChallenge: q.get('code_challenge') ?? undefined, scope: q.get('scope') ?? 'openid', used: false });
+      grants.set(code, {
+        clientId,
+        redirectUri,
+        nonce,
+        codeChallenge: q.get('code_challenge') ?? undefined,
+        scope: q.get('scope') ?? 'openid',
+        used: false,
+      });
       params.code = code;
       issued.push(code);
     }
@@ -164,17 +241,26 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
       params.token_type = 'Bearer';
       params.expires_in = '600';
     }
-    if (responseType.includes('id_token') && !params.error) issued.push(params.id_token = await idToken('front', { nonce, accessToken, code, state }));
+    if (responseType.includes('id_token') && !params.error) {
+      params.id_token = await idToken('front', { nonce, accessToken, code, state });
+      issued.push(params.id_token);
+    }
     if (state !== undefined) params.state = defects.has('state') ? `${state}-not-the-state` : state;
     // RFC 9207 §2: the iss parameter with every authorization response.
     params.iss = defects.has('iss_param') ? `${issuer}/not-the-issuer` : issuer;
 
     const fragmentDefault = responseType.some((t) => t !== 'code');
-    const mode = defects.has('query_channel') ? 'query' : (q.get('response_mode') ?? (fragmentDefault ? 'fragment' : 'query'));
+    const mode = defects.has('query_channel')
+      ? 'query'
+      : (q.get('response_mode') ?? (fragmentDefault ? 'fragment' : 'query'));
     const encoded = new URLSearchParams(params).toString();
     if (mode === 'form_post') {
-      const inputs = Object.entries(params).map(([n, v]) => `<input type="hidden" name="${htmlEscape(n)}" value="${htmlEscape(v)}">`).join('\n');
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(`<!doctype html>
+      const inputs = Object.entries(params)
+        .map(([n, v]) => `<input type="hidden" name="${htmlEscape(n)}" value="${htmlEscape(v)}">`)
+        .join('\n');
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+        .end(`<!doctype html>
 <html><head><title>Submit This Form</title></head>
 <body onload="document.forms[0].submit()">
 <form method="post" action="${htmlEscape(redirectUri)}">
@@ -183,39 +269,55 @@ ${inputs}
 </form></body></html>`);
       return;
     }
-    const target = mode === 'fragment' ? `${redirectUri}#${encoded}` : `${redirectUri}${redirectUri.includes('?') ? '&' : '?'}${encoded}`;
+    const target =
+      mode === 'fragment'
+        ? `${redirectUri}#${encoded}`
+        : `${redirectUri}${redirectUri.includes('?') ? '&' : '?'}${encoded}`;
     res.writeHead(302, { location: target, 'cache-control': 'no-store' }).end();
   }
 
   async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const form = new URLSearchParams(await readBody(req));
     const oauthError = (status: number, error: string, description: string) =>
-      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ error, error_description: description }));
+      res
+        .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify({ error, error_description: description }));
     let id = form.get('client_id') ?? undefined;
     let secret = form.get('client_secret') ?? undefined;
     const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
     if (basic) {
-      const [u, p] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':').map((s) => decodeURIComponent(s)) as [string, string | undefined];
+      const [u, p] = Buffer.from(basic[1]!, 'base64')
+        .toString('utf8')
+        .split(':')
+        .map((s) => decodeURIComponent(s)) as [string, string | undefined];
       id = u;
       secret = p;
     }
-    if (id !== clientId || (secret !== undefined && secret !== clientSecret)) return void oauthError(401, 'invalid_client', 'client authentication failed');
-    if (form.get('grant_type') !== 'authorization_code') return void oauthError(400, 'unsupported_grant_type', 'only authorization_code');
+    if (id !== clientId || (secret !== undefined && secret !== clientSecret))
+      return void oauthError(401, 'invalid_client', 'client authentication failed');
+    if (form.get('grant_type') !== 'authorization_code')
+      return void oauthError(400, 'unsupported_grant_type', 'only authorization_code');
     const code = form.get('code') ?? '';
     const grant = grants.get(code);
     if (!grant || grant.used) return void oauthError(400, 'invalid_grant', 'unknown or used code');
-    if (form.get('redirect_uri') !== grant.redirectUri) return void oauthError(400, 'invalid_grant', 'redirect_uri differs from the authorization request');
+    if (form.get('redirect_uri') !== grant.redirectUri)
+      return void oauthError(400, 'invalid_grant', 'redirect_uri differs from the authorization request');
     if (grant.codeChallenge !== undefined) {
       const verifier = form.get('code_verifier') ?? '';
-      if (createHash('sha256').update(verifier).digest('base64url') !== grant.codeChallenge) return void oauthError(400, 'invalid_grant', 'PKCE verification failed');
+      if (createHash('sha256').update(verifier).digest('base64url') !== grant.codeChallenge)
+        return void oauthError(400, 'invalid_grant', 'PKCE verification failed');
     }
-    if (secret === undefined && grant.codeChallenge === undefined) return void oauthError(401, 'invalid_client', 'a public client must use PKCE');
+    if (secret === undefined && grant.codeChallenge === undefined)
+      return void oauthError(401, 'invalid_client', 'a public client must use PKCE');
     grant.used = true;
     const accessToken = random();
     accessTokens.set(accessToken, sub);
     issued.push(accessToken);
     const body = {
-      access_token: accessToken, token_type: 'Bearer', expires_in: 600, scope: grant.scope,
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: 600,
+      scope: grant.scope,
       id_token: await idToken('back', { nonce: grant.nonce, accessToken }),
     };
     issued.push(body.id_token);
@@ -226,16 +328,26 @@ ${inputs}
     const m = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
     const owner = m ? accessTokens.get(m[1]!) : undefined;
     if (!owner) {
-      res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token", error_description="unknown access token"' }).end();
+      res
+        .writeHead(401, {
+          'www-authenticate': 'Bearer error="invalid_token", error_description="unknown access token"',
+        })
+        .end();
       return;
     }
-    const claims = { sub: defects.has('userinfo_sub') ? 'mallory' : owner, name: 'Alice Rogue', email: 'alice@rogue.test', email_verified: true };
+    const claims = {
+      sub: defects.has('userinfo_sub') ? 'mallory' : owner,
+      name: 'Alice Rogue',
+      email: 'alice@rogue.test',
+      email_verified: true,
+    };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(claims));
   }
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', issuer);
-    const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const json = (body: unknown) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     void (async () => {
       switch (url.pathname) {
         case '/.well-known/openid-configuration':
@@ -247,14 +359,32 @@ ${inputs}
             userinfo_endpoint: `${issuer}/userinfo`,
             jwks_uri: `${issuer}/jwks`,
             scopes_supported: ['openid', 'profile', 'email'],
-            response_types_supported: ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'],
+            response_types_supported: [
+              'code',
+              'id_token',
+              'id_token token',
+              'code id_token',
+              'code token',
+              'code id_token token',
+            ],
             response_modes_supported: ['query', 'fragment', 'form_post'],
             grant_types_supported: ['authorization_code', 'implicit'],
             subject_types_supported: ['public'],
             id_token_signing_alg_values_supported: ['RS256', 'ES256', 'HS256'],
             token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
             code_challenge_methods_supported: ['S256'],
-            claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'name', 'email', 'email_verified'],
+            claims_supported: [
+              'sub',
+              'iss',
+              'aud',
+              'exp',
+              'iat',
+              'auth_time',
+              'nonce',
+              'name',
+              'email',
+              'email_verified',
+            ],
             authorization_response_iss_parameter_supported: true,
           });
         case '/jwks':
@@ -281,8 +411,18 @@ ${inputs}
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
-    issuer, clientId, clientSecret, sub, calls, issued, defects,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    issuer,
+    clientId,
+    clientSecret,
+    sub,
+    calls,
+    issued,
+    defects,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -14,7 +14,9 @@ const NOW = 1_800_000_000; // a fixed "now": no clock in these tests
 const keys = generateKeyPair('ES256');
 
 async function view(claims: Record<string, unknown>, header: Record<string, unknown> = {}) {
-  const jwt = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1', ...header }).sign((await keys).privateKey);
+  const jwt = await new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: 'k1', ...header })
+    .sign((await keys).privateKey);
   return decodeView(decodeJwt(jwt));
 }
 
@@ -24,8 +26,17 @@ test('says the signature was not verified, before anything else', async () => {
 });
 
 test('shows times as the number, ISO 8601 UTC and a relative phrase', async () => {
-  const text = renderDecoded(await view({ iat: NOW - 3 * 3600, exp: NOW + 59 * 60, nbf: NOW - 3 * 3600, auth_time: NOW - 600 }), plain, { now: NOW });
-  assert.match(text, new RegExp(`${NOW + 3540}[^\\n]*\\n[^\\n]*${new Date((NOW + 3540) * 1000).toISOString().replace('.000', '')}[^\\n]*\\n[^\\n]*in 59 min`));
+  const text = renderDecoded(
+    await view({ iat: NOW - 3 * 3600, exp: NOW + 59 * 60, nbf: NOW - 3 * 3600, auth_time: NOW - 600 }),
+    plain,
+    { now: NOW },
+  );
+  assert.match(
+    text,
+    new RegExp(
+      `${NOW + 3540}[^\\n]*\\n[^\\n]*${new Date((NOW + 3540) * 1000).toISOString().replace('.000', '')}[^\\n]*\\n[^\\n]*in 59 min`,
+    ),
+  );
   assert.match(text, /3 h ago/);
   assert.match(text, /10 min ago/);
   const expired = renderDecoded(await view({ exp: NOW - 3 * 3600 }), plain, { now: NOW });
@@ -40,7 +51,9 @@ test('flags a time claim that is not a NumericDate', async () => {
 });
 
 test('describes registered header parameters, claims and the alg', async () => {
-  const text = renderDecoded(await view({ iss: 'https://op.test', azp: 'client-1', zzz_custom: 1 }), plain, { now: NOW });
+  const text = renderDecoded(await view({ iss: 'https://op.test', azp: 'client-1', zzz_custom: 1 }), plain, {
+    now: NOW,
+  });
   assert.match(text, /kid\s*│\s*k1\s*│\s*key id/);
   assert.match(text, /ES256: ECDSA with P-256 and SHA-256/);
   assert.match(text, /iss\s*│\s*https:\/\/op\.test\s*│\s*issuer/);
@@ -49,13 +62,24 @@ test('describes registered header parameters, claims and the alg', async () => {
 });
 
 test('shows the token kind with its evidence', async () => {
-  const text = renderDecoded(await view({ iss: 'https://as.test', sub: 'a', aud: 'api', exp: NOW, iat: NOW, jti: 'j', client_id: 'c' }, { typ: 'at+jwt' }), plain, { now: NOW });
+  const text = renderDecoded(
+    await view(
+      { iss: 'https://as.test', sub: 'a', aud: 'api', exp: NOW, iat: NOW, jti: 'j', client_id: 'c' },
+      { typ: 'at+jwt' },
+    ),
+    plain,
+    { now: NOW },
+  );
   assert.match(text, /looks like: RFC 9068 JWT access token \(declared\)/);
   assert.match(text, /\+ typ is "at\+jwt" \(RFC 9068 §2\.1\)/);
 });
 
 test('nested objects read as indented lines with their members described', async () => {
-  const text = renderDecoded(await view({ cnf: { jkt: 'thumb-1' }, act: { sub: 'svc', act: { sub: 'first' } } }), plain, { now: NOW });
+  const text = renderDecoded(
+    await view({ cnf: { jkt: 'thumb-1' }, act: { sub: 'svc', act: { sub: 'first' } } }),
+    plain,
+    { now: NOW },
+  );
   assert.match(text, /jkt: thumb-1/);
   assert.match(text, /jkt: SHA-256 JWK thumbprint of the DPoP key/);
   assert.match(text, /act:\s*│[^\n]*\n[^\n]*│\s+ {2}sub: first/);
@@ -76,7 +100,11 @@ test('long values are shortened in the middle, keeping both ends', async () => {
 });
 
 test('fits the table to the width it is given', async () => {
-  const v = await view({ iss: 'https://op.test', picture: `https://example.com/${'p'.repeat(90)}`, cnf: { jkt: 'x'.repeat(43) } });
+  const v = await view({
+    iss: 'https://op.test',
+    picture: `https://example.com/${'p'.repeat(90)}`,
+    cnf: { jkt: 'x'.repeat(43) },
+  });
   const text = renderDecoded(v, plain, { now: NOW, width: 80 });
   for (const line of text.split('\n')) assert.ok(line.length <= 80, `line too wide (${line.length}): ${line}`);
 });
@@ -86,7 +114,11 @@ test('at a narrow width, descriptions wrap at spaces and nested values keep thei
   const text = renderDecoded(v, plain, { now: NOW, width: 60 });
   for (const line of text.split('\n')) assert.ok(line.length <= 60, `line too wide (${line.length}): ${line}`);
   assert.match(text, /│ {3}sub: first-actor/);
-  const descriptionWords = text.split('\n').filter((l) => l.startsWith('│')).map((l) => l.split('│')[3]!.trim()).join(' ');
+  const descriptionWords = text
+    .split('\n')
+    .filter((l) => l.startsWith('│'))
+    .map((l) => l.split('│')[3]!.trim())
+    .join(' ');
   assert.match(descriptionWords, /whether the provider verified the e-mail address/);
 });
 
@@ -121,8 +153,12 @@ test('a payload that is not JSON is shown as text with why', () => {
 });
 
 test('a nested JWT (cty JWT) is decoded below the outer one', async () => {
-  const inner = await new SignJWT({ sub: 'inner-alice', exp: NOW + 60 }).setProtectedHeader({ alg: 'ES256', kid: 'inner-key' }).sign((await keys).privateKey);
-  const outer = await new CompactSign(new TextEncoder().encode(inner)).setProtectedHeader({ alg: 'ES256', kid: 'outer-key', cty: 'JWT' }).sign((await keys).privateKey);
+  const inner = await new SignJWT({ sub: 'inner-alice', exp: NOW + 60 })
+    .setProtectedHeader({ alg: 'ES256', kid: 'inner-key' })
+    .sign((await keys).privateKey);
+  const outer = await new CompactSign(new TextEncoder().encode(inner))
+    .setProtectedHeader({ alg: 'ES256', kid: 'outer-key', cty: 'JWT' })
+    .sign((await keys).privateKey);
   const v = decodeView(decodeJwt(outer));
   assert.equal(v.nested?.payload?.sub, 'inner-alice');
   const text = renderDecoded(v, plain, { now: NOW });

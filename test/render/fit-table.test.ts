@@ -19,11 +19,18 @@ test('wrap leaves text alone without a width or when it fits', () => {
 
 test('fittedTable keeps its natural width when that fits, and fits the width when not', () => {
   const style = makeStyle(0);
-  const rows = [['sub', 'alice', 'subject: who the token is about'], ['picture', 'https://example.com/' + 'p'.repeat(80), 'profile picture URL']];
+  const rows = [
+    ['sub', 'alice', 'subject: who the token is about'],
+    ['picture', 'https://example.com/' + 'p'.repeat(80), 'profile picture URL'],
+  ];
   const wide = fittedTable(['claim', 'value', 'description'], rows, style, 200);
   assert.ok(wide.includes('p'.repeat(80)));
   const narrow = fittedTable(['claim', 'value', 'description'], rows, style, 60);
   for (const line of narrow.split('\n')) assert.ok(line.length <= 60, line);
-  const valueColumn = narrow.split('\n').filter((l) => l.startsWith('│')).map((l) => l.split('│')[2]!.trim()).join('');
+  const valueColumn = narrow
+    .split('\n')
+    .filter((l) => l.startsWith('│'))
+    .map((l) => l.split('│')[2]!.trim())
+    .join('');
   assert.ok(valueColumn.includes(`https://example.com/${'p'.repeat(80)}`), 'the wrapped value is still all there');
 });
