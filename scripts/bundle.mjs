@@ -2,7 +2,7 @@
 // for parsing and compiling the code in it, on every run:
 // - dist/bundle/cli.cjs: the whole CLI in one CommonJS file (commander, jose, cli-table3 and chalk
 //   inside). One file costs one read; V8 compiles a function only when it first runs, and
-//   src/cli/start.ts keeps the compiled code between runs, so what a command does not use costs
+//   src/start.ts keeps the compiled code between runs, so what a command does not use costs
 //   little more than a skim. CommonJS, because Node 20 keeps compiled code for a vm.Script, not for
 //   an ES module; it also spares --help and decode Node's ES module loader.
 // - dist/bundle/start.cjs: the loader bin/oidc-probe.cjs calls (Node built-ins only).
@@ -58,26 +58,26 @@ const common = {
 rmSync('dist/bundle', { recursive: true, force: true });
 const cli = await build({
   ...common,
-  entryPoints: { cli: 'src/cli/main.ts' },
+  entryPoints: { cli: 'src/main.ts' },
   outdir: 'dist/bundle',
   outExtension: { '.js': '.cjs' },
   external: ['undici', 'open', '@inquirer/prompts', 'oidc-provider', 'playwright-core'],
   plugins: [fastStringWidth, commanderWithoutEagerChildProcess],
   // import() becomes require(): a script compiled from a code cache cannot import() on Node 20.
-  // The ES-module-only dependencies come through src/net/import-esm.ts instead.
+  // The ES-module-only dependencies come through src/io/import-esm.ts instead.
   supported: { 'dynamic-import': false },
   metafile: true,
 });
 const dynamicImports = readFileSync('dist/bundle/cli.cjs', 'utf8').match(/\bimport\(/g);
 if (dynamicImports)
   throw new Error(
-    `dist/bundle/cli.cjs has ${dynamicImports.length} import() call(s); route them through src/net/import-esm.ts`,
+    `dist/bundle/cli.cjs has ${dynamicImports.length} import() call(s); route them through src/io/import-esm.ts`,
   );
 await makeAscii('dist/bundle/cli.cjs');
 writeFileSync('dist/bundle/THIRD-PARTY-NOTICES.txt', thirdPartyNotices(Object.keys(cli.metafile.inputs)));
 await build({
   ...common,
-  entryPoints: { start: 'src/cli/start.ts' },
+  entryPoints: { start: 'src/start.ts' },
   outdir: 'dist/bundle',
   outExtension: { '.js': '.cjs' },
 });

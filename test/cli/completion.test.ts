@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { buildProgram } from '../../src/cli/main.js';
-import { describeCommand } from '../../src/cli/completion.js';
-import { completionScript, type CompletionCommand } from '../../src/render/completion.js';
+import { buildProgram } from '../../src/main.js';
+import { describeCommand } from '../../src/commands/completion/options.js';
+import { completionScript, type CompletionCommand } from '../../src/commands/completion/render.js';
 
 const hasShell = (shell: string) => spawnSync(shell, ['-c', 'exit 0']).status === 0;
 

@@ -1,0 +1,78 @@
+// decode: input → parse → classify → result. No verification happens here, and the output says so.
+import { UsageError } from '../../errors.js';
+import { decodeJwt, JwtFormatError, type DecodedJwt } from '../../protocol/jwt.js';
+import { isTimeClaim } from '../../protocol/claim-registry.js';
+import { classifyToken } from '../../protocol/token-kind.js';
+import { readTokenArgument } from '../../io/input.js';
+import type { CommandResult } from '../shared/run-command.js';
+import { renderDecoded, type DecodeView } from '../../render/jwt-tables.js';
+import { isoUtc } from '../../render/time.js';
+
+export async function decodeCommand(tokenArg: string | undefined): Promise<CommandResult> {
+  const input = await readTokenArgument(tokenArg);
+  let decoded: DecodedJwt;
+  try {
+    decoded = decodeJwt(input);
+  } catch (err) {
+    if (err instanceof JwtFormatError) throw new UsageError('not_a_jwt', err.message);
+    throw err;
+  }
+  const data = decodeView(decoded);
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    data,
+    human: (ctx) =>
+      renderDecoded(data, ctx.style, { now, ...(process.stdout.columns ? { width: process.stdout.columns } : {}) }),
+  };
+}
+
+/** Nested JWTs (cty "JWT") are decoded this deep; deeper ones stay text. */
+const MAX_NESTING = 3;
+
+/** The JSON document of `decode`: raw header and claims, plus the reading of them. */
+export function decodeView(decoded: DecodedJwt, depth = 0): DecodeView {
+  if (decoded.format === 'JWE') {
+    return {
+      format: 'JWE',
+      header: decoded.header,
+      kind: classifyToken(decoded.header, undefined),
+      signature_verified: false,
+      note: "the payload is encrypted (JWE): reading it needs the recipient's private key",
+    };
+  }
+  if (decoded.payloadText !== undefined) {
+    const nested = depth < MAX_NESTING ? nestedJwt(decoded.header, decoded.payloadText) : undefined;
+    return {
+      format: 'JWS',
+      header: decoded.header,
+      payload: null,
+      payload_text: decoded.payloadText,
+      ...(decoded.payloadNote ? { payload_note: decoded.payloadNote } : {}),
+      kind: classifyToken(decoded.header, undefined),
+      signature_verified: false,
+      ...(nested ? { nested: decodeView(nested, depth + 1) } : {}),
+    };
+  }
+  const times: Record<string, string> = {};
+  for (const [name, value] of Object.entries(decoded.payload)) {
+    if (isTimeClaim(name) && typeof value === 'number' && Number.isFinite(value)) times[name] = isoUtc(value);
+  }
+  return {
+    format: 'JWS',
+    header: decoded.header,
+    payload: decoded.payload,
+    kind: classifyToken(decoded.header, decoded.payload),
+    signature_verified: false,
+    times,
+  };
+}
+
+/** RFC 7519 §5.2: cty "JWT" says the payload is itself a JWT (signed then encrypted, or signed twice). */
+function nestedJwt(header: Record<string, unknown>, payloadText: string): DecodedJwt | undefined {
+  if (typeof header.cty !== 'string' || header.cty.toUpperCase() !== 'JWT') return undefined;
+  try {
+    return decodeJwt(payloadText);
+  } catch {
+    return undefined; // not a JWT after all: the text is shown as it is
+  }
+}

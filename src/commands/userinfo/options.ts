@@ -1,0 +1,36 @@
+// `oidc-probe userinfo <access-token>`: call the UserInfo endpoint and check the answer.
+import type { Command } from 'commander';
+import { makeContext } from '../shared/context.js';
+import { positiveSeconds } from '../shared/option-parsers.js';
+import { runCommand } from '../shared/run-command.js';
+import { addProfileOptions } from '../shared/settings.js';
+
+export interface UserinfoCliOptions {
+  issuer?: string;
+  endpoint?: string;
+  clientId?: string;
+  sub?: string;
+  timeout: number;
+}
+
+export function registerUserinfo(program: Command): void {
+  const cmd = program
+    .command('userinfo')
+    .description('call the UserInfo endpoint with an access token and check the answer (JSON or signed JWT)')
+    .argument('[access-token]', 'the access token; stdin when omitted or "-"')
+    .option(
+      '--issuer <url>',
+      'the provider (env OIDC_PROBE_ISSUER): finds the endpoint and, for a signed answer, the keys',
+    )
+    .option('--endpoint <url>', 'the UserInfo endpoint (default: from discovery)')
+    .option('--client-id <id>', 'your client_id: the expected aud of a signed answer')
+    .option('--sub <sub>', "the ID token's sub: the answer's sub must equal it")
+    .option('--timeout <seconds>', 'per-request timeout', positiveSeconds, 10)
+    .action(async (token: string | undefined, opts: UserinfoCliOptions, command: Command) => {
+      const ctx = makeContext(command.optsWithGlobals());
+      await runCommand(ctx, async () =>
+        (await import('./run.js')).userinfoCommand(ctx, command, token, opts),
+      );
+    });
+  addProfileOptions(cmd);
+}
