@@ -9,7 +9,7 @@ import { commandWord } from './command-word.js';
 export { VERSION } from './version.js';
 
 interface Cli {
-  main(argv: string[]): Promise<void>;
+  main(argv: string[]): Promise<number>;
   commandNames(): string[];
   setEsmImporter(importEsm: (specifier: string) => Promise<unknown>): void;
 }
@@ -28,14 +28,17 @@ export function start(argv: string[], cliFile: string): void {
     if (dir) enableCompileCache(join(dir, 'node'));
     const cli = nodeModule.createRequire(cliFile)(cliFile) as Cli;
     cli.setEsmImporter(importEsm);
-    void cli.main(argv);
+    void cli.main(argv).then((code) => {
+      process.exitCode = code;
+    });
     return;
   }
   const name = commandWord(argv.slice(2)) ?? 'main';
   const loaded = loadWithCodeCache(cliFile, dir ? { dir, name } : undefined);
   const cli = loaded.exports as unknown as Cli;
   cli.setEsmImporter(importEsm);
-  void cli.main(argv).then(() => {
+  void cli.main(argv).then((code) => {
+    process.exitCode = code;
     // A typo is not worth a cache file of its own.
     if (!loaded.fromCache && (name === 'main' || cli.commandNames().includes(name))) loaded.saveCache();
   });

@@ -1,10 +1,9 @@
 // Handing a URL to the user's browser (`open`), or printing it for --no-browser. The URL always
 // goes to stderr on a line of its own, so a person (or a test) can use it if no browser opens.
-import type { Context } from '../commands/shared/context.js';
 import { importEsm } from './import-esm.js';
 
 export async function openOrPrint(
-  ctx: Context,
+  ctx: { info(text: string): void },
   url: string,
   opts: { openBrowser: boolean; purpose: string },
 ): Promise<void> {

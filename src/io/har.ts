@@ -2,15 +2,21 @@
 // The path is checked before any request so a typo costs nothing.
 // fs.promises on use, not node:fs/promises on import: loading it costs every start-up ~2 ms.
 import { promises as fs } from 'node:fs';
-import type { Context } from '../commands/shared/context.js';
 import { UsageError } from '../errors.js';
 import { redactBody, redactHeaders, redactUrl } from '../protocol/redact.js';
 import { VERSION } from '../version.js';
 import type { HttpExchange } from './http.js';
 
-const recorded = new WeakMap<Context, HttpExchange[]>();
+/** What the HAR writer needs from a run (a command's Context satisfies it). */
+export interface HarContext {
+  http: { har?: string | undefined };
+  showSecrets: boolean;
+  readonly finalizers: Array<() => Promise<void>>;
+}
 
-export async function prepareHarFile(ctx: Context): Promise<void> {
+const recorded = new WeakMap<object, HttpExchange[]>();
+
+export async function prepareHarFile(ctx: HarContext): Promise<void> {
   const path = ctx.http.har!;
   try {
     const fh = await fs.open(path, 'w', 0o600);
@@ -25,7 +31,7 @@ export async function prepareHarFile(ctx: Context): Promise<void> {
   ctx.finalizers.push(() => writeHar(ctx, path));
 }
 
-export function harObserver(ctx: Context): ((e: HttpExchange) => void) | undefined {
+export function harObserver(ctx: HarContext): ((e: HttpExchange) => void) | undefined {
   const list = recorded.get(ctx);
   return list ? (e) => list.push(e) : undefined;
 }
@@ -94,7 +100,7 @@ export function toHar(exchanges: HttpExchange[], show: boolean): unknown {
   };
 }
 
-async function writeHar(ctx: Context, path: string): Promise<void> {
+async function writeHar(ctx: HarContext, path: string): Promise<void> {
   await fs.writeFile(path, JSON.stringify(toHar(recorded.get(ctx) ?? [], ctx.showSecrets), null, 2) + '\n', {
     mode: 0o600,
   });

@@ -3,11 +3,21 @@
 // the wire (--verbose traces, --har), all redacted unless --show-secrets.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Context } from '../commands/shared/context.js';
 import { UsageError } from '../errors.js';
 import { redactBody, redactHeaders, redactUrl } from '../protocol/redact.js';
 import { harObserver } from './har.js';
 import { createHttpClient, type HttpClient, type HttpExchange } from './http.js';
+
+/** What the HTTP edge needs from a run (a command's Context satisfies it). */
+export interface HttpEdgeContext {
+  http: { har?: string | undefined; caFile?: string | undefined; insecure: boolean };
+  verbose: boolean;
+  showSecrets: boolean;
+  env: NodeJS.ProcessEnv;
+  readonly finalizers: Array<() => Promise<void>>;
+  warn(text: string): void;
+  trace(text: string): void;
+}
 
 export interface HttpSetupOptions {
   /** Per-request timeout in seconds (default 10). */
@@ -17,9 +27,9 @@ export interface HttpSetupOptions {
 }
 
 const MAX_TRACE_BODY = 4096;
-const warnedInsecure = new WeakSet<Context>();
+const warnedInsecure = new WeakSet<object>();
 
-export function httpClientFor(ctx: Context, opts: HttpSetupOptions = {}): HttpClient {
+export function httpClientFor(ctx: HttpEdgeContext, opts: HttpSetupOptions = {}): HttpClient {
   const observers: Array<(e: HttpExchange) => void> = [];
   if (ctx.verbose) observers.push((e) => ctx.trace(traceExchange(e, ctx.showSecrets)));
   const har = harObserver(ctx);
@@ -33,11 +43,13 @@ export function httpClientFor(ctx: Context, opts: HttpSetupOptions = {}): HttpCl
 }
 
 /** An undici dispatcher when trust or proxies differ from the defaults; undefined otherwise. */
-function dispatcherFor(ctx: Context, clientCertificate: HttpSetupOptions['clientCertificate']): unknown {
+function dispatcherFor(ctx: HttpEdgeContext, clientCertificate: HttpSetupOptions['clientCertificate']): unknown {
   const { caFile, insecure } = ctx.http;
-  const proxied = Boolean(
-    process.env.HTTPS_PROXY || process.env.https_proxy || process.env.HTTP_PROXY || process.env.http_proxy,
-  );
+  const env = ctx.env;
+  const httpsProxy = env.HTTPS_PROXY || env.https_proxy;
+  const httpProxy = env.HTTP_PROXY || env.http_proxy;
+  const noProxy = env.NO_PROXY || env.no_proxy;
+  const proxied = Boolean(httpsProxy || httpProxy);
   if (!caFile && !insecure && !proxied && !clientCertificate) return undefined;
   let ca: string | undefined;
   if (caFile) {
@@ -52,11 +64,7 @@ function dispatcherFor(ctx: Context, clientCertificate: HttpSetupOptions['client
   }
   if (insecure && !warnedInsecure.has(ctx)) {
     warnedInsecure.add(ctx);
-    ctx.warn(
-      ctx.errStyle.red.bold(
-        '--insecure: TLS certificates are NOT verified; anyone on the path can read and change this traffic',
-      ),
-    );
+    ctx.warn('--insecure: TLS certificates are NOT verified; anyone on the path can read and change this traffic');
   }
   const tls = {
     ...(ca ? { ca } : {}),
@@ -64,8 +72,16 @@ function dispatcherFor(ctx: Context, clientCertificate: HttpSetupOptions['client
     ...(clientCertificate ?? {}),
   };
   const undici = loadUndici();
-  // undici's EnvHttpProxyAgent reads HTTP(S)_PROXY and NO_PROXY itself.
-  return proxied ? new undici.EnvHttpProxyAgent({ connect: tls, requestTls: tls }) : new undici.Agent({ connect: tls });
+  // The run's environment, not the process's: a test or an embedding passes its own.
+  return proxied
+    ? new undici.EnvHttpProxyAgent({
+        ...(httpProxy ? { httpProxy } : {}),
+        ...(httpsProxy ? { httpsProxy } : {}),
+        ...(noProxy ? { noProxy } : {}),
+        connect: tls,
+        requestTls: tls,
+      })
+    : new undici.Agent({ connect: tls });
 }
 
 /** Synchronous, so httpClientFor stays synchronous; undici is loaded only on this path. */

@@ -8,7 +8,7 @@ export const MAX_INPUT_BYTES = 1024 * 1024;
 /** The token from the argument, or stdin when it is omitted or "-". */
 export async function readTokenArgument(
   arg: string | undefined,
-  stdin: NodeJS.ReadStream = process.stdin,
+  stdin: AsyncIterable<unknown> & { isTTY?: boolean | undefined },
 ): Promise<string> {
   if (arg !== undefined && arg !== '-') {
     if (Buffer.byteLength(arg) > MAX_INPUT_BYTES)

@@ -69,11 +69,11 @@ function parseJwks(text: string, where: string): { keys: JWK[] } {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new UsageError('bad_jwks', `${where} is not JSON: ${(err as Error).message}`);
+    throw new UsageError('bad_jwks_file', `${where} is not JSON: ${(err as Error).message}`);
   }
   if (json && typeof json === 'object' && typeof (json as JWK).kty === 'string') return { keys: [json as JWK] };
   const keys = (json as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(keys)) throw new UsageError('bad_jwks', `${where} is not a JWKS: it has no "keys" array`);
+  if (!Array.isArray(keys)) throw new UsageError('bad_jwks_file', `${where} is not a JWKS: it has no "keys" array`);
   return { keys: usableKeys(keys) };
 }
 
@@ -129,15 +129,15 @@ export async function loadClientCertificate(
     return undefined;
   }
   if (certPath === undefined || keyPath === undefined)
-    throw new UsageError('missing_client_certificate', 'give --cert and --key together');
+    throw new UsageError('missing_client_certificate', 'give --cert and --cert-key together');
   const cert = await readUserFile(certPath, '--cert');
-  const key = await readUserFile(keyPath, '--key');
+  const key = await readUserFile(keyPath, '--cert-key');
   try {
     const { createPrivateKey, X509Certificate } = await import('node:crypto');
     new X509Certificate(cert);
     createPrivateKey(key);
   } catch (err) {
-    throw new UsageError('bad_client_certificate', `--cert/--key do not parse: ${(err as Error).message}`);
+    throw new UsageError('bad_client_certificate', `--cert/--cert-key do not parse: ${(err as Error).message}`);
   }
   return { cert, key };
 }

@@ -163,9 +163,13 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
 
   const timer = setTimeout(() => {
     rejectResponse(
-      new UserStepError('timeout', `no authorization response reached ${url.href} within ${opts.timeoutSeconds} s`, {
-        hint: 'finish the sign-in in the browser sooner, or give more time with --timeout <seconds>',
-      }),
+      new UserStepError(
+        'callback_timeout',
+        `no authorization response reached ${url.href} within ${opts.timeoutSeconds} s`,
+        {
+          hint: 'finish the sign-in in the browser sooner, or give more time with --timeout <seconds>',
+        },
+      ),
     );
   }, opts.timeoutSeconds * 1000);
   timer.unref();

@@ -3,6 +3,7 @@
 // the exit code and output.
 import { spawn } from 'node:child_process';
 import { BIN, type CliRun } from './cli.js';
+import { isolatedEnv, startInProcess } from './in-process.js';
 
 export interface CliSession {
   /** Resolves with the first stderr line that is an http(s) URL starting with `prefix`, or undefined if the command ended first. */
@@ -12,20 +13,12 @@ export interface CliSession {
   kill(signal: NodeJS.Signals): void;
 }
 
-export function startCli(
+export function startBinary(
   args: string[],
   opts: { env?: Record<string, string | undefined>; timeoutMs?: number } = {},
 ): CliSession {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    NO_COLOR: undefined,
-    FORCE_COLOR: undefined,
-    CI: 'true',
-    ...opts.env,
-  };
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: env as NodeJS.ProcessEnv,
+    env: isolatedEnv(opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -75,6 +68,46 @@ export function startCli(
           waiters.add(look);
         };
         look();
+      });
+    },
+  };
+}
+
+/** The same session, run in this process (what most tests use). */
+export function startCli(
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): CliSession {
+  const session = startInProcess(args, opts);
+  let ended = false;
+  void session.done.then(
+    () => {
+      ended = true;
+    },
+    () => {
+      ended = true;
+    },
+  );
+  return {
+    done: session.done,
+    stderr: session.stderr,
+    kill: (signal) => session.kill(signal),
+    urlLine(prefix) {
+      return new Promise((resolve) => {
+        const look = (): boolean => {
+          const line = session
+            .stderr()
+            .split('\n')
+            .map((l) => l.trim())
+            .find((l) => l.startsWith(prefix) && /^https?:\/\/\S+$/.test(l));
+          if (line) resolve(line);
+          else if (ended) resolve(undefined);
+          else return false;
+          return true;
+        };
+        if (look()) return;
+        session.onStderr(() => void look());
+        void session.done.finally(() => setImmediate(() => look()));
       });
     },
   };

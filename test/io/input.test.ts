@@ -9,13 +9,13 @@ const stdinOf = (text: string) => Readable.from([Buffer.from(text)]) as unknown 
 test('an argument over 1 MiB is refused before any parsing', async () => {
   // The CLI cannot even receive this on Linux (one argument is capped at 128 KiB), so it is tested here.
   await assert.rejects(
-    readTokenArgument('a'.repeat(MAX_INPUT_BYTES + 1)),
+    readTokenArgument('a'.repeat(MAX_INPUT_BYTES + 1), stdinOf('')),
     (err: unknown) => err instanceof UsageError && err.code === 'input_too_large' && /1 MiB/.test(err.message),
   );
 });
 
 test('an argument of exactly 1 MiB is accepted', async () => {
-  assert.equal((await readTokenArgument('a'.repeat(MAX_INPUT_BYTES))).length, MAX_INPUT_BYTES);
+  assert.equal((await readTokenArgument('a'.repeat(MAX_INPUT_BYTES), stdinOf(''))).length, MAX_INPUT_BYTES);
 });
 
 test('"-" and a missing argument read stdin', async () => {

@@ -1,5 +1,5 @@
 // cache list|show|clear over the files of src/io/token-cache.ts.
-import type { CommandResult } from '../shared/run-command.js';
+import type { CommandResult, Context } from '../shared/context.js';
 import { UsageError } from '../../errors.js';
 import { cacheDir, clearAll, listEntries, removeEntry } from '../../io/token-cache.js';
 import type { CacheEntry } from '../../protocol/token-cache-policy.js';
@@ -14,11 +14,11 @@ const redactEntry = (e: CacheEntry, show: boolean) => ({
   ...(e.id_token ? { id_token: redactSecret(e.id_token, show) } : {}),
 });
 
-export async function cacheList(): Promise<CommandResult> {
-  const entries = await listEntries();
-  const now = Math.floor(Date.now() / 1000);
+export async function cacheList(ctx: Context): Promise<CommandResult> {
+  const entries = await listEntries(cacheDir(ctx.env));
+  const now = ctx.now();
   const data = {
-    dir: cacheDir(),
+    dir: cacheDir(ctx.env),
     entries: entries.map((x) =>
       x.entry
         ? {
@@ -60,8 +60,8 @@ export async function cacheList(): Promise<CommandResult> {
   };
 }
 
-async function find(prefix: string) {
-  const matches = (await listEntries()).filter((x) => x.key.startsWith(prefix));
+async function find(ctx: Context, prefix: string) {
+  const matches = (await listEntries(cacheDir(ctx.env))).filter((x) => x.key.startsWith(prefix));
   if (matches.length === 0)
     throw new UsageError('no_such_entry', `no cache entry starts with "${prefix}" (see \`oidc-probe cache list\`)`);
   if (matches.length > 1)
@@ -69,8 +69,8 @@ async function find(prefix: string) {
   return matches[0]!;
 }
 
-export async function cacheShow(prefix: string): Promise<CommandResult> {
-  const found = await find(prefix);
+export async function cacheShow(ctx: Context, prefix: string): Promise<CommandResult> {
+  const found = await find(ctx, prefix);
   if (!found.entry)
     throw new UsageError('corrupt_entry', `the cache entry ${found.key} is unreadable: ${found.corrupt}`);
   const entry = found.entry;
@@ -89,12 +89,12 @@ export async function cacheShow(prefix: string): Promise<CommandResult> {
   };
 }
 
-export async function cacheClear(prefix: string | undefined): Promise<CommandResult> {
+export async function cacheClear(ctx: Context, prefix: string | undefined): Promise<CommandResult> {
   if (prefix === undefined) {
-    const n = await clearAll();
+    const n = await clearAll(cacheDir(ctx.env));
     return { data: { removed: n }, human: () => `removed ${n} cached token${n === 1 ? '' : 's'}` };
   }
-  const found = await find(prefix);
-  await removeEntry(found.key);
+  const found = await find(ctx, prefix);
+  await removeEntry(found.key, cacheDir(ctx.env));
   return { data: { removed: 1, key: found.key }, human: () => `removed ${found.key}` };
 }

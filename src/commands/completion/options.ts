@@ -1,25 +1,23 @@
 // `oidc-probe completion bash|zsh|fish`: a completion script generated from this very program,
 // so every registered command and option completes, including ones added later.
 import { Argument, type Command, type Option } from 'commander';
-import { makeContext } from '../shared/context.js';
-import { runCommand } from '../shared/run-command.js';
+import type { RunAction } from '../shared/options.js';
 import type { CompletionCommand, CompletionOption, Shell } from './render.js';
 
 const SHELL_NAMES = ['bash', 'zsh', 'fish'];
 
-export function registerCompletion(program: Command): void {
+export function registerCompletion(program: Command, runAction: RunAction): void {
   program
     .command('completion')
     .description('print a shell completion script: source <(oidc-probe completion bash)')
     .addArgument(new Argument('<shell>', 'the shell to complete in').choices(SHELL_NAMES))
-    .action(async (shell: Shell, _opts: unknown, cmd: Command) => {
-      const ctx = makeContext(cmd.optsWithGlobals());
-      await runCommand(ctx, async () => {
+    .action((shell: Shell, _opts: unknown, cmd: Command) =>
+      runAction(cmd, async () => {
         const { completionScript } = await import('./render.js');
         const script = completionScript(shell, describeCommand(rootOf(cmd)));
         return { data: { shell, script }, human: () => script };
-      });
-    });
+      }),
+    );
 }
 
 function rootOf(cmd: Command): Command {

@@ -4,12 +4,13 @@ import { decodeJwt, JwtFormatError, type DecodedJwt } from '../../protocol/jwt.j
 import { isTimeClaim } from '../../protocol/claim-registry.js';
 import { classifyToken } from '../../protocol/token-kind.js';
 import { readTokenArgument } from '../../io/input.js';
-import type { CommandResult } from '../shared/run-command.js';
+import type { CommandResult, Context } from '../shared/context.js';
+import type { DecodeOptions } from './options.js';
 import { renderDecoded, type DecodeView } from '../../render/jwt-tables.js';
 import { isoUtc } from '../../render/time.js';
 
-export async function decodeCommand(tokenArg: string | undefined): Promise<CommandResult> {
-  const input = await readTokenArgument(tokenArg);
+export async function run(options: DecodeOptions, ctx: Context): Promise<CommandResult> {
+  const input = await readTokenArgument(options.token, ctx.stdin);
   let decoded: DecodedJwt;
   try {
     decoded = decodeJwt(input);
@@ -18,11 +19,10 @@ export async function decodeCommand(tokenArg: string | undefined): Promise<Comma
     throw err;
   }
   const data = decodeView(decoded);
-  const now = Math.floor(Date.now() / 1000);
+  const now = ctx.now();
   return {
     data,
-    human: (ctx) =>
-      renderDecoded(data, ctx.style, { now, ...(process.stdout.columns ? { width: process.stdout.columns } : {}) }),
+    human: (c) => renderDecoded(data, c.style, { now, ...(c.columns ? { width: c.columns } : {}) }),
   };
 }
 

@@ -1,7 +1,6 @@
 // discover: metadata (with the RFC 8414 fallback) → lint → JWKS → lint → result.
-import type { Context } from '../shared/context.js';
 import type { DiscoverOptions } from './options.js';
-import type { CommandResult } from '../shared/run-command.js';
+import type { CommandResult, Context } from '../shared/context.js';
 import { OidcProbeError, UsageError } from '../../errors.js';
 import { discoverMetadata } from '../../io/discovery.js';
 import { httpClientFor } from '../../io/http-setup.js';
@@ -12,7 +11,8 @@ import { lintDiscovery } from '../../protocol/discovery-lint.js';
 import { lintJwks, type KeyRow } from '../../protocol/jwks-lint.js';
 import { renderDiscover } from './render.js';
 
-export async function discoverCommand(ctx: Context, issuer: string, opts: DiscoverOptions): Promise<CommandResult> {
+export async function run(opts: DiscoverOptions, ctx: Context): Promise<CommandResult> {
+  const { issuer } = opts;
   if (opts.raw && ctx.json)
     throw new UsageError(
       'contradictory_options',
@@ -28,7 +28,7 @@ export async function discoverCommand(ctx: Context, issuer: string, opts: Discov
     return {
       data: {},
       human: () => {
-        process.stdout.write(body);
+        ctx.stdout.write(body);
         return '';
       },
     };
@@ -41,7 +41,7 @@ export async function discoverCommand(ctx: Context, issuer: string, opts: Discov
   const partial = { url: found.url, source: found.source, metadata, capabilities, checks };
   let jwks: Jwks | null = null;
   let keySummary: KeyRow[] | null = null;
-  const now = Math.floor(Date.now() / 1000);
+  const now = ctx.now();
   if (jwksUri) {
     try {
       jwks = await fetchJwks(http, jwksUri);

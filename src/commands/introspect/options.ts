@@ -1,15 +1,17 @@
 // `oidc-probe introspect <token>` (RFC 7662) and `oidc-probe revoke <token>` (RFC 7009).
 import type { Command } from 'commander';
-import { makeContext } from '../shared/context.js';
-import { positiveSeconds } from '../shared/option-parsers.js';
-import { runCommand } from '../shared/run-command.js';
-import { addClientOptions, addProfileOptions } from '../shared/settings.js';
+import type { Flags } from '../shared/settings.js';
+import { positiveSeconds, addClientOptions, addProfileOptions, flagsOf, type RunAction } from '../shared/options.js';
 
-export interface TokenEndpointCliOptions {
+export interface TokenEndpointOptions {
+  token: string | undefined;
   endpoint?: string;
   tokenTypeHint?: string;
   timeout: number;
+  flags: Flags;
 }
+
+type CliValues = Omit<TokenEndpointOptions, 'token' | 'flags'>;
 
 function endpointCommand(program: Command, name: 'introspect' | 'revoke', description: string): Command {
   const cmd = program
@@ -27,23 +29,16 @@ function endpointCommand(program: Command, name: 'introspect' | 'revoke', descri
   return cmd;
 }
 
-export function registerIntrospect(program: Command): void {
+export function registerIntrospect(program: Command, runAction: RunAction): void {
   endpointCommand(
     program,
     'introspect',
     'ask the provider what a token is (RFC 7662); an inactive token is exit 1',
-  ).action(async (token: string | undefined, opts: TokenEndpointCliOptions, cmd: Command) => {
-    const ctx = makeContext(cmd.optsWithGlobals());
-    await runCommand(ctx, async () =>
-      (await import('./run.js')).introspectCommand(ctx, cmd, token, opts),
-    );
-  });
+  ).action((token: string | undefined, opts: CliValues, cmd: Command) =>
+    runAction(cmd, async (ctx) => (await import('./run.js')).introspect({ ...opts, token, flags: flagsOf(cmd) }, ctx)),
+  );
   endpointCommand(program, 'revoke', 'revoke a token at the provider (RFC 7009)').action(
-    async (token: string | undefined, opts: TokenEndpointCliOptions, cmd: Command) => {
-      const ctx = makeContext(cmd.optsWithGlobals());
-      await runCommand(ctx, async () =>
-        (await import('./run.js')).revokeCommand(ctx, cmd, token, opts),
-      );
-    },
+    (token: string | undefined, opts: CliValues, cmd: Command) =>
+      runAction(cmd, async (ctx) => (await import('./run.js')).revoke({ ...opts, token, flags: flagsOf(cmd) }, ctx)),
   );
 }

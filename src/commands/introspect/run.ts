@@ -1,49 +1,24 @@
 // introspect and revoke: a token and client authentication to a provider endpoint.
-import type { Command } from 'commander';
-import type { Context } from '../shared/context.js';
-import type { TokenEndpointCliOptions } from './options.js';
-import type { CommandResult } from '../shared/run-command.js';
-import {
-  checkAuthMethod,
-  missingSetting,
-  resolveClientSecret,
-  resolveCommandSettings,
-  settingValue,
-} from '../shared/settings.js';
+import type { TokenEndpointOptions } from './options.js';
+import type { CommandResult, Context } from '../shared/context.js';
+import { missingSetting, resolveCommandSettings, settingValue } from '../shared/settings.js';
 import { UsageError } from '../../errors.js';
-import { authenticateClient } from '../shared/client-authentication.js';
+import { authenticateClient, CLIENT_SETTING_NAMES, clientAuthMethodFor, resolveClient } from '../shared/client.js';
 import { resolveEndpoint } from '../shared/provider-endpoint.js';
 import { errorForStatus } from '../../io/http.js';
 import { httpClientFor } from '../../io/http-setup.js';
 import { readTokenArgument } from '../../io/input.js';
-import { loadPrivateKeyFile } from '../../io/keys.js';
 import { fail, pass, type Check } from '../../protocol/checks.js';
-import { defaultClientAuthMethod } from '../../protocol/client-auth.js';
 import { cleanTokenInput } from '../../protocol/jwt.js';
 import { renderChecks } from '../../render/checks.js';
 import { renderClaimsTable } from '../../render/jwt-tables.js';
 
-const SETTINGS = [
-  'issuer',
-  'client-id',
-  'client-secret',
-  'client-secret-file',
-  'auth-method',
-  'private-key',
-  'signing-alg',
-] as const;
+const SETTINGS = ['issuer', 'client-id', ...CLIENT_SETTING_NAMES] as const;
 
-async function prepare(
-  ctx: Context,
-  cmd: Command,
-  tokenArg: string | undefined,
-  opts: TokenEndpointCliOptions,
-  field: string,
-  what: string,
-) {
-  const token = cleanTokenInput(await readTokenArgument(tokenArg));
+async function prepare(ctx: Context, opts: TokenEndpointOptions, field: string, what: string) {
+  const token = cleanTokenInput(await readTokenArgument(opts.token, ctx.stdin));
   if (!token) throw new UsageError('no_input', 'the token is empty');
-  const settings = await resolveCommandSettings(cmd, SETTINGS);
+  const settings = await resolveCommandSettings(opts.flags, SETTINGS, ctx.env);
   const clientId = settingValue(settings, 'client-id');
   if (clientId === undefined) throw missingSetting('client-id');
   const http = httpClientFor(ctx, { timeoutSeconds: opts.timeout });
@@ -53,44 +28,16 @@ async function prepare(
     field,
     what,
   });
-  const clientSecret = await resolveClientSecret(settings);
+  const client = await resolveClient(ctx, settings, clientId);
   const advertised =
     metadata?.[`${field.replace(/_endpoint$/, '')}_endpoint_auth_methods_supported`] ??
     metadata?.token_endpoint_auth_methods_supported;
-  const method =
-    checkAuthMethod(settingValue(settings, 'auth-method')) ??
-    defaultClientAuthMethod(
-      clientSecret !== undefined,
-      Array.isArray(advertised) ? (advertised as string[]) : undefined,
-    );
-  const privateKeyPath = settingValue(settings, 'private-key');
-  const auth = await authenticateClient(
-    method,
-    {
-      clientId,
-      clientSecret,
-      privateKey: privateKeyPath ? await loadPrivateKeyFile(privateKeyPath) : undefined,
-      signingAlg: settingValue(settings, 'signing-alg'),
-    },
-    endpoint,
-  );
+  const auth = await authenticateClient(clientAuthMethodFor(client, advertised), client, endpoint);
   return { token, http, endpoint, auth };
 }
 
-export async function introspectCommand(
-  ctx: Context,
-  cmd: Command,
-  tokenArg: string | undefined,
-  opts: TokenEndpointCliOptions,
-): Promise<CommandResult> {
-  const { token, http, endpoint, auth } = await prepare(
-    ctx,
-    cmd,
-    tokenArg,
-    opts,
-    'introspection_endpoint',
-    'introspection endpoint',
-  );
+export async function introspect(opts: TokenEndpointOptions, ctx: Context): Promise<CommandResult> {
+  const { token, http, endpoint, auth } = await prepare(ctx, opts, 'introspection_endpoint', 'introspection endpoint');
   const { json } = await http.json({
     url: endpoint,
     method: 'POST',
@@ -117,28 +64,16 @@ export async function introspectCommand(
       [
         c.style.bold(`Introspection at ${endpoint}`),
         renderClaimsTable(json, c.style, {
-          now: Math.floor(Date.now() / 1000),
-          ...(process.stdout.columns ? { width: process.stdout.columns } : {}),
+          now: ctx.now(),
+          ...(c.columns ? { width: c.columns } : {}),
         }),
         renderChecks(checks, c.style),
       ].join('\n'),
   };
 }
 
-export async function revokeCommand(
-  ctx: Context,
-  cmd: Command,
-  tokenArg: string | undefined,
-  opts: TokenEndpointCliOptions,
-): Promise<CommandResult> {
-  const { token, http, endpoint, auth } = await prepare(
-    ctx,
-    cmd,
-    tokenArg,
-    opts,
-    'revocation_endpoint',
-    'revocation endpoint',
-  );
+export async function revoke(opts: TokenEndpointOptions, ctx: Context): Promise<CommandResult> {
+  const { token, http, endpoint, auth } = await prepare(ctx, opts, 'revocation_endpoint', 'revocation endpoint');
   const response = await http.request({
     url: endpoint,
     method: 'POST',

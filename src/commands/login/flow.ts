@@ -17,8 +17,7 @@ import {
   randomValue,
 } from '../../protocol/authorization-request.js';
 import { fail, isValid, pass, skip, type Check } from '../../protocol/checks.js';
-import { defaultClientAuthMethod, type ClientAuthMethod } from '../../protocol/client-auth.js';
-import { authenticateClient, type ClientSettings } from '../shared/client-authentication.js';
+import { authenticateClient, clientAuthMethodFor, type ClientSettings } from '../shared/client.js';
 import { mtlsAlias } from '../../protocol/mtls.js';
 import { BACK_CHANNEL, validateIdTokenFrom } from '../../protocol/front-channel-checks.js';
 import type { KeySource } from '../../protocol/jws-signature.js';
@@ -36,9 +35,6 @@ import {
 
 export interface LoginSettings extends ClientSettings {
   issuer: string;
-  authMethod?: ClientAuthMethod | undefined;
-  /** A client certificate is presented (RFC 8705): the token endpoint's mTLS alias is used. */
-  mtls?: boolean | undefined;
   responseType: ResponseType;
   responseMode: ResponseMode;
   scope: string;
@@ -100,12 +96,13 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     return v;
   };
   const authorizationEndpoint = endpoint('authorization_endpoint');
-  const tokenEndpoint = () => mtlsAlias(metadata, 'token_endpoint', s.mtls) ?? endpoint('token_endpoint');
+  const tokenEndpoint = () =>
+    mtlsAlias(metadata, 'token_endpoint', s.certificate !== undefined) ?? endpoint('token_endpoint');
   const keys: KeySource | undefined =
     typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(http, metadata.jwks_uri) : undefined;
   // Settle client authentication now: a missing secret should stop the run before the browser does.
   const authMethod = s.responseType.code
-    ? resolveAuthMethod(s, metadata.token_endpoint_auth_methods_supported)
+    ? clientAuthMethodFor(s, metadata.token_endpoint_auth_methods_supported)
     : undefined;
   // Settle client authentication before the browser opens: a missing secret is found now, not after sign-in.
   if (authMethod) await authenticateClient(authMethod, s, tokenEndpoint());
@@ -315,9 +312,4 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   }
   result.valid = isValid(checks);
   return { result, front };
-}
-
-function resolveAuthMethod(s: LoginSettings, supported: unknown): ClientAuthMethod {
-  const list = Array.isArray(supported) ? supported.filter((x): x is string => typeof x === 'string') : undefined;
-  return s.authMethod ?? defaultClientAuthMethod(s.clientSecret !== undefined, list);
 }

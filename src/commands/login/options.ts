@@ -1,11 +1,18 @@
 // `oidc-probe login`: a browser flow through a loopback listener (cli-contract.md "login").
 import type { Command } from 'commander';
-import { makeContext } from '../shared/context.js';
-import { collect, positiveSeconds, seconds } from '../shared/option-parsers.js';
-import { runCommand } from '../shared/run-command.js';
-import { addClientOptions, addProfileOptions } from '../shared/settings.js';
+import type { Flags } from '../shared/settings.js';
+import {
+  collect,
+  positiveSeconds,
+  seconds,
+  addClientOptions,
+  addProfileOptions,
+  flagsOf,
+  type RunAction,
+} from '../shared/options.js';
 
-export interface LoginCliOptions {
+export interface LoginOptions {
+  flags: Flags;
   issuer?: string;
   clientId?: string;
   clientSecret?: string;
@@ -33,7 +40,7 @@ export interface LoginCliOptions {
   signingAlg?: string;
 }
 
-export function registerLogin(program: Command): void {
+export function registerLogin(program: Command, runAction: RunAction): void {
   const cmd = program
     .command('login')
     .description('sign in through a browser and a loopback listener, then check everything that came back')
@@ -63,11 +70,7 @@ export function registerLogin(program: Command): void {
       'store the tokens in the token cache, so `oidc-probe token --grant refresh_token` can refresh them',
     );
   addClientOptions(cmd);
-  addProfileOptions(cmd).action(async (opts: LoginCliOptions, command: Command) => {
-    const ctx = makeContext(command.optsWithGlobals());
-    await runCommand(ctx, async () => {
-      const { loginCommand } = await import('./run.js');
-      return loginCommand(ctx, command, opts);
-    });
-  });
+  addProfileOptions(cmd).action((opts: Omit<LoginOptions, 'flags'>, command: Command) =>
+    runAction(command, async (ctx) => (await import('./run.js')).run({ ...opts, flags: flagsOf(command) }, ctx)),
+  );
 }

@@ -1,11 +1,9 @@
 // login: settings → response type and mode → the flow → result.
-import type { Command } from 'commander';
-import type { Context } from '../shared/context.js';
-import type { LoginCliOptions } from './options.js';
-import type { CommandResult } from '../shared/run-command.js';
+import type { CommandResult, Context } from '../shared/context.js';
+import type { LoginOptions } from './options.js';
 import { promptForLogin } from '../../io/prompts.js';
-import { checkAuthMethod, resolveClientSecret, resolveCommandSettings, settingValue } from '../shared/settings.js';
-import { loadClientCertificate, loadPrivateKeyFile } from '../../io/keys.js';
+import { canPrompt, missingSetting, resolveCommandSettings, settingValue } from '../shared/settings.js';
+import { CLIENT_SETTING_NAMES, resolveClient } from '../shared/client.js';
 import { UsageError } from '../../errors.js';
 import { runLogin } from './flow.js';
 import { httpClientFor } from '../../io/http-setup.js';
@@ -16,12 +14,7 @@ import { renderLogin } from './render.js';
 const SETTINGS = [
   'issuer',
   'client-id',
-  'client-secret',
-  'client-secret-file',
-  'auth-method',
-  'private-key',
-  'cert',
-  'key',
+  ...CLIENT_SETTING_NAMES,
   'scope',
   'redirect-uri',
   'flow',
@@ -29,8 +22,8 @@ const SETTINGS = [
   'response-mode',
 ] as const;
 
-export async function loginCommand(ctx: Context, cmd: Command, opts: LoginCliOptions): Promise<CommandResult> {
-  const settings = await resolveCommandSettings(cmd, SETTINGS);
+export async function run(opts: LoginOptions, ctx: Context): Promise<CommandResult> {
+  const settings = await resolveCommandSettings(opts.flags, SETTINGS, ctx.env);
   // Option contradictions first: they need no network.
   const responseType = resolveResponseType({
     flow: settingValue(settings, 'flow'),
@@ -39,32 +32,27 @@ export async function loginCommand(ctx: Context, cmd: Command, opts: LoginCliOpt
   const responseMode = resolveResponseMode(responseType, settingValue(settings, 'response-mode'));
   const redirectUri = settingValue(settings, 'redirect-uri') ?? 'http://127.0.0.1:8765/callback';
   parseLoopbackRedirectUri(redirectUri);
-  const secretGiven = await resolveClientSecret(settings);
-  const answers = await promptForLogin(settings, secretGiven !== undefined);
-  const { issuer, clientId } = answers;
-  const clientSecret = secretGiven ?? answers.clientSecret;
+  let issuer = settingValue(settings, 'issuer');
+  let clientId = settingValue(settings, 'client-id');
+  let client = await resolveClient(ctx, settings, clientId ?? '');
+  if (issuer === undefined || clientId === undefined) {
+    if (!canPrompt(ctx)) throw missingSetting(issuer === undefined ? 'issuer' : 'client-id');
+    const hasSecret = client.clientSecret !== undefined;
+    const answers = await promptForLogin(ctx, { issuer, clientId, hasSecret });
+    issuer = answers.issuer;
+    clientId = answers.clientId;
+    client = { ...client, clientId, clientSecret: client.clientSecret ?? answers.clientSecret };
+  }
   const params: Record<string, string> = {};
   for (const kv of opts.param ?? []) {
     const i = kv.indexOf('=');
     if (i <= 0) throw new UsageError('bad_param', `--param "${kv}" is not key=value`);
     params[kv.slice(0, i)] = kv.slice(i + 1);
   }
-  const clientCertificate = await loadClientCertificate(
-    settingValue(settings, 'cert'),
-    settingValue(settings, 'key'),
-    settingValue(settings, 'auth-method'),
-  );
-  const http = httpClientFor(ctx, { timeoutSeconds: opts.httpTimeout, clientCertificate });
+  const http = httpClientFor(ctx, { timeoutSeconds: opts.httpTimeout, clientCertificate: client.certificate });
   const view = await runLogin(ctx, http, {
+    ...client,
     issuer,
-    clientId,
-    clientSecret,
-    authMethod: checkAuthMethod(settingValue(settings, 'auth-method')),
-    privateKey: settingValue(settings, 'private-key')
-      ? await loadPrivateKeyFile(settingValue(settings, 'private-key')!)
-      : undefined,
-    signingAlg: opts.signingAlg,
-    mtls: clientCertificate !== undefined,
     responseType,
     responseMode,
     scope: settingValue(settings, 'scope') ?? 'openid profile email',
@@ -85,7 +73,7 @@ export async function loginCommand(ctx: Context, cmd: Command, opts: LoginCliOpt
     human: (c) =>
       renderLogin(view, c.style, {
         showSecrets: c.showSecrets,
-        ...(process.stdout.columns ? { width: process.stdout.columns } : {}),
+        ...(c.columns ? { width: c.columns } : {}),
       }),
   };
 }
@@ -98,25 +86,29 @@ async function cacheLoginTokens(
   tokens: Record<string, unknown> | undefined,
 ): Promise<void> {
   if (!tokens || typeof tokens.access_token !== 'string') return;
-  const [{ cacheKey, expiresAt }, { writeEntry }] = await Promise.all([
+  const [{ cacheKey, expiresAt }, { cacheDir, writeEntry }] = await Promise.all([
     import('../../protocol/token-cache-policy.js'),
     import('../../io/token-cache.js'),
   ]);
   const { parseTokenResponse } = await import('../../protocol/token-response.js');
   const t = parseTokenResponse(tokens);
-  const now = Math.floor(Date.now() / 1000);
+  const now = ctx.now();
   const identity = { issuer, clientId, grant: 'refresh_token' };
-  const path = await writeEntry(cacheKey(identity), {
-    version: 1,
-    ...identity,
-    access_token: t.access_token!,
-    token_type: t.token_type,
-    expires_at: expiresAt(now, t.expires_in, t.access_token!),
-    refresh_token: t.refresh_token,
-    id_token: t.id_token,
-    scope_granted: t.scope,
-    obtained_at: now,
-  });
+  const path = await writeEntry(
+    cacheKey(identity),
+    {
+      version: 1,
+      ...identity,
+      access_token: t.access_token!,
+      token_type: t.token_type,
+      expires_at: expiresAt(now, t.expires_in, t.access_token!),
+      refresh_token: t.refresh_token,
+      id_token: t.id_token,
+      scope_granted: t.scope,
+      obtained_at: now,
+    },
+    cacheDir(ctx.env),
+  );
   ctx.info(
     `cached the tokens in ${path}${t.refresh_token ? '' : ' (no refresh token came: ask for offline_access to get one)'}`,
   );

@@ -1,11 +1,10 @@
 // `oidc-probe logout`: RP-initiated logout through the browser and back to a loopback listener.
 import type { Command } from 'commander';
-import { makeContext } from '../shared/context.js';
-import { positiveSeconds } from '../shared/option-parsers.js';
-import { runCommand } from '../shared/run-command.js';
-import { addProfileOptions } from '../shared/settings.js';
+import type { Flags } from '../shared/settings.js';
+import { positiveSeconds, addProfileOptions, flagsOf, type RunAction } from '../shared/options.js';
 
-export interface LogoutCliOptions {
+export interface LogoutOptions {
+  flags: Flags;
   idToken?: string;
   postLogoutRedirectUri: string;
   browser: boolean;
@@ -13,7 +12,7 @@ export interface LogoutCliOptions {
   httpTimeout: number;
 }
 
-export function registerLogout(program: Command): void {
+export function registerLogout(program: Command, runAction: RunAction): void {
   const cmd = program
     .command('logout')
     .description("RP-initiated logout: open the provider's end_session_endpoint and check the state that comes back")
@@ -28,9 +27,8 @@ export function registerLogout(program: Command): void {
     .option('--no-browser', 'print the logout URL on stderr instead of opening a browser')
     .option('--timeout <seconds>', 'how long to wait for the redirect back', positiveSeconds, 300)
     .option('--http-timeout <seconds>', 'per-request timeout', positiveSeconds, 10)
-    .action(async (opts: LogoutCliOptions, command: Command) => {
-      const ctx = makeContext(command.optsWithGlobals());
-      await runCommand(ctx, async () => (await import('./run.js')).logoutCommand(ctx, command, opts));
-    });
+    .action((opts: Omit<LogoutOptions, 'flags'>, cmd: Command) =>
+      runAction(cmd, async (ctx) => (await import('./run.js')).run({ ...opts, flags: flagsOf(cmd) }, ctx)),
+    );
   addProfileOptions(cmd);
 }

@@ -1,8 +1,6 @@
 // logout: discovery → listener → end-session request in the browser → state check.
-import type { Command } from 'commander';
-import type { Context } from '../shared/context.js';
-import type { LogoutCliOptions } from './options.js';
-import type { CommandResult } from '../shared/run-command.js';
+import type { LogoutOptions } from './options.js';
+import type { CommandResult, Context } from '../shared/context.js';
 import { missingSetting, resolveCommandSettings, settingValue } from '../shared/settings.js';
 import { resolveEndpoint } from '../shared/provider-endpoint.js';
 import { openOrPrint } from '../../io/browser.js';
@@ -16,8 +14,8 @@ import { buildLogoutUrl } from '../../protocol/logout-request.js';
 import { renderChecks } from '../../render/checks.js';
 import { redactUrl } from '../../protocol/redact.js';
 
-export async function logoutCommand(ctx: Context, cmd: Command, opts: LogoutCliOptions): Promise<CommandResult> {
-  const settings = await resolveCommandSettings(cmd, ['issuer', 'client-id']);
+export async function run(opts: LogoutOptions, ctx: Context): Promise<CommandResult> {
+  const settings = await resolveCommandSettings(opts.flags, ['issuer', 'client-id'], ctx.env);
   const issuer = settingValue(settings, 'issuer');
   if (issuer === undefined) throw missingSetting('issuer');
   const clientId = settingValue(settings, 'client-id');
@@ -26,7 +24,7 @@ export async function logoutCommand(ctx: Context, cmd: Command, opts: LogoutCliO
   const idToken =
     opts.idToken === undefined
       ? undefined
-      : cleanTokenInput(opts.idToken === '-' ? await readTokenArgument('-') : opts.idToken);
+      : cleanTokenInput(opts.idToken === '-' ? await readTokenArgument('-', ctx.stdin) : opts.idToken);
   const http = httpClientFor(ctx, { timeoutSeconds: opts.httpTimeout });
   const { endpoint } = await resolveEndpoint(http, {
     issuer,

@@ -1,5 +1,8 @@
-// What every command gets from the global options: how to print, and to which stream.
-import { colorLevelFor, loadStyles, makeStyle, type Style } from '../../render/style.js';
+// What a command gets besides its options: how to print and to which stream, and every edge it
+// may touch (environment, clock, terminal, stdin, prompts, browser). main.ts builds it from the
+// process; tests build it from their own streams and directories (test/helpers/in-process.ts).
+import type { Readable } from 'node:stream';
+import type { Style } from '../../render/style.js';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -10,6 +13,13 @@ export interface GlobalOptions {
   har?: string;
   caFile?: string;
   insecure?: boolean;
+}
+
+/** A stream the command writes to: process.stdout/stderr in a real run, a buffer in tests. */
+export interface OutputStream {
+  write(text: string | Uint8Array): unknown;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
 }
 
 export interface Context {
@@ -26,7 +36,7 @@ export interface Context {
   /** Paints stderr (progress, warnings, prompts). */
   errStyle: Style;
   out(text: string): void;
-  /** Progress and notes on stderr. */
+  /** Progress and notes on stderr: the reporter flows talk through. */
   info(text: string): void;
   warn(text: string): void;
   /** Only with --verbose. */
@@ -34,51 +44,23 @@ export interface Context {
   /** Cleanups run on Ctrl-C before exit 130 (close listeners, browsers). */
   onInterrupt(cleanup: () => void | Promise<void>): () => void;
   readonly interruptCleanups: Set<() => void | Promise<void>>;
+  /** The environment (settings, proxies, XDG directories, CI). */
+  env: NodeJS.ProcessEnv;
+  stdin: Readable & { isTTY?: boolean | undefined };
+  stdout: OutputStream;
+  stderr: OutputStream;
+  /** Width of the terminal that gets stdout, when it is one. */
+  columns: number | undefined;
+  /** Seconds since the epoch (a test may fix it). */
+  now(): number;
 }
 
-/** Before makeContext: load chalk only when a stream will get colours (start-up, render/style.ts). */
-export async function prepareStyles(
-  opts: GlobalOptions,
-  streams: { stdout: { isTTY?: boolean }; stderr: { isTTY?: boolean } } = process,
-): Promise<void> {
-  const flagColor = opts.color !== false;
-  if (colorLevelFor(streams.stdout, flagColor) || colorLevelFor(streams.stderr, flagColor)) await loadStyles();
-}
-
-export function makeContext(
-  opts: GlobalOptions,
-  streams = { stdout: process.stdout, stderr: process.stderr },
-): Context {
-  const flagColor = opts.color !== false;
-  const style = makeStyle(colorLevelFor(streams.stdout, flagColor));
-  const errStyle = makeStyle(colorLevelFor(streams.stderr, flagColor));
-  const cleanups = new Set<() => void | Promise<void>>();
-  const verbose = Boolean(opts.verbose || opts.debug);
-  return {
-    json: Boolean(opts.json),
-    verbose,
-    debug: Boolean(opts.debug),
-    showSecrets: Boolean(opts.showSecrets),
-    http: { har: opts.har, caFile: opts.caFile, insecure: Boolean(opts.insecure) },
-    finalizers: [],
-    style,
-    errStyle,
-    out: (text) => {
-      streams.stdout.write(text.endsWith('\n') ? text : text + '\n');
-    },
-    info: (text) => {
-      streams.stderr.write(text + '\n');
-    },
-    warn: (text) => {
-      streams.stderr.write(`${errStyle.yellow('warning:')} ${text}\n`);
-    },
-    trace: (text) => {
-      if (verbose) streams.stderr.write(errStyle.dim(text) + '\n');
-    },
-    onInterrupt: (cleanup) => {
-      cleanups.add(cleanup);
-      return () => cleanups.delete(cleanup);
-    },
-    interruptCleanups: cleanups,
-  };
+/** What a command returns: the JSON document, and how a person sees it. */
+export interface CommandResult<T extends object = object> {
+  /** The JSON document (also what the human renderer reads). */
+  data: T;
+  /** Human rendering of `data` for stdout. */
+  human: (ctx: Context) => string;
+  /** Exit code; defaults to 1 when data.valid === false, else 0. */
+  exit?: number;
 }

@@ -2,34 +2,24 @@
 // device code (RFC 8628), token exchange (RFC 8693), JWT bearer (RFC 7523); then the checks on
 // what came back. Loaded only when the cache cannot answer.
 import type { Context } from '../shared/context.js';
-import { ProviderError, UsageError, UserStepError } from '../../errors.js';
+import { NetworkError, ProviderError, UsageError, UserStepError } from '../../errors.js';
 import { fetchDiscovery, type ProviderMetadata } from '../../io/discovery.js';
 import type { HttpClient } from '../../io/http.js';
 import { remoteJwksSource } from '../../io/keys.js';
 import { requestTokens } from '../../io/token-endpoint.js';
 import type { Check } from '../../protocol/checks.js';
-import { defaultClientAuthMethod, type ClientAuthMethod, type ClientAuthParts } from '../../protocol/client-auth.js';
-import { authenticateClient, type ClientSettings } from '../shared/client-authentication.js';
+import type { ClientAuthMethod, ClientAuthParts } from '../../protocol/client-auth.js';
+import { authenticateClient, clientAuthMethodFor, type ClientSettings } from '../shared/client.js';
 import { ClientKeyError, signGrantAssertion } from '../../protocol/client-assertion.js';
 import { checkRefreshedIdToken } from '../../protocol/refresh-checks.js';
 import { mtlsAlias } from '../../protocol/mtls.js';
 import { checkTokenType, parseTokenResponse, type TokenResponse } from '../../protocol/token-response.js';
 import { validateJwt } from '../../protocol/validate-jwt.js';
-
-export const GRANTS = {
-  client_credentials: 'client_credentials',
-  refresh_token: 'refresh_token',
-  password: 'password',
-  device_code: 'urn:ietf:params:oauth:grant-type:device_code',
-  token_exchange: 'urn:ietf:params:oauth:grant-type:token-exchange',
-  jwt_bearer: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-} as const;
-export type GrantName = keyof typeof GRANTS;
+import { GRANT_TYPES, type GrantName } from '../../protocol/grants.js';
 
 export interface GrantRequest extends ClientSettings {
   grant: GrantName;
   issuer: string;
-  authMethod?: ClientAuthMethod | undefined;
   scope?: string | undefined;
   audience?: string[] | undefined;
   resource?: string[] | undefined;
@@ -44,8 +34,6 @@ export interface GrantRequest extends ClientSettings {
   actorTokenType?: string | undefined;
   requestedTokenType?: string | undefined;
   assertion?: string | undefined;
-  /** A client certificate is presented: use the provider's mTLS endpoint aliases (RFC 8705 §5). */
-  mtls?: boolean | undefined;
   /** JWT bearer without --assertion: the sub of the assertion we sign (default: the client id). */
   assertionSubject?: string | undefined;
 }
@@ -60,13 +48,12 @@ export interface GrantOutcome {
 export async function obtainTokens(ctx: Context, http: HttpClient, req: GrantRequest): Promise<GrantOutcome> {
   const { metadata } = await fetchDiscovery(http, req.issuer);
   const tokenEndpoint =
-    mtlsAlias(metadata, 'token_endpoint', req.mtls) ?? stringField(metadata, 'token_endpoint', req.issuer);
+    mtlsAlias(metadata, 'token_endpoint', req.certificate !== undefined) ??
+    stringField(metadata, 'token_endpoint', req.issuer);
   const advertised = Array.isArray(metadata.token_endpoint_auth_methods_supported)
     ? (metadata.token_endpoint_auth_methods_supported as string[])
     : undefined;
-  const authMethod =
-    req.authMethod ??
-    (req.privateKey ? 'private_key_jwt' : defaultClientAuthMethod(req.clientSecret !== undefined, advertised));
+  const authMethod = clientAuthMethodFor(req, advertised);
   const auth = () => authenticateClient(authMethod, req, tokenEndpoint);
 
   if (req.grant === 'password') {
@@ -138,26 +125,26 @@ function grantParameters(req: GrantRequest): Record<string, string | string[] | 
   const common = { scope: req.scope, resource: req.resource };
   switch (req.grant) {
     case 'client_credentials':
-      return { grant_type: GRANTS.client_credentials, audience: req.audience?.[0], ...common };
+      return { grant_type: GRANT_TYPES.client_credentials, audience: req.audience?.[0], ...common };
     case 'refresh_token':
       if (!req.refreshToken)
         throw new UsageError(
           'missing_refresh_token',
           'the refresh_token grant needs --refresh-token (or a cached refresh token from `login --cache`)',
         );
-      return { grant_type: GRANTS.refresh_token, refresh_token: req.refreshToken, ...common };
+      return { grant_type: GRANT_TYPES.refresh_token, refresh_token: req.refreshToken, ...common };
     case 'password':
       if (!req.username || req.password === undefined)
         throw new UsageError(
           'missing_credentials',
           'the password grant needs --username and --password-file (or OIDC_PROBE_PASSWORD)',
         );
-      return { grant_type: GRANTS.password, username: req.username, password: req.password, ...common };
+      return { grant_type: GRANT_TYPES.password, username: req.username, password: req.password, ...common };
     case 'token_exchange':
       if (!req.subjectToken)
         throw new UsageError('missing_subject_token', 'token exchange needs --subject-token (RFC 8693 §2.1)');
       return {
-        grant_type: GRANTS.token_exchange,
+        grant_type: GRANT_TYPES.token_exchange,
         subject_token: req.subjectToken,
         subject_token_type: req.subjectTokenType ?? 'urn:ietf:params:oauth:token-type:access_token',
         actor_token: req.actorToken,
@@ -174,7 +161,7 @@ function grantParameters(req: GrantRequest): Record<string, string | string[] | 
           'missing_assertion',
           'the JWT bearer grant needs --assertion <jwt>, or --private-key to sign one (RFC 7523 §2.1)',
         );
-      return { grant_type: GRANTS.jwt_bearer, assertion: req.assertion, ...common };
+      return { grant_type: GRANT_TYPES.jwt_bearer, assertion: req.assertion, ...common };
     case 'device_code':
       throw new Error('device_code parameters come from the device authorization response');
   }
@@ -214,7 +201,7 @@ async function deviceFlow(
   });
   const deviceCode = json.device_code;
   if (typeof deviceCode !== 'string')
-    throw new UsageError('bad_device_response', 'the device authorization response has no device_code');
+    throw new NetworkError('bad_device_response', 'the device authorization response has no device_code');
   const s = ctx.errStyle;
   ctx.info(
     `${s.bold('To sign in')}, open ${s.cyan(String(json.verification_uri ?? json.verification_uri_complete))} and enter the code ${s.bold(String(json.user_code))}`,
@@ -237,7 +224,7 @@ async function deviceFlow(
       method: 'POST',
       what: 'token endpoint',
       headers: a2.headers,
-      form: { ...a2.form, grant_type: GRANTS.device_code, device_code: deviceCode },
+      form: { ...a2.form, grant_type: GRANT_TYPES.device_code, device_code: deviceCode },
     });
     let body: Record<string, unknown> & { error?: string; error_description?: string } = {};
     try {
@@ -258,6 +245,6 @@ async function deviceFlow(
       );
     if (body.error)
       throw new ProviderError({ error: body.error, error_description: body.error_description }, 'the token endpoint');
-    throw new UsageError('bad_device_poll', `the token endpoint answered HTTP ${res.status} while polling`);
+    throw new NetworkError('bad_device_poll', `the token endpoint answered HTTP ${res.status} while polling`);
   }
 }

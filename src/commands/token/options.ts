@@ -1,20 +1,19 @@
 // `oidc-probe token`: a token for scripts and CI, from the cache when it is still good.
 import { Option, type Command } from 'commander';
-import { makeContext } from '../shared/context.js';
-import { collect, positiveSeconds, seconds } from '../shared/option-parsers.js';
-import { runCommand } from '../shared/run-command.js';
-import { addClientOptions, addProfileOptions } from '../shared/settings.js';
+import type { Flags } from '../shared/settings.js';
+import { GRANT_NAMES } from '../../protocol/grants.js';
+import {
+  collect,
+  positiveSeconds,
+  seconds,
+  addClientOptions,
+  addProfileOptions,
+  flagsOf,
+  type RunAction,
+} from '../shared/options.js';
 
-export const GRANT_NAMES = [
-  'client_credentials',
-  'refresh_token',
-  'password',
-  'device_code',
-  'token_exchange',
-  'jwt_bearer',
-] as const;
-
-export interface TokenCliOptions {
+export interface TokenOptions {
+  flags: Flags;
   grant?: string;
   scope?: string;
   audience?: string[];
@@ -37,7 +36,7 @@ export interface TokenCliOptions {
   assertionSubject?: string;
 }
 
-export function registerToken(program: Command): void {
+export function registerToken(program: Command, runAction: RunAction): void {
   const cmd = program
     .command('token')
     .description(
@@ -66,13 +65,9 @@ export function registerToken(program: Command): void {
     .option('--no-cache', 'neither read nor write the token cache')
     .option('--min-ttl <seconds>', 'reuse a cached token only with more than this left', seconds, 60)
     .option('--timeout <seconds>', 'per-request timeout', positiveSeconds, 10)
-    .action(async (opts: TokenCliOptions, command: Command) => {
-      const ctx = makeContext(command.optsWithGlobals());
-      await runCommand(ctx, async () => {
-        const { tokenCommand } = await import('./run.js');
-        return tokenCommand(ctx, command, opts);
-      });
-    });
+    .action((opts: Omit<TokenOptions, 'flags'>, command: Command) =>
+      runAction(command, async (ctx) => (await import('./run.js')).run({ ...opts, flags: flagsOf(command) }, ctx)),
+    );
   addClientOptions(cmd);
   addProfileOptions(cmd);
 }

@@ -1,16 +1,14 @@
 // token: settings → cache (reuse: no network at all) → lock → refresh or grant → cache → output.
 // The heavy parts (HTTP, jose) are imported only when the cache cannot answer.
-import type { Command } from 'commander';
-import type { Context } from '../shared/context.js';
-import type { CommandResult } from '../shared/run-command.js';
-import { GRANT_NAMES, type TokenCliOptions } from './options.js';
-import { missingSetting, resolveClientSecret, resolveCommandSettings, settingValue } from '../shared/settings.js';
+import type { CommandResult, Context } from '../shared/context.js';
+import type { TokenOptions } from './options.js';
+import { GRANT_NAMES, isGrantName } from '../../protocol/grants.js';
+import { checkAuthMethod, missingSetting, resolveCommandSettings, settingValue } from '../shared/settings.js';
+import { CLIENT_SETTING_NAMES, resolveClient } from '../shared/client.js';
 import { UsageError } from '../../errors.js';
 import { readUserFile } from '../../io/input.js';
-import { loadClientCertificate, loadPrivateKeyFile } from '../../io/keys.js';
 import { cacheDir, readEntry, withLock, writeEntry } from '../../io/token-cache.js';
 import { isValid, type Check } from '../../protocol/checks.js';
-import { checkAuthMethod } from '../shared/settings.js';
 import {
   cacheKey,
   decideFromCache,
@@ -20,27 +18,14 @@ import {
 } from '../../protocol/token-cache-policy.js';
 import { renderToken, type TokenView } from './render.js';
 
-const SETTINGS = [
-  'issuer',
-  'client-id',
-  'client-secret',
-  'client-secret-file',
-  'auth-method',
-  'grant',
-  'scope',
-  'private-key',
-  'username',
-  'output',
-  'cert',
-  'key',
-] as const;
+const SETTINGS = ['issuer', 'client-id', ...CLIENT_SETTING_NAMES, 'grant', 'scope', 'username', 'output'] as const;
 
-export async function tokenCommand(ctx: Context, cmd: Command, opts: TokenCliOptions): Promise<CommandResult> {
-  const settings = await resolveCommandSettings(cmd, SETTINGS);
+export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResult> {
+  const settings = await resolveCommandSettings(opts.flags, SETTINGS, ctx.env);
   const grant = settingValue(settings, 'grant') ?? 'client_credentials';
-  if (!(GRANT_NAMES as readonly string[]).includes(grant))
+  if (!isGrantName(grant))
     throw new UsageError('unknown_grant', `unknown grant "${grant}"; valid grants: ${GRANT_NAMES.join(', ')}`);
-  const authMethod = checkAuthMethod(settingValue(settings, 'auth-method'));
+  checkAuthMethod(settingValue(settings, 'auth-method')); // a typo is exit 2 before any request
   const issuer = settingValue(settings, 'issuer');
   if (issuer === undefined) throw missingSetting('issuer');
   const clientId = settingValue(settings, 'client-id');
@@ -48,8 +33,8 @@ export async function tokenCommand(ctx: Context, cmd: Command, opts: TokenCliOpt
   const output = ctx.json
     ? 'json'
     : (opts.output ??
-      (settingValue(settings, 'output') as TokenCliOptions['output']) ??
-      (process.stdout.isTTY ? 'table' : 'raw'));
+      (settingValue(settings, 'output') as TokenOptions['output']) ??
+      (ctx.stdout.isTTY ? 'table' : 'raw'));
   if (output === 'json') ctx.json = true;
 
   const identity: CacheIdentity = {
@@ -69,13 +54,13 @@ export async function tokenCommand(ctx: Context, cmd: Command, opts: TokenCliOpt
   // Grants whose input is a one-off credential are not worth caching by default.
   const cacheable = opts.cache && !['token_exchange', 'jwt_bearer'].includes(grant);
   const key = cacheKey(identity);
-  const now = () => Math.floor(Date.now() / 1000);
+  const now = () => ctx.now();
 
   const fromCache = async (): Promise<{ entry?: CacheEntry; decision: ReturnType<typeof decideFromCache> }> => {
-    const read = await readEntry(key);
+    const read = await readEntry(key, cacheDir(ctx.env));
     if (read.corrupt)
       ctx.warn(
-        `the cache file for this token (${cacheDir()}/${key}.json) is unreadable (${read.corrupt}); ignoring it and fetching a new token`,
+        `the cache file for this token (${cacheDir(ctx.env)}/${key}.json) is unreadable (${read.corrupt}); ignoring it and fetching a new token`,
       );
     return { ...(read.entry ? { entry: read.entry } : {}), decision: decideFromCache(read.entry, now(), opts.minTtl) };
   };
@@ -95,34 +80,23 @@ export async function tokenCommand(ctx: Context, cmd: Command, opts: TokenCliOpt
     action: 'refresh' | 'fetch',
     reason: string,
   ): Promise<TokenView> => {
-    const secret = await resolveClientSecret(settings);
+    const client = await resolveClient(ctx, settings, clientId);
     const password =
       grant === 'password'
         ? opts.passwordFile
           ? (await readUserFile(opts.passwordFile, '--password-file')).replace(/\r?\n$/, '')
-          : process.env.OIDC_PROBE_PASSWORD
+          : ctx.env.OIDC_PROBE_PASSWORD
         : undefined;
-    const privateKeyPath = settingValue(settings, 'private-key');
-    const privateKey = privateKeyPath ? await loadPrivateKeyFile(privateKeyPath) : undefined;
     const [{ obtainTokens }, { httpClientFor }] = await Promise.all([
       import('./grants.js'),
       import('../../io/http-setup.js'),
     ]);
-    const clientCertificate = await loadClientCertificate(
-      settingValue(settings, 'cert'),
-      settingValue(settings, 'key'),
-      authMethod,
-    );
-    const http = httpClientFor(ctx, { timeoutSeconds: opts.timeout, clientCertificate });
+    const http = httpClientFor(ctx, { timeoutSeconds: opts.timeout, clientCertificate: client.certificate });
     const useRefresh = action === 'refresh' && cached?.refresh_token !== undefined;
     const outcome = await obtainTokens(ctx, http, {
-      grant: useRefresh ? 'refresh_token' : (grant as (typeof GRANT_NAMES)[number]),
+      grant: useRefresh ? 'refresh_token' : grant,
+      ...client,
       issuer,
-      clientId,
-      clientSecret: secret,
-      authMethod,
-      privateKey,
-      signingAlg: opts.signingAlg,
       scope: identity.scope,
       audience: opts.audience,
       resource: opts.resource,
@@ -139,7 +113,6 @@ export async function tokenCommand(ctx: Context, cmd: Command, opts: TokenCliOpt
       requestedTokenType: opts.requestedTokenType,
       assertion: opts.assertion,
       assertionSubject: opts.assertionSubject,
-      mtls: clientCertificate !== undefined,
     });
     const t = outcome.tokens;
     if (t.access_token === undefined)
@@ -156,7 +129,7 @@ export async function tokenCommand(ctx: Context, cmd: Command, opts: TokenCliOpt
       scope_granted: t.scope,
       obtained_at: now(),
     };
-    if (cacheable && isValid(outcome.checks)) await writeEntry(key, entry);
+    if (cacheable && isValid(outcome.checks)) await writeEntry(key, entry, cacheDir(ctx.env));
     return {
       ...viewFromEntry(entry, useRefresh ? 'refresh' : 'fetch', reason, outcome.checks),
       tokens: t.raw,
@@ -166,12 +139,21 @@ export async function tokenCommand(ctx: Context, cmd: Command, opts: TokenCliOpt
 
   if (!cacheable) return result(ctx, output, await fetchFresh(undefined, 'fetch', 'cache not used'));
   // Inside the lock, look again: a parallel job may have just fetched the same token.
-  const view = await withLock(key, async () => {
-    const again = await fromCache();
-    if (again.decision.action === 'reuse')
-      return viewFromEntry(again.entry!, 'reuse', `cached by a parallel job, ${again.decision.secondsLeft} s left`, []);
-    return fetchFresh(again.entry, again.decision.action, again.decision.reason);
-  });
+  const view = await withLock(
+    key,
+    async () => {
+      const again = await fromCache();
+      if (again.decision.action === 'reuse')
+        return viewFromEntry(
+          again.entry!,
+          'reuse',
+          `cached by a parallel job, ${again.decision.secondsLeft} s left`,
+          [],
+        );
+      return fetchFresh(again.entry, again.decision.action, again.decision.reason);
+    },
+    cacheDir(ctx.env),
+  );
   return result(ctx, output, view);
 }
 

@@ -1,11 +1,11 @@
 // `oidc-probe userinfo <access-token>`: call the UserInfo endpoint and check the answer.
 import type { Command } from 'commander';
-import { makeContext } from '../shared/context.js';
-import { positiveSeconds } from '../shared/option-parsers.js';
-import { runCommand } from '../shared/run-command.js';
-import { addProfileOptions } from '../shared/settings.js';
+import type { Flags } from '../shared/settings.js';
+import { positiveSeconds, addProfileOptions, flagsOf, type RunAction } from '../shared/options.js';
 
-export interface UserinfoCliOptions {
+export interface UserinfoOptions {
+  token: string | undefined;
+  flags: Flags;
   issuer?: string;
   endpoint?: string;
   clientId?: string;
@@ -13,7 +13,7 @@ export interface UserinfoCliOptions {
   timeout: number;
 }
 
-export function registerUserinfo(program: Command): void {
+export function registerUserinfo(program: Command, runAction: RunAction): void {
   const cmd = program
     .command('userinfo')
     .description('call the UserInfo endpoint with an access token and check the answer (JSON or signed JWT)')
@@ -26,11 +26,8 @@ export function registerUserinfo(program: Command): void {
     .option('--client-id <id>', 'your client_id: the expected aud of a signed answer')
     .option('--sub <sub>', "the ID token's sub: the answer's sub must equal it")
     .option('--timeout <seconds>', 'per-request timeout', positiveSeconds, 10)
-    .action(async (token: string | undefined, opts: UserinfoCliOptions, command: Command) => {
-      const ctx = makeContext(command.optsWithGlobals());
-      await runCommand(ctx, async () =>
-        (await import('./run.js')).userinfoCommand(ctx, command, token, opts),
-      );
-    });
+    .action((token: string | undefined, opts: Omit<UserinfoOptions, 'token' | 'flags'>, cmd: Command) =>
+      runAction(cmd, async (ctx) => (await import('./run.js')).run({ ...opts, token, flags: flagsOf(cmd) }, ctx)),
+    );
   addProfileOptions(cmd);
 }

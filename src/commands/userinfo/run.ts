@@ -1,8 +1,6 @@
 // userinfo: refuse ID tokens, find the endpoint, call it, check the answer.
-import type { Command } from 'commander';
-import type { Context } from '../shared/context.js';
-import type { CommandResult } from '../shared/run-command.js';
-import type { UserinfoCliOptions } from './options.js';
+import type { CommandResult, Context } from '../shared/context.js';
+import type { UserinfoOptions } from './options.js';
 import { resolveCommandSettings, settingValue } from '../shared/settings.js';
 import { UsageError } from '../../errors.js';
 import { resolveEndpoint } from '../shared/provider-endpoint.js';
@@ -17,16 +15,11 @@ import { validateUserinfo } from '../../protocol/userinfo.js';
 import { renderChecks } from '../../render/checks.js';
 import { renderClaimsTable } from '../../render/jwt-tables.js';
 
-export async function userinfoCommand(
-  ctx: Context,
-  cmd: Command,
-  tokenArg: string | undefined,
-  opts: UserinfoCliOptions,
-): Promise<CommandResult> {
-  const token = cleanTokenInput(await readTokenArgument(tokenArg));
+export async function run(opts: UserinfoOptions, ctx: Context): Promise<CommandResult> {
+  const token = cleanTokenInput(await readTokenArgument(opts.token, ctx.stdin));
   if (!token) throw new UsageError('no_input', 'the access token is empty');
   refuseIdToken(token);
-  const settings = await resolveCommandSettings(cmd, ['issuer', 'client-id']);
+  const settings = await resolveCommandSettings(opts.flags, ['issuer', 'client-id'], ctx.env);
   const issuer = settingValue(settings, 'issuer');
   const clientId = settingValue(settings, 'client-id');
   const http = httpClientFor(ctx, { timeoutSeconds: opts.timeout });
@@ -50,8 +43,8 @@ export async function userinfoCommand(
         c.style.bold(`UserInfo from ${endpoint}`) +
           c.style.dim(` (${answer.format === 'jwt' ? 'a signed JWT' : 'JSON'})`),
         renderClaimsTable(claims, c.style, {
-          now: Math.floor(Date.now() / 1000),
-          ...(process.stdout.columns ? { width: process.stdout.columns } : {}),
+          now: ctx.now(),
+          ...(c.columns ? { width: c.columns } : {}),
         }),
         renderChecks(checks, c.style),
       ].join('\n'),

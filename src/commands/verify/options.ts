@@ -1,10 +1,9 @@
 // `oidc-probe verify [token]`: every check of a JWS as its own row.
 import { Option, type Command } from 'commander';
-import { makeContext } from '../shared/context.js';
-import { collect, positiveSeconds, seconds } from '../shared/option-parsers.js';
-import { runCommand } from '../shared/run-command.js';
+import { collect, positiveSeconds, seconds, type RunAction } from '../shared/options.js';
 
 export interface VerifyOptions {
+  token: string | undefined;
   jwks?: string;
   key?: string;
   secret?: string;
@@ -24,7 +23,7 @@ export interface VerifyOptions {
   timeout: number;
 }
 
-export function registerVerify(program: Command): void {
+export function registerVerify(program: Command, runAction: RunAction): void {
   program
     .command('verify')
     .description(
@@ -57,11 +56,7 @@ export function registerVerify(program: Command): void {
     .option('--code <code>', 'check c_hash against this authorization code')
     .option('--state <state>', 'check s_hash against this state')
     .option('--timeout <seconds>', 'per-request timeout for fetching keys', positiveSeconds, 10)
-    .action(async (token: string | undefined, opts: VerifyOptions, cmd: Command) => {
-      const ctx = makeContext(cmd.optsWithGlobals());
-      await runCommand(ctx, async () => {
-        const { verifyCommand } = await import('./run.js');
-        return verifyCommand(ctx, token, opts);
-      });
-    });
+    .action((token: string | undefined, opts: Omit<VerifyOptions, 'token'>, cmd: Command) =>
+      runAction(cmd, async (ctx) => (await import('./run.js')).run({ ...opts, token }, ctx)),
+    );
 }

@@ -1,6 +1,5 @@
 // verify: input → key source → validateJwt → result.
-import type { Context } from '../shared/context.js';
-import type { CommandResult } from '../shared/run-command.js';
+import type { CommandResult, Context } from '../shared/context.js';
 import type { VerifyOptions } from './options.js';
 import { UsageError } from '../../errors.js';
 import { httpClientFor } from '../../io/http-setup.js';
@@ -11,18 +10,14 @@ import { JwtFormatError } from '../../protocol/jwt.js';
 import { parseJws, validateJws } from '../../protocol/validate-jwt.js';
 import { renderVerification } from './render.js';
 
-export async function verifyCommand(
-  ctx: Context,
-  tokenArg: string | undefined,
-  opts: VerifyOptions,
-): Promise<CommandResult> {
+export async function run(opts: VerifyOptions, ctx: Context): Promise<CommandResult> {
   for (const alg of opts.alg ?? []) {
     if (alg.toLowerCase() === 'none')
       throw new UsageError('bad_alg', '--alg none is never allowed: unsecured tokens are not verified');
     if (!(SUPPORTED_ALGS as readonly string[]).includes(alg))
       throw new UsageError('bad_alg', `--alg ${alg} is not supported (supported: ${SUPPORTED_ALGS.join(', ')})`);
   }
-  const input = await readTokenArgument(tokenArg);
+  const input = await readTokenArgument(opts.token, ctx.stdin);
   let jws;
   try {
     jws = parseJws(input, { allowNonJsonPayload: true });
@@ -32,7 +27,7 @@ export async function verifyCommand(
   }
   // Parse before fetching keys: a bad paste should not cost a network round trip.
   const keys = await keySourceFromOptions(opts, () => httpClientFor(ctx, { timeoutSeconds: opts.timeout }));
-  const now = Math.floor(Date.now() / 1000);
+  const now = ctx.now();
   const checks = await validateJws(jws, keys, {
     issuer: opts.issuer,
     audience: opts.audience,
@@ -50,5 +45,5 @@ export async function verifyCommand(
   });
   const valid = !checks.some((c) => c.status === 'fail');
   const data = { valid, header: jws.header, payload: jws.payloadText ?? jws.payload, checks };
-  return { data, human: (c) => renderVerification(data, c.style, now, process.stdout.columns || undefined) };
+  return { data, human: (c) => renderVerification(data, c.style, now, c.columns) };
 }

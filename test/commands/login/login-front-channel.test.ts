@@ -3,9 +3,9 @@
 // fragment relay POST, or form_post form). Each case runs for every response type it applies to.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startRogueOp, type Defect, type RogueOp } from '../providers/rogue-op.js';
-import { startCli } from '../helpers/cli-session.js';
-import { deliverAuthorizationResponse } from '../helpers/user-agent.js';
+import { startRogueOp, type Defect, type RogueOp } from '../../providers/rogue-op.js';
+import { startCli } from '../../helpers/cli-session.js';
+import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
 
 type ResponseType = 'code' | 'id_token' | 'id_token token' | 'code id_token' | 'code token' | 'code id_token token';
 type Mode = 'query' | 'fragment' | 'form_post';

@@ -5,8 +5,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_CLIENT_SECRET, startDemoProvider, type DemoProvider } from '../../demo/provider.js';
-import { runCli } from '../helpers/cli.js';
+import { DEMO_CLIENT_SECRET, startDemoProvider, type DemoProvider } from '../../../demo/provider.js';
+import { runCli } from '../../helpers/cli.js';
 
 let op: DemoProvider;
 const dir = mkdtempSync(join(tmpdir(), 'oidc-probe-auth-'));

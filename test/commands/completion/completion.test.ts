@@ -4,10 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
-import { buildProgram } from '../../src/main.js';
-import { describeCommand } from '../../src/commands/completion/options.js';
-import { completionScript, type CompletionCommand } from '../../src/commands/completion/render.js';
+import { runCli } from '../../helpers/cli.js';
+import { buildProgram, processEdges } from '../../../src/main.js';
+import { describeCommand } from '../../../src/commands/completion/options.js';
+import { completionScript, type CompletionCommand } from '../../../src/commands/completion/render.js';
 
 const hasShell = (shell: string) => spawnSync(shell, ['-c', 'exit 0']).status === 0;
 
@@ -52,7 +52,7 @@ async function scriptFor(shell: string): Promise<string> {
   return r.stdout;
 }
 
-const program = describeCommand(buildProgram());
+const program = describeCommand(buildProgram(undefined, async () => {}, processEdges()));
 const longFlags = (cmd: CompletionCommand) => cmd.options.flatMap((o) => o.flags).filter((f) => f.startsWith('--'));
 
 test('completion bash offers every command of the program after the program name', async () => {

@@ -8,8 +8,8 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDemoProvider, type DemoProvider } from '../../demo/provider.js';
-import { runCli } from '../helpers/cli.js';
+import { startDemoProvider, type DemoProvider } from '../../../demo/provider.js';
+import { runCli } from '../../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'oidc-probe-mtls-'));
 const sh = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });

@@ -6,7 +6,7 @@ import nodeModule from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, generateKeyPair } from 'jose';
-import { runCli } from '../helpers/cli.js';
+import { runBinary as runCli } from '../helpers/cli.js';
 
 // Node ≥ 22.1 keeps compiled code itself (in code-cache/node); Node 20 gets ours (code-cache/*.bin).
 const nodeHasCompileCache = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';

@@ -7,8 +7,8 @@ import {
   DEMO_EXTENSION_CLIENT,
   startDemoProvider,
   type DemoProvider,
-} from '../../demo/provider.js';
-import { runCli } from '../helpers/cli.js';
+} from '../../../demo/provider.js';
+import { runCli } from '../../helpers/cli.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -5,8 +5,8 @@ import { mkdtemp, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { runCli, ANSI } from '../helpers/cli.js';
-import { makeKey, mintIdToken, type TestKey } from '../helpers/tokens.js';
+import { runCli, ANSI } from '../../helpers/cli.js';
+import { makeKey, mintIdToken, type TestKey } from '../../helpers/tokens.js';
 
 // Published vectors: RFC 7515 Appendix A.1 (HS256) and RFC 7520 §4.1 (RS256), §4.3 (ES512), §4.4 (HS256).
 const RFC7515_A1 = {

@@ -6,10 +6,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer } from 'node:net';
 import type { JWK } from 'jose';
-import { runCli, ANSI, type CliRun } from '../helpers/cli.js';
-import { metadataFor, startDocServer, type DocServer } from '../helpers/doc-server.js';
-import { makeCertifiedKey } from '../helpers/x509.js';
-import { startOidcProvider, type RunningOidcProvider } from '../providers/oidc-provider.js';
+import { runCli, ANSI, type CliRun } from '../../helpers/cli.js';
+import { metadataFor, startDocServer, type DocServer } from '../../helpers/doc-server.js';
+import { makeCertifiedKey } from '../../helpers/x509.js';
+import { startOidcProvider, type RunningOidcProvider } from '../../providers/oidc-provider.js';
 
 interface CheckRow {
   id: string;

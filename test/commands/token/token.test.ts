@@ -12,10 +12,10 @@ import {
   DEMO_CONFIDENTIAL_CLIENT,
   startDemoProvider,
   type DemoProvider,
-} from '../../demo/provider.js';
-import { signInThroughForms } from '../../demo/http-user-agent.js';
-import { runCli } from '../helpers/cli.js';
-import { startCli } from '../helpers/cli-session.js';
+} from '../../../demo/provider.js';
+import { signInThroughForms } from '../../../demo/http-user-agent.js';
+import { runCli } from '../../helpers/cli.js';
+import { startCli } from '../../helpers/cli-session.js';
 
 let op: DemoProvider;
 let fake: Server;

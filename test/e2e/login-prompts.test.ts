@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoProvider, DEMO_PUBLIC_CLIENT, type DemoProvider } from '../../demo/provider.js';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, runBinary as runCli } from '../helpers/cli.js';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 let op: DemoProvider;

@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompactEncrypt, CompactSign, exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { ANSI, BIN, runCli, type CliRun } from '../helpers/cli.js';
-import { RFC7515_A1 } from '../helpers/vectors.js';
+import { ANSI, BIN, runCli, type CliRun } from '../../helpers/cli.js';
+import { RFC7515_A1 } from '../../helpers/vectors.js';
 import stringWidth from 'string-width';
 
 const keys = generateKeyPair('ES256');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandWord } from '../../src/command-word.js';
+import { commandWord } from '../src/command-word.js';
 
 test('the command word is the first word that is not an option', () => {
   assert.equal(commandWord(['decode', 'x']), 'decode');

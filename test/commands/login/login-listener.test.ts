@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { runCli } from '../helpers/cli.js';
-import { startCli } from '../helpers/cli-session.js';
-import { deliverAuthorizationResponse } from '../helpers/user-agent.js';
-import { startRogueOp } from '../providers/rogue-op.js';
+import { runCli } from '../../helpers/cli.js';
+import { startCli } from '../../helpers/cli-session.js';
+import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
+import { startRogueOp } from '../../providers/rogue-op.js';
 
 for (const [responseType, mode] of [
   ['code', 'query'],

@@ -2,10 +2,10 @@
 // contradictory options are usage errors before anything is sent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from '../helpers/cli.js';
-import { startCli } from '../helpers/cli-session.js';
-import { deliverAuthorizationResponse } from '../helpers/user-agent.js';
-import { startRogueOp } from '../providers/rogue-op.js';
+import { runCli } from '../../helpers/cli.js';
+import { startCli } from '../../helpers/cli-session.js';
+import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
+import { startRogueOp } from '../../providers/rogue-op.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 

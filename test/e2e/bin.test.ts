@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, runBinary as runCli } from '../helpers/cli.js';
 
 test('-V prints the same version as --version', async () => {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
