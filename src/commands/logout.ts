@@ -37,6 +37,7 @@ export async function logoutCommand(ctx: Context, cmd: Command, opts: LogoutCliO
   const listener = await startLoopbackListener(opts.postLogoutRedirectUri, {
     timeoutSeconds: opts.timeout,
     expectFragment: false,
+    state,
     warn: (m) => ctx.warn(m),
   });
   const stop = ctx.onInterrupt(() => listener.close());
