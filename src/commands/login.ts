@@ -67,6 +67,7 @@ export async function loginCommand(ctx: Context, cmd: Command, opts: LoginCliOpt
     mtls: clientCertificate !== undefined,
     responseType,
     responseMode,
+    responseModeRequested: settingValue(settings, 'response-mode') !== undefined,
     scope: settingValue(settings, 'scope') ?? 'openid profile email',
     redirectUri,
     pkce: opts.pkce,

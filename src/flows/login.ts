@@ -41,6 +41,8 @@ export interface LoginSettings extends ClientSettings {
   mtls?: boolean | undefined;
   responseType: ResponseType;
   responseMode: ResponseMode;
+  /** The user asked for this response mode (flag, environment or profile): it is sent even when it is the default. */
+  responseModeRequested?: boolean | undefined;
   scope: string;
   redirectUri: string;
   pkce: boolean;
@@ -122,13 +124,16 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   });
   const stopOnInterrupt = ctx.onInterrupt(() => listener.close());
   let response: AuthorizationResponse;
+  // Multiple Response Types §2.1: the default mode needs no parameter, but a provider may not apply the
+  // default the spec names; what the user asked for is sent as asked.
+  const responseModeSent = s.responseModeRequested || s.responseMode !== defaultResponseMode(s.responseType);
   try {
     const url = buildAuthorizationUrl({
       authorizationEndpoint,
       clientId: s.clientId,
       redirectUri: listener.redirectUri,
       responseType: s.responseType,
-      responseMode: s.responseMode === defaultResponseMode(s.responseType) ? undefined : s.responseMode,
+      responseMode: responseModeSent ? s.responseMode : undefined,
       scope: s.scope,
       state,
       nonce,
@@ -141,7 +146,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     });
     if (ctx.json) {
       ctx.info(
-        `${ctx.errStyle.bold('Authorization request')}: response_type ${s.responseType.value} (${s.responseType.flow} flow), response_mode ${s.responseMode}, listening on ${listener.redirectUri}`,
+        `${ctx.errStyle.bold('Authorization request')}: response_type ${s.responseType.value} (${s.responseType.flow} flow), response_mode ${s.responseMode}${responseModeSent ? '' : ' (default, not sent)'}, listening on ${listener.redirectUri}`,
       );
     } else {
       // A person sees what is being asked for before the browser opens (stderr: stdout is the result).
@@ -153,6 +158,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
             client_id: s.clientId,
             response_type: `${s.responseType.value} (${s.responseType.flow} flow)`,
             response_mode: s.responseMode,
+            response_mode_sent: responseModeSent,
             redirect_uri: listener.redirectUri,
             scope: s.scope,
             pkce: codeVerifier !== undefined ? 'S256' : 'off',
@@ -179,6 +185,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     response_type: s.responseType.value,
     flow: s.responseType.flow,
     response_mode: s.responseMode,
+    response_mode_sent: responseModeSent,
     redirect_uri: listener.redirectUri,
     scope: s.scope,
     pkce: codeVerifier !== undefined,
