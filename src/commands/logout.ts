@@ -19,7 +19,7 @@ import { redactUrl } from '../protocol/redact.js';
 export async function logoutCommand(ctx: Context, cmd: Command, opts: LogoutCliOptions): Promise<CommandResult> {
   const settings = await resolveCommandSettings(cmd, ['issuer', 'client-id']);
   const issuer = settingValue(settings, 'issuer');
-  if (issuer === undefined) throw missingSetting('issuer');
+  if (issuer === undefined && opts.endpoint === undefined) throw missingSetting('issuer');
   const clientId = settingValue(settings, 'client-id');
   if (clientId === undefined) throw missingSetting('client-id');
   parseLoopbackRedirectUri(opts.postLogoutRedirectUri);
@@ -29,7 +29,9 @@ export async function logoutCommand(ctx: Context, cmd: Command, opts: LogoutCliO
       : cleanTokenInput(opts.idToken === '-' ? await readTokenArgument('-') : opts.idToken);
   const http = httpClientFor(ctx, { timeoutSeconds: opts.httpTimeout });
   const { endpoint } = await resolveEndpoint(http, {
-    issuer,
+    // With --endpoint nothing else is needed from discovery.
+    issuer: opts.endpoint === undefined ? issuer : undefined,
+    endpoint: opts.endpoint,
     field: 'end_session_endpoint',
     what: 'end-session endpoint',
   });

@@ -2,9 +2,9 @@
 // front-channel checks → (only if they all pass) code redemption → ID token checks → userinfo.
 // Every step adds rows; nothing from a failed front channel is used (Core 3.2.2.x, 3.3.2.x).
 import type { Context } from '../cli/context.js';
-import { NetworkError, ProviderError } from '../errors.js';
+import { ProviderError } from '../errors.js';
 import type { HttpClient } from '../net/http.js';
-import { fetchDiscovery } from '../net/discovery.js';
+import { advertisedEndpoint, fetchDiscovery } from '../net/discovery.js';
 import { remoteJwksSource } from '../net/keys.js';
 import { startLoopbackListener, type AuthorizationResponse } from '../net/loopback-listener.js';
 import { openOrPrint } from '../net/browser.js';
@@ -95,12 +95,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     return { result: { valid: false, checks } };
   }
   checks.push(pass('discovery.issuer', 'the discovery document names the issuer asked for'));
-  const endpoint = (name: string): string => {
-    const v = metadata[name];
-    if (typeof v !== 'string')
-      throw new NetworkError('bad_discovery', `the discovery document of ${s.issuer} has no ${name}`);
-    return v;
-  };
+  const endpoint = (name: string): string => advertisedEndpoint(metadata, name, { issuer: s.issuer });
   const authorizationEndpoint = endpoint('authorization_endpoint');
   const tokenEndpoint = () => mtlsAlias(metadata, 'token_endpoint', s.mtls) ?? endpoint('token_endpoint');
   const keys: KeySource | undefined =

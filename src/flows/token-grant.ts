@@ -3,7 +3,7 @@
 // what came back. Loaded only when the cache cannot answer.
 import type { Context } from '../cli/context.js';
 import { ProviderError, UsageError, UserStepError } from '../errors.js';
-import { fetchDiscovery, type ProviderMetadata } from '../net/discovery.js';
+import { advertisedEndpoint, fetchDiscovery, type ProviderMetadata } from '../net/discovery.js';
 import type { HttpClient } from '../net/http.js';
 import { remoteJwksSource } from '../net/keys.js';
 import { requestTokens } from '../net/token-endpoint.js';
@@ -129,9 +129,7 @@ export async function obtainTokens(ctx: Context, http: HttpClient, req: GrantReq
 }
 
 function stringField(metadata: ProviderMetadata, field: string, issuer: string): string {
-  const v = metadata[field];
-  if (typeof v !== 'string') throw new UsageError('no_endpoint', `the provider ${issuer} advertises no ${field}`);
-  return v;
+  return advertisedEndpoint(metadata, field, { issuer });
 }
 
 function grantParameters(req: GrantRequest): Record<string, string | string[] | undefined> {

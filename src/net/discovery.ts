@@ -181,6 +181,26 @@ export function metadataFromResponse(response: HttpResponse, what: string): Prov
   return parsed as ProviderMetadata;
 }
 
+/**
+ * The endpoint a command needs, from the provider's metadata. When the provider advertises none it
+ * is the same usage error (exit 2) in every command: the user fixes it with an option, named in the
+ * hint (`option`, e.g. "--endpoint"), or with another --issuer when the command has no such option.
+ */
+export function advertisedEndpoint(
+  metadata: ProviderMetadata,
+  field: string,
+  where: { issuer: string; option?: string | undefined },
+): string {
+  const value = metadata[field];
+  if (typeof value === 'string' && value !== '') return value;
+  const what = value === undefined ? `advertises no ${field}` : `advertises a ${field} that is not a URL string`;
+  throw new UsageError('endpoint_not_advertised', `${where.issuer} ${what} in its metadata`, {
+    hint: where.option
+      ? `pass ${where.option} <url> if the provider has one anyway`
+      : `check --issuer: this command needs the provider's ${field}`,
+  });
+}
+
 /** For the commands that need the metadata only (login, verify, token). */
 export async function fetchDiscovery(
   http: HttpClient,
