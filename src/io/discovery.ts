@@ -2,6 +2,7 @@
 import type { HttpClient, HttpResponse } from './http.js';
 import { errorForStatus } from './http.js';
 import { NetworkError, UsageError } from '../errors.js';
+import { warn, type Check } from '../protocol/checks.js';
 
 export type ProviderMetadata = Record<string, unknown> & {
   issuer?: unknown;
@@ -27,11 +28,15 @@ export interface DiscoveredMetadata extends DiscoveryResult {
   response: HttpResponse;
   /** Every URL asked, in order (more than one when the RFC 8414 fallback ran). */
   tried: string[];
+  /** Rows about where the document was found (a location that is not the standard one). */
+  checks: Check[];
 }
 
 export interface MetadataLocation {
   url: string;
   source: MetadataSource;
+  /** Where relying parties look instead, when this location is not the standard one. */
+  standardUrl?: string;
 }
 
 const OPENID_SUFFIX = '/.well-known/openid-configuration';
@@ -75,6 +80,14 @@ export function metadataLocations(input: string): { expectedIssuer: string; loca
     return {
       expectedIssuer: input.slice(0, input.length - OPENID_SUFFIX.length),
       locations: [{ url: input, source: 'openid-configuration' }],
+    };
+  }
+  // Some providers also serve the document with a trailing slash; it is that document, not an issuer.
+  if (url.pathname.endsWith(`${OPENID_SUFFIX}/`) && !url.search && !url.hash) {
+    const standardUrl = input.slice(0, -1);
+    return {
+      expectedIssuer: standardUrl.slice(0, standardUrl.length - OPENID_SUFFIX.length),
+      locations: [{ url: input, source: 'openid-configuration', standardUrl }],
     };
   }
   if (
@@ -129,10 +142,21 @@ export async function discoverMetadata(
       );
     }
     const metadata = metadataFromResponse(response, what);
-    return { url: location.url, metadata, source: location.source, expectedIssuer, response, tried };
+    const checks = location.standardUrl ? [checkNonStandardLocation(location.url, location.standardUrl)] : [];
+    return { url: location.url, metadata, source: location.source, expectedIssuer, response, tried, checks };
   }
   /* c8 ignore next */
   throw new Error('unreachable: metadataLocations always yields a location');
+}
+
+/** Discovery §4.1: the document is at the issuer + "/.well-known/openid-configuration", no more. */
+function checkNonStandardLocation(url: string, standardUrl: string): Check {
+  return warn(
+    'discovery.location',
+    `the document was found at ${url}, which is not the standard location: relying parties look for it at ` +
+      `${standardUrl} (Discovery §4.1)`,
+    { expected: standardUrl, actual: url },
+  );
 }
 
 /** A 2xx JSON object, or one sentence naming the URL and what is wrong with the answer (exit 3). */
@@ -155,6 +179,26 @@ export function metadataFromResponse(response: HttpResponse, what: string): Prov
       `${what} at ${response.url} is JSON ${parsed === null ? 'null' : typeof parsed}, not an object`,
     );
   return parsed as ProviderMetadata;
+}
+
+/**
+ * The endpoint a command needs, from the provider's metadata. When the provider advertises none it
+ * is the same usage error (exit 2) in every command: the user fixes it with an option, named in the
+ * hint (`option`, e.g. "--endpoint"), or with another --issuer when the command has no such option.
+ */
+export function advertisedEndpoint(
+  metadata: ProviderMetadata,
+  field: string,
+  where: { issuer: string; option?: string | undefined },
+): string {
+  const value = metadata[field];
+  if (typeof value === 'string' && value !== '') return value;
+  const what = value === undefined ? `advertises no ${field}` : `advertises a ${field} that is not a URL string`;
+  throw new UsageError('endpoint_not_advertised', `${where.issuer} ${what} in its metadata`, {
+    hint: where.option
+      ? `pass ${where.option} <url> if the provider has one anyway`
+      : `check --issuer: this command needs the provider's ${field}`,
+  });
 }
 
 /** For the commands that need the metadata only (login, verify, token). */

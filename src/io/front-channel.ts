@@ -1,9 +1,11 @@
 // The three channels an authorization response can arrive on at the loopback redirect URI:
 // query (GET with parameters), fragment (GET → relay page → POST of location.hash to a one-time
 // path), and form_post (POST, application/x-www-form-urlencoded; OAuth 2.0 Form Post Response
-// Mode §2). Anything else at those paths is refused with a reason, and the run keeps waiting.
+// Mode §2). Anything else at those paths is refused with a reason, and the run keeps waiting; so
+// is an error response that does not carry this run's state (a stray, not the provider's answer).
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { strayErrorResponse } from '../protocol/authorization-request.js';
 import type { Channel } from '../protocol/response-type.js';
 import { fragmentRelayHeaders, fragmentRelayPage } from './fragment-relay-page.js';
 
@@ -42,6 +44,8 @@ export function createFrontChannel(
   const relayPath = `${callbackPath.replace(/\/$/, '')}/relay/${relayId}`;
   const relayPrefix = `${callbackPath.replace(/\/$/, '')}/relay/`;
   let relaySpent = false;
+  const strayError = (params: Record<string, string>) =>
+    opts.state === undefined ? undefined : strayErrorResponse(params, opts.state);
 
   async function classify(req: IncomingMessage): Promise<FrontChannelOutcome> {
     const url = new URL(req.url ?? '/', 'http://loopback.invalid');
@@ -66,6 +70,9 @@ export function createFrontChannel(
       if ('refused' in body) return body.refused;
       if (Object.keys(body.params).length === 0)
         return refuse(req, 400, 'a fragment relay POST without parameters was refused');
+      // Checked before the one-time path is spent: a stray must not use up the real response's way in.
+      const stray = strayError(body.params);
+      if (stray) return refuse(req, 400, stray);
       relaySpent = true;
       return { kind: 'response', channel: 'fragment', params: body.params };
     }
@@ -74,7 +81,10 @@ export function createFrontChannel(
 
     if (method === 'GET' || method === 'HEAD') {
       const params = Object.fromEntries(url.searchParams);
-      if (Object.keys(params).length > 0) return { kind: 'response', channel: 'query', params };
+      if (Object.keys(params).length > 0) {
+        const stray = strayError(params);
+        return stray ? refuse(req, 400, stray) : { kind: 'response', channel: 'query', params };
+      }
       // No query: the answer may be in the fragment, which only a script on this page can read.
       const scriptNonce = randomBytes(16).toString('base64url');
       return {
@@ -94,6 +104,8 @@ export function createFrontChannel(
       if ('refused' in body) return body.refused;
       if (Object.keys(body.params).length === 0)
         return refuse(req, 400, 'a form_post response without parameters was refused');
+      const stray = strayError(body.params);
+      if (stray) return refuse(req, 400, stray);
       return { kind: 'response', channel: 'form_post', params: body.params };
     }
     return refuse(req, 405, `a ${method} request to the redirect URI was refused`);

@@ -1,9 +1,9 @@
 // Key sources from what the user named: a JWKS file or URL, a PEM or JWK file, a shared secret, or
 // an issuer whose discovery document points at its jwks_uri.
 import type { JWK } from 'jose';
-import { NetworkError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { KeySource } from '../protocol/jws-signature.js';
-import { fetchDiscovery } from './discovery.js';
+import { advertisedEndpoint, fetchDiscovery } from './discovery.js';
 import { fetchJwks } from './jwks.js';
 import type { HttpClient } from './http.js';
 import { readUserFile } from './input.js';
@@ -43,9 +43,8 @@ export async function keySourceFromOptions(opts: KeyOptions, http: () => HttpCli
   }
   if (opts.issuer !== undefined) {
     const { metadata } = await fetchDiscovery(http(), opts.issuer);
-    if (typeof metadata.jwks_uri !== 'string')
-      throw new NetworkError('no_jwks_uri', `the discovery document of ${opts.issuer} has no jwks_uri`);
-    return remoteJwksSource(http(), metadata.jwks_uri);
+    const jwksUri = advertisedEndpoint(metadata, 'jwks_uri', { issuer: opts.issuer, option: '--jwks' });
+    return remoteJwksSource(http(), jwksUri);
   }
   throw new UsageError(
     'missing_key_source',

@@ -1,7 +1,9 @@
 // The loopback redirect URI listener (RFC 8252 §7.3, §8.3): bound to the redirect URI's loopback
 // host only, on its port (0 → ephemeral, reflected in redirect_uri), listening before the browser
 // opens. One listener, three channels (src/io/front-channel.ts): it takes exactly one
-// authorization response, answers the browser with a short page, and closes.
+// authorization response, answers the browser with a short page, and closes. It answers only
+// requests addressed to its own host:port, so a web page cannot reach it through a name of its own
+// that resolves to 127.0.0.1 (DNS rebinding).
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UsageError, UserStepError } from '../errors.js';
@@ -80,6 +82,23 @@ export function answerPage(params: Record<string, string>): string {
   );
 }
 
+/** The Host header of a request addressed to this listener: its own name and port, nothing else. */
+export function isOwnHost(host: string | undefined, hostname: string, port: number): boolean {
+  if (host === undefined) return false;
+  const value = host.toLowerCase();
+  const name = hostname.toLowerCase();
+  // RFC 9110 §7.2: the port may be left out when it is the scheme's default (80 for http).
+  return value === `${name}:${port}` || (port === 80 && value === name);
+}
+
+/** A header value as visible ASCII, capped: it is quoted in a warning on the terminal. */
+function printable(value: string): string {
+  const shown = value
+    .slice(0, 100)
+    .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return value.length > 100 ? `${shown}…` : shown;
+}
+
 export async function startLoopbackListener(redirectUri: string, opts: ListenerOptions): Promise<LoopbackListener> {
   const url = parseLoopbackRedirectUri(redirectUri);
   const path = url.pathname;
@@ -101,6 +120,18 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
   };
 
   const handler = (req: import('node:http').IncomingMessage, res: ServerResponse) => {
+    // RFC 9110 §7.2 and §15.5.20: the Host names the origin the request is meant for; a browser
+    // sends the name it resolved, so any other name is a page from another site (DNS rebinding).
+    const host = req.headers.host;
+    if (!isOwnHost(host, url.hostname, port)) {
+      req.resume();
+      const warning =
+        `a request ${host === undefined ? 'without a Host header' : `for Host "${printable(host)}"`} was refused: ` +
+        `this listener answers only to ${url.hostname}:${port} (a web page may be trying to reach it ` +
+        'through DNS rebinding); still waiting for the authorization response';
+      opts.warn(warning);
+      return answer(res, 421, { 'content-type': 'text/plain; charset=utf-8' }, warning);
+    }
     channel
       .classify(req)
       .then((o) => {

@@ -59,3 +59,17 @@ test('a full RFC 8414 URL is asked alone; the issuer is the host plus what follo
     'https://login.example.test',
   );
 });
+
+test('a full openid-configuration URL with a trailing slash is asked alone, as it is, naming the standard URL', () => {
+  const { expectedIssuer, locations } = metadataLocations(
+    'https://login.example.test/tenant/.well-known/openid-configuration/',
+  );
+  assert.equal(expectedIssuer, 'https://login.example.test/tenant');
+  assert.deepEqual(locations, [
+    {
+      url: 'https://login.example.test/tenant/.well-known/openid-configuration/',
+      source: 'openid-configuration',
+      standardUrl: 'https://login.example.test/tenant/.well-known/openid-configuration',
+    },
+  ]);
+});

@@ -40,6 +40,7 @@ export const DEFECTS = [
   'iss_param',
   'hybrid_sub',
   'query_channel',
+  'query_unless_asked',
   'access_denied',
   'hs256',
 ] as const;
@@ -49,7 +50,8 @@ export const DEFECTS = [
  * ID token. kid_absent_*: no kid, the JWKS holding one / several RSA keys. rotation: signed with a
  * key that appears in the JWKS only from its second fetch on. state / iss_param: wrong response
  * parameters. hybrid_sub: the token endpoint ID token names another sub. query_channel: answers in
- * the query string whatever was asked. access_denied: an OAuth error response instead of a grant.
+ * the query string whatever was asked. query_unless_asked: answers in the query string unless a
+ * response_mode is sent (it ignores the response type's default). access_denied: an OAuth error response instead of a grant.
  * hs256 (not a defect): valid HS256 ID tokens keyed with the client secret.
  */
 export type Defect = (typeof DEFECTS)[number];
@@ -252,7 +254,7 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
     const fragmentDefault = responseType.some((t) => t !== 'code');
     const mode = defects.has('query_channel')
       ? 'query'
-      : (q.get('response_mode') ?? (fragmentDefault ? 'fragment' : 'query'));
+      : (q.get('response_mode') ?? (fragmentDefault && !defects.has('query_unless_asked') ? 'fragment' : 'query'));
     const encoded = new URLSearchParams(params).toString();
     if (mode === 'form_post') {
       const inputs = Object.entries(params)

@@ -35,7 +35,10 @@ export async function run(opts: DiscoverOptions, ctx: Context): Promise<CommandR
   }
 
   const { metadata } = found;
-  const checks = lintDiscovery({ metadata, expectedIssuer: found.expectedIssuer, source: found.source });
+  const checks = [
+    ...found.checks,
+    ...lintDiscovery({ metadata, expectedIssuer: found.expectedIssuer, source: found.source }),
+  ];
   const capabilities = summarizeCapabilities(metadata);
   const jwksUri = fetchableUrl(metadata.jwks_uri);
   const partial = { url: found.url, source: found.source, metadata, capabilities, checks };

@@ -4,7 +4,7 @@
 import type { Context } from '../shared/context.js';
 import { NetworkError, ProviderError } from '../../errors.js';
 import type { HttpClient } from '../../io/http.js';
-import { fetchDiscovery } from '../../io/discovery.js';
+import { advertisedEndpoint, fetchDiscovery } from '../../io/discovery.js';
 import { remoteJwksSource } from '../../io/keys.js';
 import { startLoopbackListener, type AuthorizationResponse } from '../../io/loopback-listener.js';
 import { openOrPrint } from '../../io/browser.js';
@@ -37,6 +37,8 @@ export interface LoginSettings extends ClientSettings {
   issuer: string;
   responseType: ResponseType;
   responseMode: ResponseMode;
+  /** The user asked for this response mode (flag, environment or profile): it is sent even when it is the default. */
+  responseModeRequested?: boolean | undefined;
   scope: string;
   redirectUri: string;
   pkce: boolean;
@@ -89,12 +91,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     return { result: { valid: false, checks } };
   }
   checks.push(pass('discovery.issuer', 'the discovery document names the issuer asked for'));
-  const endpoint = (name: string): string => {
-    const v = metadata[name];
-    if (typeof v !== 'string')
-      throw new NetworkError('bad_discovery', `the discovery document of ${s.issuer} has no ${name}`);
-    return v;
-  };
+  const endpoint = (name: string): string => advertisedEndpoint(metadata, name, { issuer: s.issuer });
   const authorizationEndpoint = endpoint('authorization_endpoint');
   const tokenEndpoint = () =>
     mtlsAlias(metadata, 'token_endpoint', s.certificate !== undefined) ?? endpoint('token_endpoint');
@@ -119,13 +116,16 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   });
   const stopOnInterrupt = ctx.onInterrupt(() => listener.close());
   let response: AuthorizationResponse;
+  // Multiple Response Types §2.1: the default mode needs no parameter, but a provider may not apply the
+  // default the spec names; what the user asked for is sent as asked.
+  const responseModeSent = s.responseModeRequested || s.responseMode !== defaultResponseMode(s.responseType);
   try {
     const url = buildAuthorizationUrl({
       authorizationEndpoint,
       clientId: s.clientId,
       redirectUri: listener.redirectUri,
       responseType: s.responseType,
-      responseMode: s.responseMode === defaultResponseMode(s.responseType) ? undefined : s.responseMode,
+      responseMode: responseModeSent ? s.responseMode : undefined,
       scope: s.scope,
       state,
       nonce,
@@ -138,7 +138,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     });
     if (ctx.json) {
       ctx.info(
-        `${ctx.errStyle.bold('Authorization request')}: response_type ${s.responseType.value} (${s.responseType.flow} flow), response_mode ${s.responseMode}, listening on ${listener.redirectUri}`,
+        `${ctx.errStyle.bold('Authorization request')}: response_type ${s.responseType.value} (${s.responseType.flow} flow), response_mode ${s.responseMode}${responseModeSent ? '' : ' (default, not sent)'}, listening on ${listener.redirectUri}`,
       );
     } else {
       // A person sees what is being asked for before the browser opens (stderr: stdout is the result).
@@ -150,6 +150,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
             client_id: s.clientId,
             response_type: `${s.responseType.value} (${s.responseType.flow} flow)`,
             response_mode: s.responseMode,
+            response_mode_sent: responseModeSent,
             redirect_uri: listener.redirectUri,
             scope: s.scope,
             pkce: codeVerifier !== undefined ? 'S256' : 'off',
@@ -176,6 +177,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     response_type: s.responseType.value,
     flow: s.responseType.flow,
     response_mode: s.responseMode,
+    response_mode_sent: responseModeSent,
     redirect_uri: listener.redirectUri,
     scope: s.scope,
     pkce: codeVerifier !== undefined,

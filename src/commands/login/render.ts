@@ -19,7 +19,10 @@ export interface LoginRenderOptions {
 
 /** The authorization request at a glance, shown on stderr before the browser opens. */
 export function renderRequestTable(request: Record<string, unknown>, style: Style): string {
-  return `${style.bold('Authorization request')}\n${renderTable({ rows: Object.entries(request).map(([k, v]) => [k, formatValue(v)]) }, style)}`;
+  // The response mode row says whether the parameter was sent or the response type's default applies.
+  const { response_mode_sent: sent, ...rows } = request;
+  if (sent === false) rows.response_mode = `${String(rows.response_mode)} (default, not sent)`;
+  return `${style.bold('Authorization request')}\n${renderTable({ rows: Object.entries(rows).map(([k, v]) => [k, formatValue(v)]) }, style)}`;
 }
 
 export function renderLogin(view: LoginView, style: Style, opts: LoginRenderOptions): string {

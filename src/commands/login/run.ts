@@ -55,6 +55,7 @@ export async function run(opts: LoginOptions, ctx: Context): Promise<CommandResu
     issuer,
     responseType,
     responseMode,
+    responseModeRequested: settingValue(settings, 'response-mode') !== undefined,
     scope: settingValue(settings, 'scope') ?? 'openid profile email',
     redirectUri,
     pkce: opts.pkce,

@@ -5,6 +5,7 @@ import { positiveSeconds, addProfileOptions, flagsOf, type RunAction } from '../
 
 export interface LogoutOptions {
   flags: Flags;
+  endpoint?: string;
   idToken?: string;
   postLogoutRedirectUri: string;
   browser: boolean;
@@ -18,6 +19,7 @@ export function registerLogout(program: Command, runAction: RunAction): void {
     .description("RP-initiated logout: open the provider's end_session_endpoint and check the state that comes back")
     .option('--issuer <url>', 'the provider (env OIDC_PROBE_ISSUER)')
     .option('--client-id <id>', 'your client_id (env OIDC_PROBE_CLIENT_ID)')
+    .option('--endpoint <url>', 'the end-session endpoint (default: from discovery)')
     .option('--id-token <jwt>', 'the ID token to send as id_token_hint ("-" reads stdin)')
     .option(
       '--post-logout-redirect-uri <uri>',

@@ -17,7 +17,7 @@ import { redactUrl } from '../../protocol/redact.js';
 export async function run(opts: LogoutOptions, ctx: Context): Promise<CommandResult> {
   const settings = await resolveCommandSettings(opts.flags, ['issuer', 'client-id'], ctx.env);
   const issuer = settingValue(settings, 'issuer');
-  if (issuer === undefined) throw missingSetting('issuer');
+  if (issuer === undefined && opts.endpoint === undefined) throw missingSetting('issuer');
   const clientId = settingValue(settings, 'client-id');
   if (clientId === undefined) throw missingSetting('client-id');
   parseLoopbackRedirectUri(opts.postLogoutRedirectUri);
@@ -27,7 +27,9 @@ export async function run(opts: LogoutOptions, ctx: Context): Promise<CommandRes
       : cleanTokenInput(opts.idToken === '-' ? await readTokenArgument('-', ctx.stdin) : opts.idToken);
   const http = httpClientFor(ctx, { timeoutSeconds: opts.httpTimeout });
   const { endpoint } = await resolveEndpoint(http, {
-    issuer,
+    // With --endpoint nothing else is needed from discovery.
+    issuer: opts.endpoint === undefined ? issuer : undefined,
+    endpoint: opts.endpoint,
     field: 'end_session_endpoint',
     what: 'end-session endpoint',
   });
@@ -35,6 +37,7 @@ export async function run(opts: LogoutOptions, ctx: Context): Promise<CommandRes
   const listener = await startLoopbackListener(opts.postLogoutRedirectUri, {
     timeoutSeconds: opts.timeout,
     expectFragment: false,
+    state,
     warn: (m) => ctx.warn(m),
   });
   const stop = ctx.onInterrupt(() => listener.close());

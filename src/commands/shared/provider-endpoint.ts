@@ -1,6 +1,6 @@
 // Which endpoint a command talks to: --endpoint as given, or the provider's from discovery.
 import { UsageError } from '../../errors.js';
-import { fetchDiscovery, type ProviderMetadata } from '../../io/discovery.js';
+import { advertisedEndpoint, fetchDiscovery, type ProviderMetadata } from '../../io/discovery.js';
 import type { HttpClient } from '../../io/http.js';
 
 export interface EndpointChoice {
@@ -23,11 +23,8 @@ export async function resolveEndpoint(
       `missing --issuer (or OIDC_PROBE_ISSUER) to find the ${opts.what}, or give --endpoint`,
     );
   const { metadata } = await fetchDiscovery(http, opts.issuer);
-  const value = metadata[opts.field];
-  if (typeof value !== 'string')
-    throw new UsageError(
-      'no_endpoint',
-      `${opts.issuer} advertises no ${opts.field}; pass --endpoint if it has one anyway`,
-    );
-  return { endpoint: value, metadata };
+  return {
+    endpoint: advertisedEndpoint(metadata, opts.field, { issuer: opts.issuer, option: '--endpoint' }),
+    metadata,
+  };
 }

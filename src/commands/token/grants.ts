@@ -3,7 +3,7 @@
 // what came back. Loaded only when the cache cannot answer.
 import type { Context } from '../shared/context.js';
 import { NetworkError, ProviderError, UsageError, UserStepError } from '../../errors.js';
-import { fetchDiscovery, type ProviderMetadata } from '../../io/discovery.js';
+import { advertisedEndpoint, fetchDiscovery, type ProviderMetadata } from '../../io/discovery.js';
 import type { HttpClient } from '../../io/http.js';
 import { remoteJwksSource } from '../../io/keys.js';
 import { requestTokens } from '../../io/token-endpoint.js';
@@ -116,9 +116,7 @@ export async function obtainTokens(ctx: Context, http: HttpClient, req: GrantReq
 }
 
 function stringField(metadata: ProviderMetadata, field: string, issuer: string): string {
-  const v = metadata[field];
-  if (typeof v !== 'string') throw new UsageError('no_endpoint', `the provider ${issuer} advertises no ${field}`);
-  return v;
+  return advertisedEndpoint(metadata, field, { issuer });
 }
 
 function grantParameters(req: GrantRequest): Record<string, string | string[] | undefined> {

@@ -352,6 +352,27 @@ describe('discover against broken documents', () => {
     assert.match(check(soon.doc, 'jwks.x5c').message, /"soon" expires on .*within 30 days/);
   });
 
+  test('a full well-known URL with a trailing slash is the document itself, with a warning on its location', async () => {
+    srv.setRoutes((b) => ({
+      '/tenant/.well-known/openid-configuration/': { body: metadataFor(`${b}/tenant`) },
+      '/tenant/jwks': { body: { keys: [goodKey] } },
+    }));
+    const before = srv.requests.length;
+    const url = `${srv.base}/tenant/.well-known/openid-configuration/`;
+    const { run, doc } = await discoverJson([url]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.deepEqual(srv.requests.slice(before, before + 1), ['/tenant/.well-known/openid-configuration/']);
+    assert.equal(doc.url, url);
+    // Identical to the issuer asked for; http on loopback is the only remark.
+    assert.match(check(doc, 'discovery.issuer').message, /is http on loopback/);
+    const row = check(doc, 'discovery.location');
+    assert.equal(row.status, 'warn');
+    assert.match(
+      row.message,
+      /not the standard location.*\/tenant\/\.well-known\/openid-configuration \(Discovery §4\.1\)/,
+    );
+  });
+
   test('RFC 8414 fallback for an issuer with a path: the well-known string goes before the path, and it says so', async () => {
     srv.setRoutes((b) => ({
       '/.well-known/oauth-authorization-server/tenant': {

@@ -2,7 +2,11 @@
 // port in use, a redirect URI that is not loopback http.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { runCli } from '../../helpers/cli.js';
 import { startCli } from '../../helpers/cli-session.js';
@@ -341,5 +345,64 @@ test('a callback without parameters in a code flow is answered with a warning an
     assert.equal((JSON.parse(run.stdout) as { callback: { channel: string } }).callback.channel, 'query');
   } finally {
     await op.close();
+  }
+});
+
+test('a forged error callback (wrong state) and a request for another Host do not end the login', {
+  timeout: 90_000,
+}, async () => {
+  const op = await startRogueOp();
+  const home = await mkdtemp(join(tmpdir(), 'oidc-probe-listener-'));
+  try {
+    const session = startCli(
+      [
+        'login',
+        '--no-browser',
+        '--json',
+        '--issuer',
+        op.issuer,
+        '--client-id',
+        op.clientId,
+        '--redirect-uri',
+        'http://127.0.0.1:0/callback',
+        '--timeout',
+        '30',
+      ],
+      {
+        env: {
+          OIDC_PROBE_CLIENT_SECRET: op.clientSecret,
+          HOME: home,
+          XDG_CONFIG_HOME: join(home, 'config'),
+          XDG_CACHE_HOME: join(home, 'cache'),
+        },
+      },
+    );
+    const url = await session.urlLine(`${op.issuer}/authorize`);
+    assert.ok(url, session.stderr());
+    const callback = new URL(new URL(url).searchParams.get('redirect_uri')!);
+    const forged = (host: string, query: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          { host: '127.0.0.1', port: Number(callback.port), path: `${callback.pathname}?${query}`, headers: { host } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    const fake = 'error=access_denied&error_description=call+555-0100&state=guessed';
+    assert.equal(await forged(callback.host, fake), 400);
+    assert.equal(await forged(`rebound.example:${callback.port}`, 'error=access_denied'), 421);
+    await deliverAuthorizationResponse(url);
+    const run = await session.done;
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /warning: an error response \(error "access_denied"\) with a state this run did not send/);
+    assert.match(run.stderr, /warning: a request for Host "rebound\.example:\d+" was refused/);
+    assert.equal(op.calls.token, 1);
+  } finally {
+    await op.close();
+    await rm(home, { recursive: true, force: true });
   }
 });
