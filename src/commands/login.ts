@@ -78,6 +78,8 @@ export async function loginCommand(ctx: Context, cmd: Command, opts: LoginCliOpt
     openBrowser: opts.browser,
     timeoutSeconds: opts.timeout,
     userinfo: opts.userinfo,
+    trustedAudiences: opts.trustedAudience,
+    strictAudience: opts.strictAudience,
   });
   if (opts.cache && view.result.valid) await cacheLoginTokens(ctx, issuer, clientId, view.result.tokens);
   return {

@@ -36,6 +36,8 @@ export async function verifyCommand(
   const checks = await validateJws(jws, keys, {
     issuer: opts.issuer,
     audience: opts.audience,
+    trustedAudiences: opts.trustedAudience,
+    strictAudience: opts.strictAudience,
     clientId: opts.clientId,
     nonce: opts.nonce,
     maxAge: opts.maxAge,

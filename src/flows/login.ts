@@ -52,6 +52,9 @@ export interface LoginSettings extends ClientSettings {
   openBrowser: boolean;
   timeoutSeconds: number;
   userinfo: boolean;
+  /** Core 3.1.3.7 item 3: other audiences the client trusts, and whether untrusted ones fail. */
+  trustedAudiences?: string[] | undefined;
+  strictAudience?: boolean | undefined;
 }
 
 export interface LoginResult {
@@ -194,6 +197,8 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   const expectations: JwtExpectations = {
     issuer: s.issuer,
     audience: [s.clientId],
+    trustedAudiences: s.trustedAudiences,
+    strictAudience: s.strictAudience,
     clientId: s.clientId,
     nonce,
     maxAge: s.maxAge,
