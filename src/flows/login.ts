@@ -312,7 +312,14 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     } else {
       const answer = await fetchUserinfo(http, userinfoEndpoint, accessToken, tokens?.token_type ?? p.token_type);
       const expectedSub = (backIdToken?.payload.sub ?? front.idToken?.payload.sub) as string | undefined;
-      const ui = await validateUserinfo(answer, { expectedSub, issuer: s.issuer, clientId: s.clientId, keys });
+      const ui = await validateUserinfo(answer, {
+        expectedSub,
+        issuer: s.issuer,
+        clientId: s.clientId,
+        trustedAudiences: s.trustedAudiences,
+        strictAudience: s.strictAudience,
+        keys,
+      });
       const rows = ui.checks.map((c) => ({ ...c, source: 'userinfo' }));
       result.userinfo = { claims: ui.claims, checks: rows };
       checks.push(...rows);
