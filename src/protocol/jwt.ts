@@ -91,6 +91,10 @@ export function decodeJwt(input: string, opts: DecodeOptions = {}): DecodedJwt {
     raw: token,
   };
   if (unencoded) {
+    // The segment is the payload octets (RFC 7797 §3); when they are a JSON object they are the
+    // claims set (RFC 7519 §7.2 step 10), checked like any other.
+    const claims = jsonObject(parts[1]!);
+    if (claims) return { ...base, payload: claims };
     const detached = parts[1] === '';
     return {
       ...base,
@@ -103,7 +107,8 @@ export function decodeJwt(input: string, opts: DecodeOptions = {}): DecodedJwt {
   }
   if (!parts[1])
     throw new JwtFormatError(
-      'the payload segment (segment 2) is empty (a detached payload, RFC 7515 Appendix F, cannot be decoded without the content)',
+      'the payload segment (segment 2) is empty ' +
+        '(a detached payload, RFC 7515 Appendix F, cannot be decoded without the content)',
     );
   try {
     return { ...base, payload: decodeJsonSegment(parts[1], 'payload') };
@@ -132,7 +137,8 @@ function checkBase64url(parts: string[], index: number, name: string): void {
   if (B64URL.test(segment)) {
     if (segment.length % 4 === 1)
       throw new JwtFormatError(
-        `the ${name} (segment ${index + 1}) is not valid base64url: its length ${segment.length} is impossible (length mod 4 is 1; is the segment cut short?)`,
+        `the ${name} (segment ${index + 1}) is not valid base64url: its length ${segment.length} is impossible ` +
+          '(length mod 4 is 1; is the segment cut short?)',
       );
     return;
   }
@@ -149,9 +155,21 @@ function checkBase64url(parts: string[], index: number, name: string): void {
             ? ' (base64url in JWTs has no padding)'
             : '';
       throw new JwtFormatError(
-        `the ${name} (segment ${index + 1}) is not valid base64url: character ${shown} at position ${i + 1} of the segment, ${offset + i + 1} of the token${why}`,
+        `the ${name} (segment ${index + 1}) is not valid base64url: character ${shown} ` +
+          `at position ${i + 1} of the segment, ${offset + i + 1} of the token${why}`,
       );
     }
+  }
+}
+
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -15,6 +15,7 @@ export const DEFECTS = [
   'iss',
   'aud',
   'aud_missing',
+  'aud_untrusted',
   'sub_missing',
   'iat_missing',
   'exp_missing',
@@ -45,7 +46,8 @@ export const DEFECTS = [
   'hs256',
 ] as const;
 /**
- * iss/aud/…: that claim wrong or missing in every ID token. sig_*: a broken signature of that alg
+ * iss/aud/…: that claim wrong or missing in every ID token. aud_untrusted: aud lists the client and
+ * "untrusted-api" (azp the client). sig_*: a broken signature of that alg
  * (sig_hs256: HS256 keyed with the client secret, signature broken). alg_none: unsecured front-channel
  * ID token. kid_absent_*: no kid, the JWKS holding one / several RSA keys. rotation: signed with a
  * key that appears in the JWKS only from its second fetch on. state / iss_param: wrong response
@@ -171,6 +173,7 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
       exp: defects.has('expired') ? now - 3600 : now + 600,
       auth_time: now,
     };
+    if (defects.has('aud_untrusted')) Object.assign(claims, { aud: [clientId, 'untrusted-api'], azp: clientId });
     if (input.nonce !== undefined) claims.nonce = defects.has('nonce') ? 'not-the-nonce' : input.nonce;
     if (input.accessToken !== undefined)
       claims.at_hash = defects.has('at_hash') ? hashHalf('another access token') : hashHalf(input.accessToken);

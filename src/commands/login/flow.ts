@@ -50,6 +50,9 @@ export interface LoginSettings extends ClientSettings {
   openBrowser: boolean;
   timeoutSeconds: number;
   userinfo: boolean;
+  /** Core 3.1.3.7 item 3: other audiences the client trusts, and whether untrusted ones fail. */
+  trustedAudiences?: string[] | undefined;
+  strictAudience?: boolean | undefined;
 }
 
 export interface LoginResult {
@@ -193,6 +196,8 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   const expectations: JwtExpectations = {
     issuer: s.issuer,
     audience: [s.clientId],
+    trustedAudiences: s.trustedAudiences,
+    strictAudience: s.strictAudience,
     clientId: s.clientId,
     nonce,
     maxAge: s.maxAge,
@@ -306,7 +311,14 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     } else {
       const answer = await fetchUserinfo(http, userinfoEndpoint, accessToken, tokens?.token_type ?? p.token_type);
       const expectedSub = (backIdToken?.payload.sub ?? front.idToken?.payload.sub) as string | undefined;
-      const ui = await validateUserinfo(answer, { expectedSub, issuer: s.issuer, clientId: s.clientId, keys });
+      const ui = await validateUserinfo(answer, {
+        expectedSub,
+        issuer: s.issuer,
+        clientId: s.clientId,
+        trustedAudiences: s.trustedAudiences,
+        strictAudience: s.strictAudience,
+        keys,
+      });
       const rows = ui.checks.map((c) => ({ ...c, source: 'userinfo' }));
       result.userinfo = { claims: ui.claims, checks: rows };
       checks.push(...rows);

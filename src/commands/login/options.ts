@@ -38,6 +38,8 @@ export interface LoginOptions {
   cache?: boolean;
   privateKey?: string;
   signingAlg?: string;
+  trustedAudience?: string[];
+  strictAudience?: boolean;
 }
 
 export function registerLogin(program: Command, runAction: RunAction): void {
@@ -65,6 +67,8 @@ export function registerLogin(program: Command, runAction: RunAction): void {
     .option('--timeout <seconds>', 'how long to wait for the authorization response', positiveSeconds, 300)
     .option('--http-timeout <seconds>', 'per-request timeout talking to the provider', positiveSeconds, 10)
     .option('--no-userinfo', 'do not call the userinfo endpoint')
+    .option('--trusted-audience <aud>', 'another audience you trust in the ID token aud (repeatable)', collect)
+    .option('--strict-audience', 'fail, not warn, when the ID token aud lists audiences you do not trust')
     .option(
       '--cache',
       'store the tokens in the token cache, so `oidc-probe token --grant refresh_token` can refresh them',

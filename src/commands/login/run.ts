@@ -67,6 +67,8 @@ export async function run(opts: LoginOptions, ctx: Context): Promise<CommandResu
     openBrowser: opts.browser,
     timeoutSeconds: opts.timeout,
     userinfo: opts.userinfo,
+    trustedAudiences: opts.trustedAudience,
+    strictAudience: opts.strictAudience,
   });
   if (opts.cache && view.result.valid) await cacheLoginTokens(ctx, issuer, clientId, view.result.tokens);
   return {

@@ -10,6 +10,8 @@ export interface VerifyOptions {
   secretFile?: string;
   issuer?: string;
   audience?: string[];
+  trustedAudience?: string[];
+  strictAudience?: boolean;
   clientId?: string;
   nonce?: string;
   maxAge?: number;
@@ -39,6 +41,8 @@ export function registerVerify(program: Command, runAction: RunAction): void {
     .option('--secret-file <file>', 'read the HMAC secret from a file')
     .option('--issuer <url>', 'expected iss; alone, also the key source (discovery → jwks_uri)')
     .option('--audience <value>', 'expected aud (repeatable: any match passes)', collect)
+    .option('--trusted-audience <aud>', 'another audience you trust to share the token (repeatable)', collect)
+    .option('--strict-audience', 'fail, not warn, when aud lists audiences neither expected nor trusted')
     .option('--client-id <id>', 'your client_id, for the azp rule (defaults to a single --audience)')
     .option('--nonce <value>', 'expected nonce')
     .option('--max-age <seconds>', 'max_age that was requested: auth_time becomes required and is checked', seconds)

@@ -31,6 +31,8 @@ export async function run(opts: VerifyOptions, ctx: Context): Promise<CommandRes
   const checks = await validateJws(jws, keys, {
     issuer: opts.issuer,
     audience: opts.audience,
+    trustedAudiences: opts.trustedAudience,
+    strictAudience: opts.strictAudience,
     clientId: opts.clientId,
     nonce: opts.nonce,
     maxAge: opts.maxAge,

@@ -372,3 +372,26 @@ test('hybrid c_hash failure by form_post: held back, and the human output says w
     await op.close();
   }
 });
+
+// Core 3.1.3.7 item 3: additional audiences the client does not trust.
+test('an ID token with an untrusted additional audience: login passes with a warning naming it', async () => {
+  const o = await login(['aud_untrusted'], 'code');
+  assert.equal(o.code, 0, explain(o));
+  const aud = o.json.checks?.find((c) => c.id === 'aud');
+  assert.equal(aud?.status, 'warn', explain(o));
+  assert.match(aud?.message ?? '', /"untrusted-api"/);
+});
+
+test('an ID token with an untrusted additional audience fails login --strict-audience', async () => {
+  assertFailed(await login(['aud_untrusted'], 'code', undefined, ['--strict-audience']), 'aud');
+});
+
+test('login --trusted-audience accepts that additional audience, even with --strict-audience', async () => {
+  const o = await login(['aud_untrusted'], 'code', undefined, [
+    '--strict-audience',
+    '--trusted-audience',
+    'untrusted-api',
+  ]);
+  assert.equal(o.code, 0, explain(o));
+  assert.deepEqual(status(o, 'aud'), ['pass']);
+});

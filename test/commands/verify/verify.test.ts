@@ -305,3 +305,19 @@ test('an unreadable (permission denied) secret file is a usage error', {
   const r = await runCli(['verify', await mintIdToken(rsa), '--secret-file', p]);
   assert.equal(r.code, 2);
 });
+
+test('verify: an untrusted audience warns, fails with --strict-audience, passes with --trusted-audience', async () => {
+  const token = await mintIdToken(rsa, { claims: { aud: ['client-1', 'api'], azp: 'client-1' } });
+  const jwks = await file('aud.jwks', { keys: [rsa.publicJwk] });
+  const args = ['verify', token, '--jwks', jwks, '--audience', 'client-1', '--json'];
+  const aud = (stdout: string) => JSON.parse(stdout).checks.find((c: { id: string }) => c.id === 'aud').status;
+  const lenient = await runCli(args);
+  assert.equal(lenient.code, 0, lenient.stdout + lenient.stderr);
+  assert.equal(aud(lenient.stdout), 'warn');
+  const strict = await runCli([...args, '--strict-audience']);
+  assert.equal(strict.code, 1, strict.stdout + strict.stderr);
+  assert.equal(aud(strict.stdout), 'fail');
+  const trusted = await runCli([...args, '--strict-audience', '--trusted-audience', 'api']);
+  assert.equal(trusted.code, 0, trusted.stdout + trusted.stderr);
+  assert.equal(aud(trusted.stdout), 'pass');
+});
