@@ -7,6 +7,10 @@ import { commandWord } from './command-word.js';
 import type { Context, GlobalOptions, OutputStream } from './commands/shared/context.js';
 import type { RunAction } from './commands/shared/options.js';
 import { UsageError } from './errors.js';
+import { openInBrowser } from './io/browser.js';
+import { httpClientFor } from './io/http-setup.js';
+import { promptForLogin } from './io/prompts.js';
+import { cacheDir } from './io/token-cache.js';
 import { colorLevelFor, loadStyles, makeStyle } from './render/style.js';
 import { type ProcessControl, reportError, runCommand } from './run-command.js';
 import { VERSION } from './version.js';
@@ -43,6 +47,8 @@ const COMMANDS: Record<string, Register> = {
 /** Everything outside the program: the process in a real run, buffers and temp dirs in a test. */
 export interface Edges extends ProcessControl {
   env: NodeJS.ProcessEnv;
+  /** Replaces the user's browser (tests play the user agent here). */
+  openBrowser?: (url: string) => Promise<void>;
   stdin: Readable & { isTTY?: boolean | undefined };
   stdout: OutputStream;
   stderr: OutputStream;
@@ -156,7 +162,7 @@ export async function makeContext(opts: GlobalOptions, edges: Edges): Promise<Co
   const cleanups = new Set<() => void | Promise<void>>();
   const verbose = Boolean(opts.verbose || opts.debug);
   const { stdout, stderr } = edges;
-  return {
+  const ctx: Context = {
     json: Boolean(opts.json),
     verbose,
     debug: Boolean(opts.debug),
@@ -182,5 +188,10 @@ export async function makeContext(opts: GlobalOptions, edges: Edges): Promise<Co
     stderr,
     columns: stdout.isTTY ? stdout.columns : undefined,
     now: () => Math.floor(Date.now() / 1000),
+    httpClient: (httpOpts) => httpClientFor(ctx, httpOpts),
+    openBrowser: edges.openBrowser ?? openInBrowser,
+    promptLogin: (known) => promptForLogin(edges, known),
+    tokenCacheDir: cacheDir(edges.env),
   };
+  return ctx;
 }

@@ -2,8 +2,18 @@
 // goes to stderr on a line of its own, so a person (or a test) can use it if no browser opens.
 import { importEsm } from './import-esm.js';
 
+/** The user's default browser, through the `open` package; failures are silent (the URL is printed). */
+export async function openInBrowser(url: string): Promise<void> {
+  try {
+    const { default: open } = await importEsm<typeof import('open')>('open');
+    await open(url);
+  } catch {
+    /* the URL is printed */
+  }
+}
+
 export async function openOrPrint(
-  ctx: { info(text: string): void },
+  ctx: { info(text: string): void; openBrowser(url: string): Promise<void> },
   url: string,
   opts: { openBrowser: boolean; purpose: string },
 ): Promise<void> {
@@ -14,10 +24,5 @@ export async function openOrPrint(
   }
   ctx.info('Opening the browser; if it does not open, visit this URL:');
   ctx.info(url);
-  try {
-    const { default: open } = await importEsm<typeof import('open')>('open');
-    await open(url);
-  } catch {
-    /* the URL is printed above */
-  }
+  await ctx.openBrowser(url);
 }

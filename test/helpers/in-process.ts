@@ -19,6 +19,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Pretend stdout is a terminal of this many columns. */
   ttyColumns?: number;
+  /** Plays the user's browser: gets the URL oidc-probe would open. */
+  openBrowser?: (url: string) => Promise<void>;
 }
 
 /** A fresh HOME and XDG directories for one run, unless the test gives its own. */
@@ -85,6 +87,7 @@ export function startInProcess(args: string[], opts: RunOptions = {}): InProcess
       return () => set.delete(handler);
     },
     exit: (code) => exitWith?.(code),
+    ...(opts.openBrowser ? { openBrowser: opts.openBrowser } : {}),
   };
   const run = main(['node', 'oidc-probe', ...args], edges);
   const done = new Promise<CliRun>((resolve, reject) => {

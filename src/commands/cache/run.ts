@@ -1,7 +1,7 @@
 // cache list|show|clear over the files of src/io/token-cache.ts.
 import type { CommandResult, Context } from '../shared/context.js';
 import { UsageError } from '../../errors.js';
-import { cacheDir, clearAll, listEntries, removeEntry } from '../../io/token-cache.js';
+import { clearAll, listEntries, removeEntry } from '../../io/token-cache.js';
 import type { CacheEntry } from '../../protocol/token-cache-policy.js';
 import { renderTable } from '../../render/table.js';
 import { redactSecret } from '../../render/text.js';
@@ -15,10 +15,10 @@ const redactEntry = (e: CacheEntry, show: boolean) => ({
 });
 
 export async function cacheList(ctx: Context): Promise<CommandResult> {
-  const entries = await listEntries(cacheDir(ctx.env));
+  const entries = await listEntries(ctx.tokenCacheDir);
   const now = ctx.now();
   const data = {
-    dir: cacheDir(ctx.env),
+    dir: ctx.tokenCacheDir,
     entries: entries.map((x) =>
       x.entry
         ? {
@@ -61,7 +61,7 @@ export async function cacheList(ctx: Context): Promise<CommandResult> {
 }
 
 async function find(ctx: Context, prefix: string) {
-  const matches = (await listEntries(cacheDir(ctx.env))).filter((x) => x.key.startsWith(prefix));
+  const matches = (await listEntries(ctx.tokenCacheDir)).filter((x) => x.key.startsWith(prefix));
   if (matches.length === 0)
     throw new UsageError('no_such_entry', `no cache entry starts with "${prefix}" (see \`oidc-probe cache list\`)`);
   if (matches.length > 1)
@@ -91,10 +91,10 @@ export async function cacheShow(ctx: Context, prefix: string): Promise<CommandRe
 
 export async function cacheClear(ctx: Context, prefix: string | undefined): Promise<CommandResult> {
   if (prefix === undefined) {
-    const n = await clearAll(cacheDir(ctx.env));
+    const n = await clearAll(ctx.tokenCacheDir);
     return { data: { removed: n }, human: () => `removed ${n} cached token${n === 1 ? '' : 's'}` };
   }
   const found = await find(ctx, prefix);
-  await removeEntry(found.key, cacheDir(ctx.env));
+  await removeEntry(found.key, ctx.tokenCacheDir);
   return { data: { removed: 1, key: found.key }, human: () => `removed ${found.key}` };
 }

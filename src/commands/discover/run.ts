@@ -3,7 +3,6 @@ import type { DiscoverOptions } from './options.js';
 import type { CommandResult, Context } from '../shared/context.js';
 import { OidcProbeError, UsageError } from '../../errors.js';
 import { discoverMetadata } from '../../io/discovery.js';
-import { httpClientFor } from '../../io/http-setup.js';
 import { fetchJwks, type Jwks } from '../../io/jwks.js';
 import { summarizeCapabilities } from '../../protocol/capabilities.js';
 import { isValid, skip } from '../../protocol/checks.js';
@@ -18,7 +17,7 @@ export async function run(opts: DiscoverOptions, ctx: Context): Promise<CommandR
       'contradictory_options',
       '--raw and --json contradict each other: --raw prints the document as served, --json prints the lint result',
     );
-  const http = httpClientFor(ctx, { timeoutSeconds: opts.timeout });
+  const http = ctx.httpClient({ timeoutSeconds: opts.timeout });
   const found = await discoverMetadata(http, issuer, 'issuer');
   if (found.tried.length > 1)
     ctx.info(`no OpenID configuration at ${found.tried[0]}; using the RFC 8414 metadata at ${found.url}`);

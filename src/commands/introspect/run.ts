@@ -6,7 +6,6 @@ import { UsageError } from '../../errors.js';
 import { authenticateClient, CLIENT_SETTING_NAMES, clientAuthMethodFor, resolveClient } from '../shared/client.js';
 import { resolveEndpoint } from '../shared/provider-endpoint.js';
 import { errorForStatus } from '../../io/http.js';
-import { httpClientFor } from '../../io/http-setup.js';
 import { readTokenArgument } from '../../io/input.js';
 import { fail, pass, type Check } from '../../protocol/checks.js';
 import { cleanTokenInput } from '../../protocol/jwt.js';
@@ -21,7 +20,7 @@ async function prepare(ctx: Context, opts: TokenEndpointOptions, field: string, 
   const settings = await resolveCommandSettings(opts.flags, SETTINGS, ctx.env);
   const clientId = settingValue(settings, 'client-id');
   if (clientId === undefined) throw missingSetting('client-id');
-  const http = httpClientFor(ctx, { timeoutSeconds: opts.timeout });
+  const http = ctx.httpClient({ timeoutSeconds: opts.timeout });
   const { endpoint, metadata } = await resolveEndpoint(http, {
     issuer: settingValue(settings, 'issuer'),
     endpoint: opts.endpoint,

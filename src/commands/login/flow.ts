@@ -100,7 +100,6 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     mtlsAlias(metadata, 'token_endpoint', s.certificate !== undefined) ?? endpoint('token_endpoint');
   const keys: KeySource | undefined =
     typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(http, metadata.jwks_uri) : undefined;
-  // Settle client authentication now: a missing secret should stop the run before the browser does.
   const authMethod = s.responseType.code
     ? clientAuthMethodFor(s, metadata.token_endpoint_auth_methods_supported)
     : undefined;

@@ -1,12 +1,10 @@
 // login: settings → response type and mode → the flow → result.
 import type { CommandResult, Context } from '../shared/context.js';
 import type { LoginOptions } from './options.js';
-import { promptForLogin } from '../../io/prompts.js';
 import { canPrompt, missingSetting, resolveCommandSettings, settingValue } from '../shared/settings.js';
 import { CLIENT_SETTING_NAMES, resolveClient } from '../shared/client.js';
 import { UsageError } from '../../errors.js';
 import { runLogin } from './flow.js';
-import { httpClientFor } from '../../io/http-setup.js';
 import { parseLoopbackRedirectUri } from '../../io/loopback-listener.js';
 import { resolveResponseMode, resolveResponseType } from '../../protocol/response-type.js';
 import { renderLogin } from './render.js';
@@ -38,7 +36,7 @@ export async function run(opts: LoginOptions, ctx: Context): Promise<CommandResu
   if (issuer === undefined || clientId === undefined) {
     if (!canPrompt(ctx)) throw missingSetting(issuer === undefined ? 'issuer' : 'client-id');
     const hasSecret = client.clientSecret !== undefined;
-    const answers = await promptForLogin(ctx, { issuer, clientId, hasSecret });
+    const answers = await ctx.promptLogin({ issuer, clientId, hasSecret });
     issuer = answers.issuer;
     clientId = answers.clientId;
     client = { ...client, clientId, clientSecret: client.clientSecret ?? answers.clientSecret };
@@ -49,7 +47,7 @@ export async function run(opts: LoginOptions, ctx: Context): Promise<CommandResu
     if (i <= 0) throw new UsageError('bad_param', `--param "${kv}" is not key=value`);
     params[kv.slice(0, i)] = kv.slice(i + 1);
   }
-  const http = httpClientFor(ctx, { timeoutSeconds: opts.httpTimeout, clientCertificate: client.certificate });
+  const http = ctx.httpClient({ timeoutSeconds: opts.httpTimeout, clientCertificate: client.certificate });
   const view = await runLogin(ctx, http, {
     ...client,
     issuer,
@@ -89,7 +87,7 @@ async function cacheLoginTokens(
   tokens: Record<string, unknown> | undefined,
 ): Promise<void> {
   if (!tokens || typeof tokens.access_token !== 'string') return;
-  const [{ cacheKey, expiresAt }, { cacheDir, writeEntry }] = await Promise.all([
+  const [{ cacheKey, expiresAt }, { writeEntry }] = await Promise.all([
     import('../../protocol/token-cache-policy.js'),
     import('../../io/token-cache.js'),
   ]);
@@ -110,7 +108,7 @@ async function cacheLoginTokens(
       scope_granted: t.scope,
       obtained_at: now,
     },
-    cacheDir(ctx.env),
+    ctx.tokenCacheDir,
   );
   ctx.info(
     `cached the tokens in ${path}${t.refresh_token ? '' : ' (no refresh token came: ask for offline_access to get one)'}`,

@@ -4,7 +4,6 @@ import type { CommandResult, Context } from '../shared/context.js';
 import { missingSetting, resolveCommandSettings, settingValue } from '../shared/settings.js';
 import { resolveEndpoint } from '../shared/provider-endpoint.js';
 import { openOrPrint } from '../../io/browser.js';
-import { httpClientFor } from '../../io/http-setup.js';
 import { readTokenArgument } from '../../io/input.js';
 import { parseLoopbackRedirectUri, startLoopbackListener } from '../../io/loopback-listener.js';
 import { checkState, randomValue } from '../../protocol/authorization-request.js';
@@ -25,7 +24,7 @@ export async function run(opts: LogoutOptions, ctx: Context): Promise<CommandRes
     opts.idToken === undefined
       ? undefined
       : cleanTokenInput(opts.idToken === '-' ? await readTokenArgument('-', ctx.stdin) : opts.idToken);
-  const http = httpClientFor(ctx, { timeoutSeconds: opts.httpTimeout });
+  const http = ctx.httpClient({ timeoutSeconds: opts.httpTimeout });
   const { endpoint } = await resolveEndpoint(http, {
     // With --endpoint nothing else is needed from discovery.
     issuer: opts.endpoint === undefined ? issuer : undefined,

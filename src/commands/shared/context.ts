@@ -2,6 +2,9 @@
 // may touch (environment, clock, terminal, stdin, prompts, browser). main.ts builds it from the
 // process; tests build it from their own streams and directories (test/helpers/in-process.ts).
 import type { Readable } from 'node:stream';
+import type { HttpClient } from '../../io/http.js';
+import type { HttpSetupOptions } from '../../io/http-setup.js';
+import type { LoginPromptAnswers } from '../../io/prompts.js';
 import type { Style } from '../../render/style.js';
 
 export interface GlobalOptions {
@@ -53,6 +56,18 @@ export interface Context {
   columns: number | undefined;
   /** Seconds since the epoch (a test may fix it). */
   now(): number;
+  /** An HTTP client with this run's timeouts, TLS trust, proxies and traces (--verbose, --har). */
+  httpClient(opts?: HttpSetupOptions): HttpClient;
+  /** Hands a URL to the user's browser (the `open` package, or a test's user agent). */
+  openBrowser(url: string): Promise<void>;
+  /** Asks a person for the login settings that are missing (only where canPrompt says so). */
+  promptLogin(known: {
+    issuer?: string | undefined;
+    clientId?: string | undefined;
+    hasSecret: boolean;
+  }): Promise<LoginPromptAnswers>;
+  /** Where the token cache lives ($XDG_CACHE_HOME/oidc-probe/tokens). */
+  tokenCacheDir: string;
 }
 
 /** What a command returns: the JSON document, and how a person sees it. */

@@ -7,7 +7,7 @@ import { checkAuthMethod, missingSetting, resolveCommandSettings, settingValue }
 import { CLIENT_SETTING_NAMES, resolveClient } from '../shared/client.js';
 import { UsageError } from '../../errors.js';
 import { readUserFile } from '../../io/input.js';
-import { cacheDir, readEntry, withLock, writeEntry } from '../../io/token-cache.js';
+import { readEntry, withLock, writeEntry } from '../../io/token-cache.js';
 import { isValid, type Check } from '../../protocol/checks.js';
 import {
   cacheKey,
@@ -57,10 +57,10 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
   const now = () => ctx.now();
 
   const fromCache = async (): Promise<{ entry?: CacheEntry; decision: ReturnType<typeof decideFromCache> }> => {
-    const read = await readEntry(key, cacheDir(ctx.env));
+    const read = await readEntry(key, ctx.tokenCacheDir);
     if (read.corrupt)
       ctx.warn(
-        `the cache file for this token (${cacheDir(ctx.env)}/${key}.json) is unreadable (${read.corrupt}); ignoring it and fetching a new token`,
+        `the cache file for this token (${ctx.tokenCacheDir}/${key}.json) is unreadable (${read.corrupt}); ignoring it and fetching a new token`,
       );
     return { ...(read.entry ? { entry: read.entry } : {}), decision: decideFromCache(read.entry, now(), opts.minTtl) };
   };
@@ -87,11 +87,8 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
           ? (await readUserFile(opts.passwordFile, '--password-file')).replace(/\r?\n$/, '')
           : ctx.env.OIDC_PROBE_PASSWORD
         : undefined;
-    const [{ obtainTokens }, { httpClientFor }] = await Promise.all([
-      import('./grants.js'),
-      import('../../io/http-setup.js'),
-    ]);
-    const http = httpClientFor(ctx, { timeoutSeconds: opts.timeout, clientCertificate: client.certificate });
+    const { obtainTokens } = await import('./grants.js');
+    const http = ctx.httpClient({ timeoutSeconds: opts.timeout, clientCertificate: client.certificate });
     const useRefresh = action === 'refresh' && cached?.refresh_token !== undefined;
     const outcome = await obtainTokens(ctx, http, {
       grant: useRefresh ? 'refresh_token' : grant,
@@ -129,7 +126,7 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
       scope_granted: t.scope,
       obtained_at: now(),
     };
-    if (cacheable && isValid(outcome.checks)) await writeEntry(key, entry, cacheDir(ctx.env));
+    if (cacheable && isValid(outcome.checks)) await writeEntry(key, entry, ctx.tokenCacheDir);
     return {
       ...viewFromEntry(entry, useRefresh ? 'refresh' : 'fetch', reason, outcome.checks),
       tokens: t.raw,
@@ -152,7 +149,7 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
         );
       return fetchFresh(again.entry, again.decision.action, again.decision.reason);
     },
-    cacheDir(ctx.env),
+    ctx.tokenCacheDir,
   );
   return result(ctx, output, view);
 }

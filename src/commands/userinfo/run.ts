@@ -4,7 +4,6 @@ import type { UserinfoOptions } from './options.js';
 import { resolveCommandSettings, settingValue } from '../shared/settings.js';
 import { UsageError } from '../../errors.js';
 import { resolveEndpoint } from '../shared/provider-endpoint.js';
-import { httpClientFor } from '../../io/http-setup.js';
 import { readTokenArgument } from '../../io/input.js';
 import { remoteJwksSource } from '../../io/keys.js';
 import { fetchUserinfo } from '../../io/userinfo.js';
@@ -22,7 +21,7 @@ export async function run(opts: UserinfoOptions, ctx: Context): Promise<CommandR
   const settings = await resolveCommandSettings(opts.flags, ['issuer', 'client-id'], ctx.env);
   const issuer = settingValue(settings, 'issuer');
   const clientId = settingValue(settings, 'client-id');
-  const http = httpClientFor(ctx, { timeoutSeconds: opts.timeout });
+  const http = ctx.httpClient({ timeoutSeconds: opts.timeout });
   const { endpoint, metadata } = await resolveEndpoint(http, {
     issuer,
     endpoint: opts.endpoint,

@@ -2,7 +2,6 @@
 import type { CommandResult, Context } from '../shared/context.js';
 import type { VerifyOptions } from './options.js';
 import { UsageError } from '../../errors.js';
-import { httpClientFor } from '../../io/http-setup.js';
 import { readTokenArgument } from '../../io/input.js';
 import { keySourceFromOptions } from '../../io/keys.js';
 import { SUPPORTED_ALGS } from '../../protocol/jws-signature.js';
@@ -26,7 +25,7 @@ export async function run(opts: VerifyOptions, ctx: Context): Promise<CommandRes
     throw err;
   }
   // Parse before fetching keys: a bad paste should not cost a network round trip.
-  const keys = await keySourceFromOptions(opts, () => httpClientFor(ctx, { timeoutSeconds: opts.timeout }));
+  const keys = await keySourceFromOptions(opts, () => ctx.httpClient({ timeoutSeconds: opts.timeout }));
   const now = ctx.now();
   const checks = await validateJws(jws, keys, {
     issuer: opts.issuer,

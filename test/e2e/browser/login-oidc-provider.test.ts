@@ -11,10 +11,10 @@ import {
   DEMO_PUBLIC_CLIENT,
   startDemoProvider,
   type DemoProvider,
-} from '../../demo/provider.js';
-import { signInThroughForms } from '../../demo/http-user-agent.js';
-import { launchChromium } from '../helpers/browser.js';
-import { startCli } from '../helpers/cli-session.js';
+} from '../../../demo/provider.js';
+import { signInThroughForms } from '../../../demo/http-user-agent.js';
+import { launchChromium } from '../../helpers/browser.js';
+import { startBinary as startCli } from '../../helpers/cli-session.js';
 
 let op: DemoProvider;
 let browser: Browser;
@@ -138,7 +138,7 @@ test("a wrong client secret ends with the token endpoint's invalid_client (exit 
 test('npm run demo: the embedded provider and a real login end to end, exit 0, full tables on stdout', {
   timeout: 90_000,
 }, async () => {
-  const demo = fileURLToPath(new URL('../../demo/demo.js', import.meta.url));
+  const demo = fileURLToPath(new URL('../../../demo/demo.js', import.meta.url));
   const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [demo], { env: { ...process.env, CI: 'true', NO_COLOR: '1' } });
     let stdout = '';

@@ -4,9 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { startRogueOp } from '../providers/rogue-op.js';
-import { startCli } from '../helpers/cli-session.js';
-import { launchChromium } from '../helpers/browser.js';
+import { startRogueOp } from '../../providers/rogue-op.js';
+import { startBinary as startCli } from '../../helpers/cli-session.js';
+import { launchChromium } from '../../helpers/browser.js';
 
 let browser: Browser;
 before(async () => {
