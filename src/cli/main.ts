@@ -16,6 +16,7 @@ import { registerLogout } from './logout.js';
 import { registerDiscover } from './discover.js';
 import { registerCompletion } from './completion.js';
 import { commandWord } from './command-word.js';
+import { commandLineSecretWarnings } from '../commands/shared/command-line-secrets.js';
 
 export { setEsmImporter } from '../net/import-esm.js';
 
@@ -57,7 +58,12 @@ export function buildProgram(only?: string): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
-    .hook('preAction', (_program, action) => prepareStyles(action.optsWithGlobals()))
+    .hook('preAction', async (_program, action) => {
+      await prepareStyles(action.optsWithGlobals());
+      const typed = new Set(Object.keys(action.opts()).filter((k) => action.getOptionValueSource(k) === 'cli'));
+      const ctx = makeContext(action.optsWithGlobals());
+      for (const warning of commandLineSecretWarnings(typed)) ctx.warn(warning);
+    })
     .addHelpText(
       'after',
       `
