@@ -5,7 +5,8 @@ import type { Readable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import { commandWord } from './command-word.js';
 import type { Context, GlobalOptions, OutputStream } from './commands/shared/context.js';
-import type { RunAction } from './commands/shared/options.js';
+import { commandLineSecretWarnings } from './commands/shared/command-line-secrets.js';
+import { flagsOf, type RunAction } from './commands/shared/options.js';
 import { UsageError } from './errors.js';
 import { openInBrowser } from './io/browser.js';
 import { httpClientFor } from './io/http-setup.js';
@@ -122,6 +123,7 @@ export async function main(argv: string[], edges: Edges = processEdges()): Promi
   let exit = 0;
   const runAction: RunAction = async (cmd, run) => {
     const ctx = await makeContext(cmd.optsWithGlobals(), edges);
+    for (const warning of commandLineSecretWarnings(flagsOf(cmd).typed)) ctx.warn(warning);
     exit = await runCommand(ctx, edges, () => run(ctx));
   };
   const program = buildProgram(commandWord(argv.slice(2)), runAction, edges);
