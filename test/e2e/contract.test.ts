@@ -27,10 +27,9 @@ test('a passing verify: exit 0, the result on stdout, nothing on stderr', async 
 });
 
 test('a failing check: exit 1, --json is exactly one document with valid false', async () => {
-  const r = await runBinary(['--json', 'verify', await token(), '--secret-file', '/dev/stdin'], {
-    input: 'x'.repeat(32),
-  });
-  assert.equal(r.code, 1);
+  const wrong = secretFile('another-secret-of-32-bytes-or-more!!');
+  const r = await runBinary(['--json', 'verify', await token(), '--secret-file', wrong]);
+  assert.equal(r.code, 1, r.stderr);
   assert.equal((JSON.parse(r.stdout) as { valid: boolean }).valid, false);
 });
 
