@@ -1,0 +1,72 @@
+// Sender-constrained access tokens seen from the client: the confirmation (cnf) claim of a JWT access
+// token names the key or certificate the token is bound to (RFC 7800 §3.1). RFC 8705 §3.1 binds it
+// to the client certificate (x5t#S256); RFC 9449 §6.1 to the DPoP key (jkt, see dpop.ts).
+import { createHash, X509Certificate } from 'node:crypto';
+import { fail, pass, skip, warn, type Check } from './checks.js';
+import { decodeJwt } from './jwt.js';
+
+/** What a client can read in an access token: only a JWS has claims; opaque and encrypted ones do not show them. */
+export type AccessTokenContent =
+  | { kind: 'jwt'; claims: Record<string, unknown> }
+  | { kind: 'opaque' }
+  | { kind: 'encrypted' };
+
+export function accessTokenContent(accessToken: string): AccessTokenContent {
+  try {
+    const decoded = decodeJwt(accessToken);
+    if (decoded.format === 'JWE') return { kind: 'encrypted' };
+    return decoded.payloadText === undefined ? { kind: 'jwt', claims: decoded.payload } : { kind: 'opaque' };
+  } catch {
+    return { kind: 'opaque' };
+  }
+}
+
+/** The cnf member of a claims set when it is a JSON object (RFC 7800 §3.1). */
+export function confirmation(claims: Record<string, unknown>): Record<string, unknown> | undefined {
+  const cnf = claims.cnf;
+  return cnf && typeof cnf === 'object' && !Array.isArray(cnf) ? (cnf as Record<string, unknown>) : undefined;
+}
+
+/** RFC 8705 §3.1: x5t#S256 is the base64url SHA-256 of the DER encoding of the client certificate. */
+export function certificateThumbprint(certificatePem: string): string {
+  return createHash('sha256').update(new X509Certificate(certificatePem).raw).digest('base64url');
+}
+
+/**
+ * RFC 8705 §3.1: a certificate-bound JWT access token carries cnf["x5t#S256"], which must be the
+ * thumbprint of the certificate this client presented. `advertised` is the provider's
+ * tls_client_certificate_bound_access_tokens (RFC 8705 §3.3): when it promises bound tokens, an
+ * unbound one is a failure; otherwise the provider chose not to bind, which a user should know.
+ */
+export function checkCertificateBinding(accessToken: string, thumbprint: string, advertised: boolean): Check {
+  const content = accessTokenContent(accessToken);
+  if (content.kind !== 'jwt')
+    return skip(
+      'cnf',
+      `the access token is ${content.kind === 'opaque' ? 'opaque' : 'encrypted'}: its certificate binding shows only through introspection (RFC 8705 §3.2)`,
+    );
+  const bound = confirmation(content.claims)?.['x5t#S256'];
+  if (bound === undefined) {
+    const message =
+      'the access token has no cnf["x5t#S256"]: it is not bound to the client certificate, so it works without it';
+    return advertised
+      ? fail(
+          'cnf',
+          `${message}, though the provider advertises tls_client_certificate_bound_access_tokens (RFC 8705 §3.3)`,
+          {
+            expected: thumbprint,
+          },
+        )
+      : warn('cnf', `${message} (RFC 8705 §3)`, { expected: thumbprint });
+  }
+  if (bound === thumbprint)
+    return pass('cnf', 'the access token is bound to the client certificate (cnf["x5t#S256"] matches, RFC 8705 §3.1)', {
+      expected: thumbprint,
+      actual: bound,
+    });
+  return fail(
+    'cnf',
+    'the access token is bound to another certificate: cnf["x5t#S256"] is not the thumbprint of the one presented (RFC 8705 §3.1)',
+    { expected: thumbprint, actual: bound },
+  );
+}
