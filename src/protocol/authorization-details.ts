@@ -30,7 +30,8 @@ export function parseAuthorizationDetails(text: string, origin: string): Authori
   const bad = (why: string) => new ProtocolInputError('bad_authorization_details', `${origin} ${why} (RFC 9396 §2)`);
   if (!Array.isArray(value))
     throw bad(
-      `is ${value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}, not a JSON array of objects`,
+      `is ${value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}, ` +
+        'not a JSON array of objects',
     );
   if (value.length === 0) throw bad('is an empty array: it asks for nothing');
   if (depth(value) > MAX_DEPTH) throw bad(`is nested more than ${MAX_DEPTH} levels deep`);

@@ -43,30 +43,25 @@ export function checkCertificateBinding(accessToken: string, thumbprint: string,
   if (content.kind !== 'jwt')
     return skip(
       'cnf',
-      `the access token is ${content.kind === 'opaque' ? 'opaque' : 'encrypted'}: its certificate binding shows only through introspection (RFC 8705 §3.2)`,
+      `the access token is ${content.kind === 'opaque' ? 'opaque' : 'encrypted'}: ` +
+        'its certificate binding shows only through introspection (RFC 8705 §3.2)',
     );
   const bound = confirmation(content.claims)?.['x5t#S256'];
   if (bound === undefined) {
     const message =
       'the access token has no cnf["x5t#S256"]: it is not bound to the client certificate, so it works without it';
-    return advertised
-      ? fail(
-          'cnf',
-          `${message}, though the provider advertises tls_client_certificate_bound_access_tokens (RFC 8705 §3.3)`,
-          {
-            expected: thumbprint,
-          },
-        )
-      : warn('cnf', `${message} (RFC 8705 §3)`, { expected: thumbprint });
+    if (!advertised) return warn('cnf', `${message} (RFC 8705 §3)`, { expected: thumbprint });
+    const promised = ', though the provider advertises tls_client_certificate_bound_access_tokens (RFC 8705 §3.3)';
+    return fail('cnf', message + promised, { expected: thumbprint });
   }
-  if (bound === thumbprint)
-    return pass('cnf', 'the access token is bound to the client certificate (cnf["x5t#S256"] matches, RFC 8705 §3.1)', {
-      expected: thumbprint,
-      actual: bound,
-    });
+  if (bound === thumbprint) {
+    const message = 'the access token is bound to the client certificate (cnf["x5t#S256"] matches, RFC 8705 §3.1)';
+    return pass('cnf', message, { expected: thumbprint, actual: bound });
+  }
   return fail(
     'cnf',
-    'the access token is bound to another certificate: cnf["x5t#S256"] is not the thumbprint of the one presented (RFC 8705 §3.1)',
+    'the access token is bound to another certificate: ' +
+      'cnf["x5t#S256"] is not the thumbprint of the one presented (RFC 8705 §3.1)',
     { expected: thumbprint, actual: bound },
   );
 }

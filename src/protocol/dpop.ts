@@ -69,7 +69,8 @@ export async function dpopKeyFromJwk(jwk: JWK, opts: { alg?: string | undefined;
   if (alg === undefined || /^HS/.test(alg))
     throw new ProtocolInputError(
       'bad_dpop_key',
-      `${opts.origin} (${jwk.kty}${jwk.crv ? ` ${jwk.crv}` : ''}) is not a signing key; use an EC, RSA or Ed25519 private key`,
+      `${opts.origin} (${jwk.kty}${jwk.crv ? ` ${jwk.crv}` : ''}) is not a signing key; ` +
+        'use an EC, RSA or Ed25519 private key',
     );
   const { importJWK } = await import('jose/key/import');
   try {
@@ -150,7 +151,8 @@ export function checkDpopTokenType(tokenType: string | undefined): Check {
     return pass('dpop.token_type', 'token_type is DPoP: the token is bound to our key (RFC 9449 §5)');
   return fail(
     'dpop.token_type',
-    `token_type is "${tokenType}": the provider ignored the DPoP proof and issued a token anyone holding it can use (RFC 9449 §5)`,
+    `token_type is "${tokenType}": the provider ignored the DPoP proof ` +
+      'and issued a token anyone holding it can use (RFC 9449 §5)',
     { expected: 'DPoP', actual: tokenType },
   );
 }

@@ -119,7 +119,7 @@ async function checkJarmSignature(jws: DecodedJws, exp: JarmExpectations): Promi
   const rows = outcome.checks.map((c) =>
     c.id === 'signature'
       ? c.status === 'skip'
-        ? fail('jarm.signature', 'no key to verify the response JWT with; a JARM response must be verified (JARM §4.4)')
+        ? fail('jarm.signature', 'no key to verify the response JWT with; it must be verified (JARM §4.4)')
         : rename(c, 'jarm.signature')
       : rename(c, 'jarm.kid'),
   );

@@ -186,7 +186,8 @@ export async function decryptJwe(
       algFits,
       fail(
         'jwe.decrypt',
-        `decryption failed with ${candidates.length === 1 ? 'the key' : `each of the ${candidates.length} keys`} that fit: the token was encrypted to another key or altered`,
+        `decryption failed with ${candidates.length === 1 ? 'the key' : `each of the ${candidates.length} keys`} ` +
+          'that fit: the token was encrypted to another key or altered',
       ),
     ],
   };
@@ -258,7 +259,8 @@ export async function validateEncryptedJwt(
   const unsigned = fail(
     'signature',
     content.kind === 'claims'
-      ? 'the encrypted content is a bare claims set, not a signed JWT: nothing proves who made it (Core 10.2: sign, then encrypt)'
+      ? 'the encrypted content is a bare claims set, not a signed JWT: ' +
+          'nothing proves who made it (Core 10.2: sign, then encrypt)'
       : 'the encrypted content is neither a signed JWT nor a claims set',
   );
   return done([...jwe.checks, unsigned], content.kind === 'claims' ? { payload: content.claims } : {});

@@ -130,7 +130,8 @@ export function requestObjectEncryptionTarget(
   if (algsSupported.length === 0)
     throw new ProtocolInputError(
       'encryption_not_supported',
-      'the provider advertises no request_object_encryption_alg_values_supported: it does not take encrypted request objects',
+      'the provider advertises no request_object_encryption_alg_values_supported: ' +
+        'it does not take encrypted request objects',
     );
   // Core 10.2: a JWKS with both kinds marks encryption keys use "enc"; unmarked keys may serve either.
   const marked = jwks.keys.filter((k) => k.use === 'enc');
@@ -157,7 +158,8 @@ export function requestObjectEncryptionTarget(
   }
   throw new ProtocolInputError(
     'no_encryption_key',
-    `the provider's JWKS has no public key to encrypt the request object to with ${wanted.alg ?? algsSupported.join(' or ')} (RFC 9101 §6.1)`,
+    "the provider's JWKS has no public key to encrypt the request object to " +
+      `with ${wanted.alg ?? algsSupported.join(' or ')} (RFC 9101 §6.1)`,
   );
 }
 
@@ -174,7 +176,8 @@ export async function encryptRequestObject(signed: string, target: EncryptionTar
   } catch (err) {
     throw new ProtocolInputError(
       'no_encryption_key',
-      `the provider's key${target.jwk.kid ? ` "${target.jwk.kid}"` : ''} cannot be used for ${target.alg}: ${(err as Error).message}`,
+      `the provider's key${target.jwk.kid ? ` "${target.jwk.kid}"` : ''} cannot be used for ${target.alg}: ` +
+        (err as Error).message,
     );
   }
   return new CompactEncrypt(new TextEncoder().encode(signed))
