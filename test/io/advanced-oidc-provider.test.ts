@@ -372,7 +372,7 @@ test('DPoP: without a proof the provider issues Bearer, and dpop.token_type says
   assert.equal(checkDpopTokenType(tokens.token_type).status, 'fail');
 });
 
-test('DPoP: a code bound by dpop_jkt redeems only with that key; userinfo answers its own nonce challenge', async () => {
+test('DPoP: a code bound by dpop_jkt redeems only with that key; userinfo answers its nonce challenge', async () => {
   const key = await generateDpopKey();
   const run = codeRequest('dpop-client', { dpop_jkt: key.thumbprint });
   const answer = await signIn(buildUrl(run.params));
