@@ -21,6 +21,7 @@ export interface VerifyOptions {
   code?: string;
   state?: string;
   acrValues?: string;
+  decryptionKey?: string[];
   timeout: number;
 }
 
@@ -56,6 +57,7 @@ export function registerVerify(program: Command): void {
     .option('--access-token <token>', 'check at_hash against this access token')
     .option('--code <code>', 'check c_hash against this authorization code')
     .option('--state <state>', 'check s_hash against this state')
+    .option('--decryption-key <file>', 'decrypt a JWE (PEM or JWK/JWKS private key, repeatable), then verify', collect)
     .option('--timeout <seconds>', 'per-request timeout for fetching keys', positiveSeconds, 10)
     .action(async (token: string | undefined, opts: VerifyOptions, cmd: Command) => {
       const ctx = makeContext(cmd.optsWithGlobals());
