@@ -33,12 +33,43 @@ export function certificateThumbprint(certificatePem: string): string {
 }
 
 /**
- * RFC 8705 §3.1: a certificate-bound JWT access token carries cnf["x5t#S256"], which must be the
- * thumbprint of the certificate this client presented. `advertised` is the provider's
- * tls_client_certificate_bound_access_tokens (RFC 8705 §3.3): when it promises bound tokens, an
- * unbound one is a failure; otherwise the provider chose not to bind, which a user should know.
+ * RFC 8705 §3.1: a certificate-bound token carries cnf["x5t#S256"], which must be the thumbprint
+ * of the certificate this client presented; a JWT access token shows it in its claims, an
+ * introspection answer in its own (§3.2). `advertised` is the provider's
+ * tls_client_certificate_bound_access_tokens (§3.3): when it promises bound tokens an unbound one
+ * fails; otherwise the provider chose not to bind, which a user should know.
  */
-export function checkCertificateBinding(accessToken: string, thumbprint: string, advertised: boolean): Check {
+export function checkCertificateBinding(
+  claims: Record<string, unknown>,
+  thumbprint: string,
+  advertised: boolean,
+  what = 'the access token',
+): Check {
+  const bound = confirmation(claims)?.['x5t#S256'];
+  if (bound === undefined) {
+    const message = `${what} has no cnf["x5t#S256"]: it is not bound to the client certificate, so it works without it`;
+    if (!advertised) return warn('cnf', `${message} (RFC 8705 §3)`, { expected: thumbprint });
+    const promised = ', though the provider advertises tls_client_certificate_bound_access_tokens (RFC 8705 §3.3)';
+    return fail('cnf', message + promised, { expected: thumbprint });
+  }
+  if (bound === thumbprint) {
+    const message = `${what} is bound to the client certificate (cnf["x5t#S256"] matches, RFC 8705 §3.1)`;
+    return pass('cnf', message, { expected: thumbprint, actual: bound });
+  }
+  return fail(
+    'cnf',
+    `${what} is bound to another certificate: ` +
+      'cnf["x5t#S256"] is not the thumbprint of the one presented (RFC 8705 §3.1)',
+    { expected: thumbprint, actual: bound },
+  );
+}
+
+/** checkCertificateBinding for an access token as issued: only a JWS shows its claims to the client. */
+export function checkAccessTokenCertificateBinding(
+  accessToken: string,
+  thumbprint: string,
+  advertised: boolean,
+): Check {
   const content = accessTokenContent(accessToken);
   if (content.kind !== 'jwt')
     return skip(
@@ -46,22 +77,5 @@ export function checkCertificateBinding(accessToken: string, thumbprint: string,
       `the access token is ${content.kind === 'opaque' ? 'opaque' : 'encrypted'}: ` +
         'its certificate binding shows only through introspection (RFC 8705 §3.2)',
     );
-  const bound = confirmation(content.claims)?.['x5t#S256'];
-  if (bound === undefined) {
-    const message =
-      'the access token has no cnf["x5t#S256"]: it is not bound to the client certificate, so it works without it';
-    if (!advertised) return warn('cnf', `${message} (RFC 8705 §3)`, { expected: thumbprint });
-    const promised = ', though the provider advertises tls_client_certificate_bound_access_tokens (RFC 8705 §3.3)';
-    return fail('cnf', message + promised, { expected: thumbprint });
-  }
-  if (bound === thumbprint) {
-    const message = 'the access token is bound to the client certificate (cnf["x5t#S256"] matches, RFC 8705 §3.1)';
-    return pass('cnf', message, { expected: thumbprint, actual: bound });
-  }
-  return fail(
-    'cnf',
-    'the access token is bound to another certificate: ' +
-      'cnf["x5t#S256"] is not the thumbprint of the one presented (RFC 8705 §3.1)',
-    { expected: thumbprint, actual: bound },
-  );
+  return checkCertificateBinding(content.claims, thumbprint, advertised);
 }
