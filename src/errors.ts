@@ -36,6 +36,14 @@ export const ERROR_CODES = {
   bad_key: EXIT.usage,
   bad_jwks_file: EXIT.usage,
   bad_private_key: EXIT.usage,
+  bad_decryption_key: EXIT.usage,
+  bad_dpop_key: EXIT.usage,
+  bad_jwk: EXIT.usage,
+  bad_signing_alg: EXIT.usage,
+  bad_authorization_details: EXIT.usage,
+  decryption_key_mismatch: EXIT.usage,
+  encryption_not_supported: EXIT.usage,
+  no_encryption_key: EXIT.usage,
   bad_client_certificate: EXIT.usage,
   bad_flow: EXIT.usage,
   bad_response_type: EXIT.usage,
@@ -83,8 +91,12 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, ExitCode>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+/** The codes of usage errors (exit 2), which pure rules may name for input they refuse. */
+export type UsageErrorCode = CodeFor<2>;
 /** The codes whose exit code is E: each error class accepts only its own. */
-type CodeFor<E extends ExitCode> = { [K in ErrorCode]: (typeof ERROR_CODES)[K] extends E ? K : never }[ErrorCode];
+export type CodeFor<E extends ExitCode> = {
+  [K in ErrorCode]: (typeof ERROR_CODES)[K] extends E ? K : never;
+}[ErrorCode];
 
 export abstract class OidcProbeError extends Error {
   /** Stable machine-readable code for `{"error": {"code": …}}`. */

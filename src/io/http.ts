@@ -51,25 +51,27 @@ export interface HttpClient {
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const client: HttpClient = {
     request: (req) => send(req, options),
-    async json<T>(req: HttpRequest) {
-      const response = await send(req, options);
-      const parsed = parseJsonBody(response, req.what);
-      if (response.status < 200 || response.status > 299) throw errorForStatus(response, req.what, parsed);
-      if (parsed === undefined)
-        throw new NetworkError(
-          'invalid_json',
-          `${req.what} at ${response.url} did not answer with JSON (status ${response.status}, content-type ${response.headers['content-type'] ?? 'none'})`,
-        );
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new NetworkError(
-          'invalid_json',
-          `${req.what} at ${response.url} answered with JSON that is not an object`,
-        );
-      }
-      return { response, json: parsed as T };
-    },
+    json: async <T>(req: HttpRequest) => readJsonResponse<T>(await send(req, options), req.what),
   };
   return client;
+}
+
+/** What `json` makes of an answer; for clients that wrap `request` (DPoP proofs) and judge answers the same way. */
+export function readJsonResponse<T = Record<string, unknown>>(
+  response: HttpResponse,
+  what: string,
+): { response: HttpResponse; json: T } {
+  const parsed = parseJsonBody(response, what);
+  if (response.status < 200 || response.status > 299) throw errorForStatus(response, what, parsed);
+  if (parsed === undefined)
+    throw new NetworkError(
+      'invalid_json',
+      `${what} at ${response.url} did not answer with JSON (status ${response.status}, content-type ${response.headers['content-type'] ?? 'none'})`,
+    );
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new NetworkError('invalid_json', `${what} at ${response.url} answered with JSON that is not an object`);
+  }
+  return { response, json: parsed as T };
 }
 
 function parseJsonBody(response: HttpResponse, _what: string): unknown {

@@ -6,7 +6,9 @@ import {
   describeHeaderParameter,
   isTimeClaim,
 } from '../protocol/claim-registry.js';
+import type { Check } from '../protocol/checks.js';
 import type { TokenKind } from '../protocol/token-kind.js';
+import { renderChecks } from './checks.js';
 import type { Style } from './style.js';
 import { fittedTable, wrap } from './fit-table.js';
 import { shortenMiddle } from './text.js';
@@ -25,8 +27,11 @@ export interface DecodeView {
   /** ISO 8601 UTC of every NumericDate claim (the payload keeps the raw numbers). */
   times?: Record<string, string>;
   note?: string;
-  /** The inner token when the payload is a nested JWT (cty "JWT", RFC 7519 §5.2). */
+  /** The inner token when the payload is a nested JWT (cty "JWT", RFC 7519 §5.2), or a decrypted JWE's. */
   nested?: DecodeView;
+  /** jwe.alg and jwe.decrypt, when a JWE was decrypted with --decryption-key. */
+  checks?: Check[];
+  valid?: boolean;
 }
 
 export interface RenderOptions {
@@ -53,6 +58,12 @@ function renderBody(view: DecodeView, style: Style, opts: RenderOptions): string
   out.push(renderHeaderTable(view.header, style, opts.width));
   if (view.format === 'JWE') {
     out.push('', style.cyan(view.note ?? "the payload is encrypted: reading it needs the recipient's private key"));
+    if (view.checks) out.push('', renderChecks(view.checks, style, { title: 'decryption' }));
+    if (!view.nested && !view.payload && view.payload_text === undefined) return out;
+    out.push('', style.bold('── decrypted content, not verified ──'));
+    if (view.nested) out.push(...renderBody(view.nested, style, opts));
+    else if (view.payload) out.push(renderClaimsTable(view.payload, style, opts));
+    else out.push(shortenMiddle(view.payload_text!, 2000));
     return out;
   }
   if (view.payload) {
