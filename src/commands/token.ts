@@ -166,12 +166,27 @@ export async function tokenCommand(ctx: Context, cmd: Command, opts: TokenCliOpt
 
   if (!cacheable) return result(ctx, output, await fetchFresh(undefined, 'fetch', 'cache not used'));
   // Inside the lock, look again: a parallel job may have just fetched the same token.
-  const view = await withLock(key, async () => {
-    const again = await fromCache();
-    if (again.decision.action === 'reuse')
-      return viewFromEntry(again.entry!, 'reuse', `cached by a parallel job, ${again.decision.secondsLeft} s left`, []);
-    return fetchFresh(again.entry, again.decision.action, again.decision.reason);
-  });
+  const view = await withLock(
+    key,
+    async () => {
+      const again = await fromCache();
+      if (again.decision.action === 'reuse')
+        return viewFromEntry(
+          again.entry!,
+          'reuse',
+          `cached by a parallel job, ${again.decision.secondsLeft} s left`,
+          [],
+        );
+      return fetchFresh(again.entry, again.decision.action, again.decision.reason);
+    },
+    cacheDir(),
+    {
+      onWait: (o) =>
+        ctx.info(`waiting for ${o ? `process ${o.pid} on ${o.host}` : 'another job'}, which is fetching this token…`),
+      onTakeOver: (o, why) =>
+        ctx.info(`taking over the cache lock of ${o ? `process ${o.pid}` : 'another job'}: ${why}`),
+    },
+  );
   return result(ctx, output, view);
 }
 
