@@ -2,12 +2,12 @@
 // (--ca-file, --insecure), proxies (HTTPS_PROXY/HTTP_PROXY/NO_PROXY), and the observers that show
 // the wire (--verbose traces, --har), all redacted unless --show-secrets.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Context } from '../cli/context.js';
 import { UsageError } from '../errors.js';
 import { redactBody, redactHeaders, redactUrl } from '../protocol/redact.js';
 import { harObserver } from './har.js';
-import { createHttpClient, type HttpClient, type HttpExchange } from './http.js';
+import { createDispatcher, proxyFor } from '../io/transport.js';
+import { createHttpClient, DEFAULT_TIMEOUT_MS, type HttpClient, type HttpExchange } from './http.js';
 
 export interface HttpSetupOptions {
   /** Per-request timeout in seconds (default 10). */
@@ -24,21 +24,22 @@ export function httpClientFor(ctx: Context, opts: HttpSetupOptions = {}): HttpCl
   if (ctx.verbose) observers.push((e) => ctx.trace(traceExchange(e, ctx.showSecrets)));
   const har = harObserver(ctx);
   if (har) observers.push(har);
-  const dispatcher = dispatcherFor(ctx, opts.clientCertificate);
+  const timeoutMs = (opts.timeoutSeconds ?? DEFAULT_TIMEOUT_MS / 1000) * 1000;
   return createHttpClient({
-    ...(opts.timeoutSeconds !== undefined ? { timeoutMs: opts.timeoutSeconds * 1000 } : {}),
+    timeoutMs,
     observers,
-    ...(dispatcher ? { dispatcher } : {}),
+    dispatcher: dispatcherFor(ctx, opts.clientCertificate, timeoutMs),
+    proxyOf,
   });
 }
 
-/** An undici dispatcher when trust or proxies differ from the defaults; undefined otherwise. */
-function dispatcherFor(ctx: Context, clientCertificate: HttpSetupOptions['clientCertificate']): unknown {
+/** The dispatcher for this command: TLS trust, client certificate, proxies (io/transport.ts). */
+function dispatcherFor(
+  ctx: Context,
+  clientCertificate: HttpSetupOptions['clientCertificate'],
+  timeoutMs: number,
+): unknown {
   const { caFile, insecure } = ctx.http;
-  const proxied = Boolean(
-    process.env.HTTPS_PROXY || process.env.https_proxy || process.env.HTTP_PROXY || process.env.http_proxy,
-  );
-  if (!caFile && !insecure && !proxied && !clientCertificate) return undefined;
   let ca: string | undefined;
   if (caFile) {
     try {
@@ -58,19 +59,17 @@ function dispatcherFor(ctx: Context, clientCertificate: HttpSetupOptions['client
       ),
     );
   }
-  const tls = {
-    ...(ca ? { ca } : {}),
-    ...(insecure ? { rejectUnauthorized: false } : {}),
-    ...(clientCertificate ?? {}),
-  };
-  const undici = loadUndici();
-  // undici's EnvHttpProxyAgent reads HTTP(S)_PROXY and NO_PROXY itself.
-  return proxied ? new undici.EnvHttpProxyAgent({ connect: tls, requestTls: tls }) : new undici.Agent({ connect: tls });
+  return createDispatcher({ tls: { ca, insecure, ...(clientCertificate ?? {}) }, timeoutMs });
 }
 
-/** Synchronous, so httpClientFor stays synchronous; undici is loaded only on this path. */
-function loadUndici(): typeof import('undici') {
-  return createRequire(import.meta.url)('undici') as typeof import('undici');
+/** The proxy a URL goes through, as scheme://host:port (never its credentials), for messages. */
+function proxyOf(url: string): string | undefined {
+  try {
+    const proxy = proxyFor(new URL(url));
+    return proxy ? `${proxy.protocol}//${proxy.host}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function body(text: string | undefined, type: string | undefined, show: boolean): string {
