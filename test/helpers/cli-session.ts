@@ -10,6 +10,10 @@ export interface CliSession {
   done: Promise<CliRun>;
   stderr(): string;
   kill(signal: NodeJS.Signals): void;
+  /** The process id of the running command. */
+  pid: number;
+  /** Resolves with the first match of `pattern` in stderr, or undefined if the command ended first. */
+  stderrMatch(pattern: RegExp): Promise<RegExpMatchArray | undefined>;
 }
 
 export function startCli(
@@ -62,6 +66,18 @@ export function startCli(
     stderr: () => stderr,
     kill: (signal) => {
       child.kill(signal);
+    },
+    pid: child.pid!,
+    stderrMatch(pattern) {
+      return new Promise((resolve) => {
+        const look = () => {
+          const m = pattern.exec(stderr);
+          if (m) return resolve(m);
+          if (ended || child.exitCode !== null) return resolve(undefined);
+          waiters.add(look);
+        };
+        look();
+      });
     },
     urlLine(prefix) {
       return new Promise((resolve) => {
