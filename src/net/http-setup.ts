@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Context } from '../cli/context.js';
 import { UsageError } from '../errors.js';
 import { redactBody, redactHeaders, redactUrl } from '../protocol/redact.js';
+import { redactResponseBody } from '../protocol/redact-response.js';
 import { harObserver } from './har.js';
 import { createDispatcher, proxyFor } from '../io/transport.js';
 import { createHttpClient, DEFAULT_TIMEOUT_MS, type HttpClient, type HttpExchange } from './http.js';
@@ -72,9 +73,7 @@ function proxyOf(url: string): string | undefined {
   }
 }
 
-function body(text: string | undefined, type: string | undefined, show: boolean): string {
-  if (!text) return '';
-  const shown = redactBody(text, type, show);
+function clip(shown: string): string {
   return shown.length > MAX_TRACE_BODY ? `${shown.slice(0, MAX_TRACE_BODY)}… (${shown.length} chars)` : shown;
 }
 
@@ -82,13 +81,19 @@ function body(text: string | undefined, type: string | undefined, show: boolean)
 export function traceExchange(e: HttpExchange, show: boolean): string {
   const lines = [`→ ${e.request.method} ${redactUrl(e.request.url, show)}`];
   for (const [k, v] of Object.entries(redactHeaders(e.request.headers, show))) lines.push(`  ${k}: ${v}`);
-  const reqBody = body(e.request.body, e.request.headers['content-type'], show);
+  const reqBody = e.request.body ? clip(redactBody(e.request.body, e.request.headers['content-type'], show)) : '';
   if (reqBody) lines.push(`  ${reqBody}`);
   if (e.response) {
     const r = e.response;
     lines.push(`← ${r.status} in ${Math.round(r.durationMs)} ms, ${r.body.length} bytes`);
     for (const [k, v] of Object.entries(redactHeaders(r.headers, show))) lines.push(`  ${k}: ${v}`);
-    const resBody = body(r.body.toString('utf8'), r.headers['content-type'], show);
+    const resBody = clip(
+      redactResponseBody(
+        r.body.toString('utf8'),
+        { contentType: r.headers['content-type'], carriesSecrets: e.request.carriesSecrets },
+        show,
+      ),
+    );
     if (resBody) lines.push(`  ${resBody}`);
   } else {
     lines.push(`✗ ${e.error?.message ?? 'failed'}`);

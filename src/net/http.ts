@@ -18,6 +18,12 @@ export interface HttpRequest {
   /** What is being fetched, for messages: "discovery document", "JWKS", "token endpoint". */
   what: string;
   timeoutMs?: number;
+  /**
+   * The answer may hold tokens or credentials, so --verbose and --har withhold what cannot be
+   * parsed and redacted. Default: every POST (token, PAR, device authorization, introspection,
+   * registration); GETs (discovery, JWKS, userinfo) answer with metadata and claims.
+   */
+  carriesSecrets?: boolean;
 }
 
 export interface HttpResponse {
@@ -29,7 +35,13 @@ export interface HttpResponse {
 }
 
 export interface HttpExchange {
-  request: { method: string; url: string; headers: Record<string, string>; body: string | undefined };
+  request: {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    body: string | undefined;
+    carriesSecrets: boolean;
+  };
   response?: HttpResponse;
   error?: NetworkError;
   startedAt: Date;
@@ -133,7 +145,8 @@ async function send(req: HttpRequest, options: HttpClientOptions): Promise<HttpR
     body = formBody(req.form);
     headers['content-type'] = 'application/x-www-form-urlencoded';
   }
-  const exchange: HttpExchange = { request: { method, url, headers, body }, startedAt: new Date() };
+  const carriesSecrets = req.carriesSecrets ?? method === 'POST';
+  const exchange: HttpExchange = { request: { method, url, headers, body, carriesSecrets }, startedAt: new Date() };
   const notify = () => {
     for (const o of options.observers ?? []) o(exchange);
   };
