@@ -12,7 +12,14 @@ export interface CliRun {
 
 export function runCli(
   args: string[],
-  opts: { input?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+  opts: {
+    input?: string;
+    env?: Record<string, string | undefined>;
+    timeoutMs?: number;
+    /** Run as another user (the test must be root). */
+    uid?: number;
+    gid?: number;
+  } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string | undefined> = {
@@ -26,6 +33,8 @@ export function runCli(
     const child = spawn(process.execPath, [BIN, ...args], {
       env: env as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+      ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
     });
     let stdout = '';
     let stderr = '';
