@@ -164,20 +164,25 @@ export async function withFileLock<T>(path: string, work: () => Promise<T>, opts
   const pollMs = opts.pollMs ?? 100;
   const me: LockOwner = { pid: process.pid, host: hostname(), token: randomBytes(12).toString('hex') };
   let told = false;
-  while (!tryCreate(path, me)) {
-    const seen = look(path);
-    if (!seen) continue;
-    const dead = deadLockReason(seen, Date.now(), staleMs);
-    if (dead) {
-      opts.onTakeOver?.(seen.owner, dead);
-      takeOver(path, seen);
-      continue;
+  try {
+    while (!tryCreate(path, me)) {
+      const seen = look(path);
+      if (!seen) continue;
+      const dead = deadLockReason(seen, Date.now(), staleMs);
+      if (dead) {
+        opts.onTakeOver?.(seen.owner, dead);
+        takeOver(path, seen);
+        continue;
+      }
+      if (!told) {
+        told = true;
+        opts.onWait?.(seen.owner);
+      }
+      await sleep(pollMs);
     }
-    if (!told) {
-      told = true;
-      opts.onWait?.(seen.owner);
-    }
-    await sleep(pollMs);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError('lock_failed', `cannot take the lock ${path}: ${(err as Error).message}`);
   }
   return holding(path, me.token, heartbeatMs, work);
 }

@@ -54,7 +54,10 @@ export function deviceCodeLifetime(expiresIn: unknown): number {
   return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : DEFAULT_DEVICE_CODE_LIFETIME_SECONDS;
 }
 
+/** The longest delay a timer can hold (2^31-1 ms); a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Milliseconds to wait before the next poll: the interval, but never past the code's expiry. */
 export function pollDelayMs(intervalSeconds: number, msUntilExpiry: number): number {
-  return Math.max(0, Math.min(intervalSeconds * 1000, msUntilExpiry));
+  return Math.max(0, Math.min(intervalSeconds * 1000, msUntilExpiry, MAX_TIMER_MS));
 }

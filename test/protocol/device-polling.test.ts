@@ -55,4 +55,5 @@ test('the wait before a poll is the interval, never past the expiry, never negat
   assert.equal(pollDelayMs(5, 600_000), 5_000);
   assert.equal(pollDelayMs(60, 2_000), 2_000);
   assert.equal(pollDelayMs(5, -100), 0);
+  assert.equal(pollDelayMs(1e9, 1e15), 2 ** 31 - 1, 'within what a timer can hold');
 });
