@@ -223,7 +223,8 @@ async function deviceFlow(
   const s = ctx.errStyle;
   const verificationUri = json.verification_uri ?? json.verification_uri_complete;
   ctx.info(
-    `${s.bold('To sign in')}, open ${s.cyan(String(verificationUri))} and enter the code ${s.bold(String(json.user_code))}`,
+    `${s.bold('To sign in')}, open ${s.cyan(String(verificationUri))} ` +
+      `and enter the code ${s.bold(String(json.user_code))}`,
   );
   if (typeof json.verification_uri_complete === 'string') ctx.info(json.verification_uri_complete);
   const expiresIn = deviceCodeLifetime(json.expires_in);

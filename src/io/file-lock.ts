@@ -91,7 +91,10 @@ export function deadLockReason(seen: Seen, now: number, staleMs: number, host = 
   if (owner && owner.host === host && owner.pid !== process.pid && processIsGone(owner.pid))
     return `its process ${owner.pid} is gone`;
   if (now - seen.mtimeMs > staleMs)
-    return `it was not refreshed for ${Math.round((now - seen.mtimeMs) / 1000)} s (holder frozen, gone or on another host)`;
+    return (
+      `it was not refreshed for ${Math.round((now - seen.mtimeMs) / 1000)} s ` +
+      '(its holder is frozen, gone, or on another host)'
+    );
   return undefined;
 }
 

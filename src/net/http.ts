@@ -243,7 +243,8 @@ export function transportError(err: unknown, url: string, what: string, timeoutM
     const self = presented.selfSigned ? 'a self-signed certificate' : 'a certificate';
     return new NetworkError(
       'tls',
-      `${base}: TLS failure (${code}): the server presented ${self} for "${presented.subject}" issued by "${presented.issuer}"`,
+      `${base}: TLS failure (${code}): the server presented ${self} ` +
+        `for "${presented.subject}" issued by "${presented.issuer}"`,
       {
         cause: err,
         hint: 'if you trust it, pass its CA with --ca-file <pem> (or, for a throwaway test only, --insecure)',

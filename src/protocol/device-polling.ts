@@ -25,17 +25,23 @@ export function initialPollInterval(advertised: unknown): PollInterval {
   if (typeof n !== 'number' || !Number.isFinite(n))
     return {
       seconds: DEFAULT_POLL_INTERVAL_SECONDS,
-      adjusted: `interval ${JSON.stringify(advertised)} is not a number of seconds; polling every ${DEFAULT_POLL_INTERVAL_SECONDS} s (RFC 8628 §3.2 default)`,
+      adjusted:
+        `interval ${JSON.stringify(advertised)} is not a number of seconds; ` +
+        `polling every ${DEFAULT_POLL_INTERVAL_SECONDS} s (RFC 8628 §3.2 default)`,
     };
   if (n < MIN_POLL_INTERVAL_SECONDS)
     return {
       seconds: MIN_POLL_INTERVAL_SECONDS,
-      adjusted: `interval ${n} s is below the ${MIN_POLL_INTERVAL_SECONDS} s minimum; polling every ${MIN_POLL_INTERVAL_SECONDS} s`,
+      adjusted:
+        `interval ${n} s is below the ${MIN_POLL_INTERVAL_SECONDS} s minimum; ` +
+        `polling every ${MIN_POLL_INTERVAL_SECONDS} s`,
     };
   if (n > MAX_POLL_INTERVAL_SECONDS)
     return {
       seconds: MAX_POLL_INTERVAL_SECONDS,
-      adjusted: `interval ${n} s is over the ${MAX_POLL_INTERVAL_SECONDS} s maximum; polling every ${MAX_POLL_INTERVAL_SECONDS} s`,
+      adjusted:
+        `interval ${n} s is over the ${MAX_POLL_INTERVAL_SECONDS} s maximum; ` +
+        `polling every ${MAX_POLL_INTERVAL_SECONDS} s`,
     };
   return { seconds: Math.ceil(n) };
 }

@@ -43,9 +43,10 @@ function run(extra: string[] = []) {
   return done.then((r) => ({ ...r, har: readFileSync(har, 'utf8') }));
 }
 
-test('a token response served as text/plain with a BOM is accepted, and redacted in the trace and the HAR', async () => {
+test('a token response as text/plain with a BOM is accepted, and redacted in the trace and the HAR', async () => {
   tokenType = 'text/plain; charset=utf-8';
-  tokenBody = `\uFEFF${JSON.stringify({ access_token: ACCESS_TOKEN, token_type: 'Bearer', refresh_token: REFRESH_TOKEN, expires_in: 60 })}`;
+  const response = { access_token: ACCESS_TOKEN, token_type: 'Bearer', refresh_token: REFRESH_TOKEN, expires_in: 60 };
+  tokenBody = `\uFEFF${JSON.stringify(response)}`;
   const r = await run();
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).access_token, ACCESS_TOKEN, 'the client parsed and accepted it');

@@ -53,7 +53,8 @@ const token = (h: Home) =>
     env: { XDG_CACHE_HOME: h.home, OIDC_PROBE_CLIENT_SECRET: 's' },
   });
 
-test('the planted entry, made as oidc-probe makes its own, is used (the cases below differ in one thing each)', async () => {
+// The cases below differ from this one in one thing each.
+test('the planted entry, made as oidc-probe makes its own, is used', async () => {
   const r = await token(await planted());
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), PLANTED);
