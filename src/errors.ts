@@ -64,6 +64,10 @@ export const ERROR_CODES = {
   corrupt_entry: EXIT.usage,
   har_not_writable: EXIT.usage,
   port_in_use: EXIT.usage,
+  lock_failed: EXIT.usage,
+  untrusted_path: EXIT.usage,
+  cache_not_writable: EXIT.usage,
+  bad_proxy: EXIT.usage,
   listen_failed: EXIT.usage,
   prompt_failed: EXIT.usage,
   // 3: network: the server could not be reached or did not answer as HTTP/JSON should
@@ -76,6 +80,7 @@ export const ERROR_CODES = {
   http_status: EXIT.network,
   invalid_json: EXIT.network,
   too_large: EXIT.network,
+  proxy: EXIT.network,
   bad_url: EXIT.network,
   bad_jwks: EXIT.network,
   bad_userinfo: EXIT.network,

@@ -2,7 +2,7 @@
 // front-channel checks → (only if they all pass) code redemption → ID token checks → userinfo.
 // Every step adds rows; nothing from a failed front channel is used (Core 3.2.2.x, 3.3.2.x).
 import type { Context } from '../shared/context.js';
-import { NetworkError, ProviderError } from '../../errors.js';
+import { ProviderError } from '../../errors.js';
 import type { HttpClient } from '../../io/http.js';
 import { advertisedEndpoint, fetchDiscovery } from '../../io/discovery.js';
 import { remoteJwksSource } from '../../io/keys.js';
