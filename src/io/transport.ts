@@ -4,7 +4,7 @@
 // different certificate).
 // - https targets through a proxy: a CONNECT tunnel (RFC 9110 §9.3.6) opened here, then TLS in it.
 //   Any failure of the tunnel ends the request with one error. (undici's ProxyAgent retries a
-//   tunnel the proxy closes, at once and forever: a busy loop past every timeout.)
+//   tunnel the proxy closes, at once and forever: a busy loop past every timeout, nodejs/undici#3897.)
 // - http targets through a proxy: absolute-form requests (RFC 9112 §3.2.2), as proxies expect;
 //   many allow CONNECT only to port 443.
 // - socks proxies: undici's ProxyAgent, as they are.
