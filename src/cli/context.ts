@@ -8,6 +8,8 @@ export interface GlobalOptions {
   debug?: boolean;
   showSecrets?: boolean;
   har?: string;
+  diagram?: boolean;
+  report?: string;
   caFile?: string;
   insecure?: boolean;
 }
@@ -19,6 +21,8 @@ export interface Context {
   showSecrets: boolean;
   /** HTTP edge settings (src/net/http-setup.ts). */
   http: { har?: string | undefined; caFile?: string | undefined; insecure: boolean };
+  /** A picture of the run: --diagram on stdout, --report FILE.html|FILE.md (src/commands/shared/run-report.ts). */
+  picture: { diagram: boolean; report?: string | undefined };
   /** Run after the command, whatever happened (e.g. writing the HAR file). */
   readonly finalizers: Array<() => Promise<void>>;
   /** Paints stdout (results). */
@@ -60,6 +64,7 @@ export function makeContext(
     debug: Boolean(opts.debug),
     showSecrets: Boolean(opts.showSecrets),
     http: { har: opts.har, caFile: opts.caFile, insecure: Boolean(opts.insecure) },
+    picture: { diagram: Boolean(opts.diagram), report: opts.report },
     finalizers: [],
     style,
     errStyle,

@@ -51,6 +51,11 @@ export function buildProgram(only?: string): Command {
       '--har <file>',
       'write every HTTP exchange of the run to a HAR 1.2 file (secrets redacted unless --show-secrets)',
     )
+    .option('--diagram', 'draw the run as a sequence diagram on stdout, after the results')
+    .option(
+      '--report <file>',
+      'write a picture of the run to FILE.html (self-contained) or FILE.md (Mermaid), secrets redacted',
+    )
     .option('--ca-file <pem>', 'trust this CA (PEM) for TLS, e.g. a private or corporate CA')
     .option('--insecure', 'do not verify TLS certificates (loudly warned on every run)')
     .addOption(new Option('--show-secrets', 'show tokens, codes and secrets in full instead of redacted'))

@@ -1,6 +1,7 @@
 // The one place where results become output and errors become exit codes.
 import { EXIT, InterruptedError, OidcProbeError, ProviderError, exitCodeFor } from '../errors.js';
 import type { Context } from './context.js';
+import type { RunEnd } from '../commands/shared/run-report.js';
 
 export interface CommandResult<T extends object = object> {
   /** The JSON document (also what the human renderer reads). */
@@ -16,11 +17,14 @@ export async function runCommand(ctx: Context, action: () => Promise<CommandResu
     void interrupt(ctx);
   };
   process.once('SIGINT', onSigint);
+  let settle: ((end: RunEnd) => void) | undefined;
   try {
     if (ctx.http.har) {
       const { prepareHarFile } = await import('../net/har.js');
       await prepareHarFile(ctx);
     }
+    if (ctx.picture.diagram || ctx.picture.report)
+      settle = await (await import('../commands/shared/run-report.js')).startRunPicture(ctx);
     const result = await action();
     if (ctx.json) ctx.out(JSON.stringify(result.data, null, 2));
     else {
@@ -29,9 +33,11 @@ export async function runCommand(ctx: Context, action: () => Promise<CommandResu
     }
     const valid = (result.data as { valid?: unknown }).valid;
     process.exitCode = result.exit ?? (valid === false ? EXIT.checkFailed : EXIT.ok);
+    settle?.({ data: result.data, exit: process.exitCode });
   } catch (err) {
     reportError(ctx, err);
     process.exitCode = exitCodeFor(err);
+    settle?.({ error: err, exit: process.exitCode });
   } finally {
     process.removeListener('SIGINT', onSigint);
     for (const finalize of ctx.finalizers) {

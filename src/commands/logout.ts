@@ -6,6 +6,7 @@ import type { CommandResult } from '../cli/run.js';
 import { missingSetting, resolveCommandSettings, settingValue } from '../cli/settings.js';
 import { resolveEndpoint } from '../flows/provider-endpoint.js';
 import { openOrPrint } from '../net/browser.js';
+import { runRecorderFor } from '../io/run-recorder.js';
 import { httpClientFor } from '../net/http-setup.js';
 import { readTokenArgument } from '../net/input.js';
 import { parseLoopbackRedirectUri, startLoopbackListener } from '../net/loopback-listener.js';
@@ -50,7 +51,9 @@ export async function logoutCommand(ctx: Context, cmd: Command, opts: LogoutCliO
       state,
     });
     await openOrPrint(ctx, url.href, { openBrowser: opts.browser, purpose: 'sign out' });
-    params = (await listener.response).params;
+    const response = await listener.response;
+    runRecorderFor(ctx)?.frontChannelResponse(response.channel, response.params);
+    params = response.params;
   } finally {
     await listener.close();
     stop();

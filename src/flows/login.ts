@@ -8,6 +8,7 @@ import { fetchDiscovery } from '../net/discovery.js';
 import { remoteJwksSource } from '../net/keys.js';
 import { startLoopbackListener, type AuthorizationResponse } from '../net/loopback-listener.js';
 import { openOrPrint } from '../net/browser.js';
+import { runRecorderFor } from '../io/run-recorder.js';
 import { requestTokens } from '../net/token-endpoint.js';
 import { fetchUserinfo } from '../net/userinfo.js';
 import {
@@ -168,6 +169,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     await openOrPrint(ctx, url.href, { openBrowser: s.openBrowser, purpose: 'sign in' });
     ctx.info(ctx.errStyle.dim(`waiting up to ${s.timeoutSeconds} s for the response…`));
     response = await listener.response;
+    runRecorderFor(ctx)?.frontChannelResponse(response.channel, response.params);
   } finally {
     await listener.close();
     stopOnInterrupt();

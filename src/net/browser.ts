@@ -1,6 +1,7 @@
 // Handing a URL to the user's browser (`open`), or printing it for --no-browser. The URL always
 // goes to stderr on a line of its own, so a person (or a test) can use it if no browser opens.
 import type { Context } from '../cli/context.js';
+import { runRecorderFor } from '../io/run-recorder.js';
 import { importEsm } from './import-esm.js';
 
 export async function openOrPrint(
@@ -8,6 +9,7 @@ export async function openOrPrint(
   url: string,
   opts: { openBrowser: boolean; purpose: string },
 ): Promise<void> {
+  runRecorderFor(ctx)?.frontChannelRequest(url, opts);
   if (!opts.openBrowser) {
     ctx.info(`Open this URL in a browser to ${opts.purpose}:`);
     ctx.info(url);

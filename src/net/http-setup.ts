@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { Context } from '../cli/context.js';
 import { UsageError } from '../errors.js';
 import { redactBody, redactHeaders, redactUrl } from '../protocol/redact.js';
+import { runRecorderFor } from '../io/run-recorder.js';
 import { harObserver } from './har.js';
 import { createHttpClient, type HttpClient, type HttpExchange } from './http.js';
 
@@ -24,6 +25,8 @@ export function httpClientFor(ctx: Context, opts: HttpSetupOptions = {}): HttpCl
   if (ctx.verbose) observers.push((e) => ctx.trace(traceExchange(e, ctx.showSecrets)));
   const har = harObserver(ctx);
   if (har) observers.push(har);
+  const recorder = runRecorderFor(ctx);
+  if (recorder) observers.push(recorder.exchange);
   const dispatcher = dispatcherFor(ctx, opts.clientCertificate);
   return createHttpClient({
     ...(opts.timeoutSeconds !== undefined ? { timeoutMs: opts.timeoutSeconds * 1000 } : {}),

@@ -27,6 +27,8 @@ export interface HttpResponse {
 }
 
 export interface HttpExchange {
+  /** What was fetched (HttpRequest.what): names the endpoint in the run record. */
+  what: string;
   request: { method: string; url: string; headers: Record<string, string>; body: string | undefined };
   response?: HttpResponse;
   error?: NetworkError;
@@ -124,7 +126,7 @@ async function send(req: HttpRequest, options: HttpClientOptions): Promise<HttpR
     body = formBody(req.form);
     headers['content-type'] = 'application/x-www-form-urlencoded';
   }
-  const exchange: HttpExchange = { request: { method, url, headers, body }, startedAt: new Date() };
+  const exchange: HttpExchange = { what: req.what, request: { method, url, headers, body }, startedAt: new Date() };
   const notify = () => {
     for (const o of options.observers ?? []) o(exchange);
   };
