@@ -1,5 +1,6 @@
 // The one place where results become output and errors become exit codes.
 import { EXIT, InterruptedError, OidcProbeError, ProviderError, exitCodeFor } from '../errors.js';
+import { commandWord } from './command-word.js';
 import type { Context } from './context.js';
 import type { RunEnd } from '../commands/shared/run-report.js';
 
@@ -24,7 +25,10 @@ export async function runCommand(ctx: Context, action: () => Promise<CommandResu
       await prepareHarFile(ctx);
     }
     if (ctx.picture.diagram || ctx.picture.report)
-      settle = await (await import('../commands/shared/run-report.js')).startRunPicture(ctx);
+      settle = await (await import('../commands/shared/run-report.js')).startRunPicture(
+        ctx,
+        commandWord(process.argv.slice(2)) ?? 'oidc-probe',
+      );
     const result = await action();
     if (ctx.json) ctx.out(JSON.stringify(result.data, null, 2));
     else {

@@ -634,6 +634,7 @@ export function sequenceOf(record: RunRecord): Sequence {
   const o = record.outcome;
   if (o?.error && !messages.some((m) => m.error !== undefined))
     rows.push({ note: { status: 'fail', text: `${o.error.message} (exit ${o.exit})` } });
+  if (rows.length === 0) rows.push({ note: { status: 'skip', text: 'no message: this run talked to no server' } });
   const present = new Set<Participant>(['oidc_probe']);
   for (const m of messages) present.add(m.from).add(m.to);
   return { participants: PARTICIPANTS.filter((p) => present.has(p.id)), rows, messages };

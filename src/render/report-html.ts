@@ -96,6 +96,7 @@ svg .num{font-size:11px;fill:var(--muted);text-anchor:end}
 svg .time{font-size:10px;fill:#8c959f;text-anchor:end}
 svg .note{font-size:12.5px;fill:var(--fail);font-weight:600}
 svg .note.warn{fill:var(--warn)}
+svg .note.skip,svg .note.pass{fill:var(--muted);font-weight:400}
 .legend{display:flex;gap:18px;flex-wrap:wrap;color:var(--muted);font-size:12px;margin:6px 2px 0}
 .legend i{display:inline-block;width:28px;height:0;border-top:2px solid #424a53;vertical-align:middle;margin-right:6px}
 .legend i.reply{border-top-style:dashed}.legend i.front{border-color:var(--front)}
@@ -253,10 +254,10 @@ function svg(seq: Sequence): string {
   let y = HEAD + 10;
   for (const row of seq.rows) {
     if ('note' in row) {
-      const text = `${row.note.status === 'fail' ? '✗' : '!'} ${row.note.text}`;
+      const text = `${{ fail: '✗ ', warn: '! ', pass: '', skip: '' }[row.note.status]}${row.note.text}`;
       const room = Math.floor((width - GUTTER - 8) / CHAR);
       parts.push(
-        `<text class="note${row.note.status === 'warn' ? ' warn' : ''}" x="${GUTTER + 4}" y="${y + 16}">` +
+        `<text class="note ${row.note.status}" x="${GUTTER + 4}" y="${y + 16}">` +
           `${esc(clip(text, room))}<title>${esc(text)}</title></text>`,
       );
       y += 26;

@@ -57,7 +57,8 @@ export function mermaidSequence(seq: Sequence): string {
   const probe = MERMAID_IDS.oidc_probe;
   for (const row of seq.rows) {
     if ('note' in row) {
-      lines.push(`  Note over ${probe}: ${mermaidText(`${row.note.status === 'fail' ? '✗' : '!'} ${row.note.text}`)}`);
+      const mark = { fail: '✗ ', warn: '! ', pass: '', skip: '' }[row.note.status];
+      lines.push(`  Note over ${probe}: ${mermaidText(`${mark}${row.note.text}`)}`);
       continue;
     }
     const m = row.message;
@@ -163,7 +164,7 @@ export function renderReportMarkdown(record: RunRecord, meta: ReportMeta): strin
       out.push(fenced(s.curl, 'sh'), '');
     }
   }
-  out.push('## Messages', '');
+  if (seq.messages.length) out.push('## Messages', '');
   for (const m of seq.messages) out.push(messageBlock(record, m), '');
   return `${out.join('\n').trimEnd()}\n`;
 }

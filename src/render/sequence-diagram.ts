@@ -14,7 +14,7 @@ interface Cell {
 }
 
 /** Labels may only hold characters one column wide; anything else is shown as an escape. */
-const ONE_COLUMN = /[\u0020-\u007e\u00a0-\u00ff\u2026]/;
+const ONE_COLUMN = /[\u0020-\u007e\u00a0-\u00ff\u2026\u2717]/;
 
 /**
  * Text from outside made safe for a terminal and for column arithmetic: control characters (C0,
@@ -109,13 +109,10 @@ export function drawSequence(seq: Sequence, style: Style, opts: DiagramOptions =
   for (const row of seq.rows) {
     if ('note' in row) {
       const line = blank();
-      const mark = row.note.status === 'fail' ? '✗' : '!';
-      put(
-        line,
-        0,
-        cut(` ${mark} ${terminalText(row.note.text)}`, width),
-        row.note.status === 'fail' ? 'red' : 'yellow',
-      );
+      const { status } = row.note;
+      const mark = status === 'fail' ? '✗' : status === 'warn' ? '!' : '·';
+      const paint: Paint = status === 'fail' ? 'red' : status === 'warn' ? 'yellow' : 'dim';
+      put(line, 0, cut(` ${mark} ${terminalText(row.note.text)}`, width), paint);
       emit(line);
       continue;
     }

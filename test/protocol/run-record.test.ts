@@ -192,3 +192,13 @@ test('a run that stopped with no message to blame ends with a note (a timeout wa
   const alone = sequenceOf(record);
   assert.deepEqual(alone.rows, [{ note: { status: 'fail', text: 'no authorization response within 1 s (exit 5)' } }]);
 });
+
+test('a run that talked to no server says so rather than drawing nothing', () => {
+  const seq = sequenceOf(newRunRecord('decode', new Date(), false));
+  assert.deepEqual(seq.messages, []);
+  assert.deepEqual(seq.rows, [{ note: { status: 'skip', text: 'no message: this run talked to no server' } }]);
+  assert.deepEqual(
+    seq.participants.map((p) => p.id),
+    ['oidc_probe'],
+  );
+});

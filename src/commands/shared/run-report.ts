@@ -3,7 +3,6 @@
 // diagram after the result tables (human mode only), the report file whatever happened, a run that
 // failed half way included, with the failure marked.
 import type { Context } from '../../cli/context.js';
-import { commandWord } from '../../cli/command-word.js';
 import { OidcProbeError } from '../../errors.js';
 import { prepareReportFile, reportFormat, writeReportFile } from '../../io/report-file.js';
 import { startRunRecorder } from '../../io/run-recorder.js';
@@ -20,16 +19,13 @@ export interface RunEnd {
 }
 
 /** Starts recording; returns what the caller tells when the run ends. Throws UsageError for a bad path. */
-export async function startRunPicture(ctx: Context, command?: string): Promise<(end: RunEnd) => void> {
+export async function startRunPicture(ctx: Context, command: string): Promise<(end: RunEnd) => void> {
   const path = ctx.picture.report;
   const format = path !== undefined ? reportFormat(path) : undefined;
   if (path !== undefined) await prepareReportFile(path);
   if (ctx.picture.diagram && ctx.json)
     ctx.warn('--diagram draws nothing with --json (stdout carries one JSON document); --report FILE.html does');
-  const recorder = startRunRecorder(ctx, {
-    command: command ?? commandWord(process.argv.slice(2)) ?? 'oidc-probe',
-    showSecrets: ctx.showSecrets,
-  });
+  const recorder = startRunRecorder(ctx, { command, showSecrets: ctx.showSecrets });
   const settle = (end: RunEnd) => {
     if (recorder.record.outcome) return;
     const err = end.error;
