@@ -217,8 +217,9 @@ export function appendExchange(record: RunRecord, e: ObservedExchange, runStart:
       truncated: shown.length > MAX_RECORDED_BODY,
     };
     const json = parseObject(text);
+    // The summary is kept redacted like the body: a discovery document holds no secret, unless it does.
     if (participant === 'discovery' && json && e.response.status === 200 && !record.discovery)
-      record.discovery = { url: e.request.url, metadata: json };
+      record.discovery = { url: redactUrl(e.request.url, show), metadata: redactObject(json, show) };
     if (json) collectTokens(record, json, participant, index);
     else if (/^application\/(\w+\+)?jwt\b/i.test(resType ?? ''))
       addToken(record, participant, participant, text, index);
@@ -421,7 +422,11 @@ export function settleRunRecord(
     const about = stepForCheck(check, record.steps, record.tokens);
     const step: CheckStep = { kind: 'check', check: redactCheck(check, record.secretsShown), about };
     if (about === undefined) unplaced.push(step);
-    else after.set(about, [...(after.get(about) ?? []), step]);
+    else {
+      const list = after.get(about);
+      if (list) list.push(step);
+      else after.set(about, [step]);
+    }
   }
   // Re-number: the steps move as checks are inserted, so `about` and the tokens' `step` follow.
   const moved = new Map<number, number>();
@@ -474,6 +479,10 @@ export interface Sequence {
   participants: ParticipantInfo[];
   rows: Array<{ message: Message } | { note: SequenceNote }>;
   messages: Message[];
+  /** The messages of each step, in order: a request and its answer, or the one hop. */
+  byStep: Map<number, Message[]>;
+  /** Every check about each step, whatever its status. */
+  checksByStep: Map<number, Check[]>;
 }
 
 /** Request and response members shown by value in a label; others by name only, secrets as "name…". */
@@ -559,23 +568,34 @@ function hopTitle(s: HopStep, redirectPath: string): string {
 export function sequenceOf(record: RunRecord): Sequence {
   const rows: Sequence['rows'] = [];
   const messages: Message[] = [];
-  const flaggedBy = new Map<number, Check[]>();
+  const byStep = new Map<number, Message[]>();
+  const checksByStep = new Map<number, Check[]>();
   const notes: SequenceNote[] = [];
+  const push = <T>(map: Map<number, T[]>, key: number, value: T) => {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  };
   for (const s of record.steps) {
-    if (s.kind !== 'check' || (s.check.status !== 'fail' && s.check.status !== 'warn')) continue;
-    if (s.about === undefined) notes.push({ status: s.check.status, text: `${s.check.id}: ${s.check.message}` });
-    else flaggedBy.set(s.about, [...(flaggedBy.get(s.about) ?? []), s.check]);
+    if (s.kind !== 'check') continue;
+    const bad = s.check.status === 'fail' || s.check.status === 'warn';
+    if (s.about !== undefined) push(checksByStep, s.about, s.check);
+    else if (bad) notes.push({ status: s.check.status, text: `${s.check.id}: ${s.check.message}` });
   }
-  for (const list of flaggedBy.values())
-    list.sort((a, b) => (a.status === b.status ? 0 : a.status === 'fail' ? -1 : 1));
+  // Marked on the arrow: what failed first, then the warnings.
+  const flaggedOn = (step: number) => {
+    const about = checksByStep.get(step) ?? [];
+    return [...about.filter((c) => c.status === 'fail'), ...about.filter((c) => c.status === 'warn')];
+  };
   const add = (m: Omit<Message, 'number'>) => {
     const message = { number: messages.length + 1, ...m };
     messages.push(message);
+    push(byStep, m.step, message);
     rows.push({ message });
   };
   let redirectPath = '/';
   record.steps.forEach((s, i) => {
-    const flagged = flaggedBy.get(i) ?? [];
+    const flagged = flaggedOn(i);
     if (s.kind === 'http') {
       const reqParams = [
         ...essentialParams(formEntries(s.request.body, s.request.headers['content-type'])),
@@ -637,7 +657,7 @@ export function sequenceOf(record: RunRecord): Sequence {
   if (rows.length === 0) rows.push({ note: { status: 'skip', text: 'no message: this run talked to no server' } });
   const present = new Set<Participant>(['oidc_probe']);
   for (const m of messages) present.add(m.from).add(m.to);
-  return { participants: PARTICIPANTS.filter((p) => present.has(p.id)), rows, messages };
+  return { participants: PARTICIPANTS.filter((p) => present.has(p.id)), rows, messages, byStep, checksByStep };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -195,7 +195,7 @@ export function renderReportHtml(record: RunRecord, meta: ReportMeta): string {
     LEGEND,
     '<div id="details">',
     '<p id="details-hint">Click an arrow to see the message: its redacted headers and body.</p>',
-    ...seq.messages.map((m) => messagePanel(record, m)),
+    ...seq.messages.map((m) => messagePanel(record, seq, m)),
     '</div>',
     '</section>',
     checksSection(record, seq),
@@ -320,7 +320,7 @@ function svg(seq: Sequence): string {
   );
 }
 
-function messagePanel(record: RunRecord, m: Message): string {
+function messagePanel(record: RunRecord, seq: Sequence, m: Message): string {
   const step = record.steps[m.step]!;
   const heading = `${m.number}. ${participantName(m.from)} → ${participantName(m.to)}: ${m.title}`;
   const facts = [
@@ -331,7 +331,7 @@ function messagePanel(record: RunRecord, m: Message): string {
   const flags = m.flagged.length
     ? `<ul class="flags">${m.flagged.map((c) => `<li>${esc(mark(c))}</li>`).join('')}</ul>`
     : '';
-  const related = record.steps.flatMap((s) => (s.kind === 'check' && s.about === m.step ? [s.check] : []));
+  const related = seq.checksByStep.get(m.step) ?? [];
   const checks =
     related.length && m.kind !== 'request' ? `<h4>Checks on what it brought</h4>${checkTable(related)}` : '';
   const body = step.kind === 'http' ? exchangeDetails(step) : step.kind === 'front_channel' ? hopDetails(step) : '';
@@ -398,10 +398,7 @@ function hopDetails(s: HopStep): string {
 
 /** The message that carried a step's value: the answer of an exchange, else the hop itself. */
 function messageFor(seq: Sequence, step: number | undefined): Message | undefined {
-  if (step === undefined) return undefined;
-  let found: Message | undefined;
-  for (const m of seq.messages) if (m.step === step) found = m;
-  return found;
+  return step === undefined ? undefined : seq.byStep.get(step)?.at(-1);
 }
 
 function checkTable(checks: Check[], link?: (i: number) => Message | undefined): string {
@@ -536,7 +533,7 @@ function curlSection(record: RunRecord, seq: Sequence): string {
   const vars = new Set<string>();
   const blocks = steps.map(({ s, i }) => {
     for (const v of s.curl.match(/\$[A-Z][A-Z0-9_]*/g) ?? []) vars.add(v.slice(1));
-    const m = seq.messages.find((x) => x.step === i);
+    const m = seq.byStep.get(i)?.[0];
     const title = `${m ? `${m.number}. ` : ''}${m?.title ?? s.request.method} (${participantName(s.participant)})`;
     return (
       `<h3>${esc(title)}</h3>\n<div class="curl"><pre id="curl-${i}">${esc(s.curl)}</pre>` +

@@ -156,7 +156,7 @@ export function renderReportMarkdown(record: RunRecord, meta: ReportMeta): strin
   if (http.length) {
     out.push('## Back-channel requests as curl', '', 'Secrets are shell variables (`$CODE`…), never values.', '');
     for (const { s, i } of http) {
-      const m = seq.messages.find((x) => x.step === i);
+      const m = seq.byStep.get(i)?.[0];
       out.push(
         `${m ? `${m.number}. ` : ''}${cell(`${m?.title ?? s.request.method} (${participantName(s.participant)})`)}`,
         '',
@@ -195,10 +195,7 @@ const DISCOVERY_SUMMARY = [
 ];
 
 function messageFor(seq: Sequence, step: number | undefined): Message | undefined {
-  if (step === undefined) return undefined;
-  let found: Message | undefined;
-  for (const m of seq.messages) if (m.step === step) found = m;
-  return found;
+  return step === undefined ? undefined : seq.byStep.get(step)?.at(-1);
 }
 
 function checkRow(c: Check, m: Message | undefined): string {

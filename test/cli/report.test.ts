@@ -70,7 +70,7 @@ test('--diagram paints with FORCE_COLOR, and NO_COLOR wins over it', async () =>
   assert.equal(shape(diagramOf(both.stdout)), shape(diagramOf(forced.stdout)));
 });
 
-test('--diagram with --json: stdout stays one JSON document; a note on stderr says why there is no diagram', async () => {
+test('--diagram with --json: stdout stays one JSON document; a note on stderr says why no diagram', async () => {
   const r = await runCli(['discover', op.issuer, '--diagram', '--json'], { env });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(typeof JSON.parse(r.stdout).metadata, 'object');

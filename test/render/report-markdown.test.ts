@@ -47,7 +47,7 @@ test('hostile text stays one Mermaid statement: "#", ";", "<", newlines and "%%"
   assert.throws(() => parseMermaidSequence('sequenceDiagram\n  participant End as x'), /keyword "end"/);
 });
 
-test('the Markdown report: checks, tokens and discovery as tables, curl blocks, a details block per message', async () => {
+test('the Markdown report: checks, tokens, discovery as tables, curl blocks, a details block per message', async () => {
   const { record, idToken } = await codeFlowRecord({ badIss: true });
   const md = renderReportMarkdown(record, { version: '9.9.9' });
   assert.match(md, /^# oidc-probe login: failed: a check failed \(exit 1\)$/m);
