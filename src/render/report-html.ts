@@ -122,6 +122,7 @@ button.copy,#details-hint{display:none}
 #details .message,#details .message[hidden]{display:block;break-inside:avoid;border-color:var(--line);margin:8px 0}
 svg .msg.selected .hit,svg .msg:hover .hit{fill:transparent}
 h2,h3{break-after:avoid}
+.badge,.outcome,.st-pass,.st-fail,.st-warn,svg{print-color-adjust:exact;-webkit-print-color-adjust:exact}
 tr{break-inside:avoid}
 }
 `;
@@ -334,7 +335,7 @@ function messagePanel(record: RunRecord, seq: Sequence, m: Message): string {
   const related = seq.checksByStep.get(m.step) ?? [];
   const checks =
     related.length && m.kind !== 'request' ? `<h4>Checks on what it brought</h4>${checkTable(related)}` : '';
-  const body = step.kind === 'http' ? exchangeDetails(step) : step.kind === 'front_channel' ? hopDetails(step) : '';
+  const body = step.kind === 'http' ? exchangeDetails(step, m) : step.kind === 'front_channel' ? hopDetails(step) : '';
   return [
     `<section class="message" id="message-${m.number}" hidden>`,
     `<h3>${esc(heading)}</h3>`,
@@ -362,19 +363,22 @@ function prettyBody(body: string, type: string | undefined): string {
   return body;
 }
 
-function exchangeDetails(s: HttpStep): string {
-  const req = s.request;
-  const reqBody = req.body ? `\n\n${prettyBody(req.body, req.headers['content-type'])}` : '';
-  const out = [`<h4>Request</h4><pre>${esc(`${req.method} ${req.url}\n${headersText(req.headers)}${reqBody}`)}</pre>`];
-  if (s.response) {
+/** A request arrow shows the request as sent; an answer's arrow, the answer as received. */
+function exchangeDetails(s: HttpStep, m: Message): string {
+  const out: string[] = [];
+  if (m.kind === 'request') {
+    const req = s.request;
+    const reqBody = req.body ? `\n\n${prettyBody(req.body, req.headers['content-type'])}` : '';
+    out.push(`<h4>Request</h4><pre>${esc(`${req.method} ${req.url}\n${headersText(req.headers)}${reqBody}`)}</pre>`);
+  } else if (s.response) {
     const r = s.response;
     const status = `HTTP ${r.status} · ${formatDuration(s.durationMs)} · ${r.bytes} bytes`;
     const body = r.body ? `\n\n${prettyBody(r.body, r.headers['content-type'])}` : '';
     const cut = r.truncated ? '\n… (cut here: the body is longer)' : '';
     out.push(`<h4>Response</h4><pre>${esc(`${status}\n${headersText(r.headers)}${body}${cut}`)}</pre>`);
-  } else if (s.error) {
-    out.push(`<h4>No response</h4><pre>${esc(`${s.error.code}: ${s.error.message}`)}</pre>`);
   }
+  if (m.kind === 'request' && s.error)
+    out.push(`<h4>No response</h4><pre>${esc(`${s.error.code}: ${s.error.message}`)}</pre>`);
   return out.join('');
 }
 
