@@ -407,9 +407,11 @@ function messageFor(seq: Sequence, step: number | undefined): Message | undefine
 
 function checkTable(checks: Check[], link?: (i: number) => Message | undefined): string {
   const rows = checks.map((c, i) => {
+    // What was compared matters when it did not match; a pass says enough in its message.
+    const compared = c.status === 'fail' || c.status === 'warn';
     const details = [
-      ...(c.expected !== undefined ? [`expected: ${shown(c.expected)}`] : []),
-      ...(c.actual !== undefined ? [`actual: ${shown(c.actual)}`] : []),
+      ...(compared && c.expected !== undefined ? [`expected: ${shown(c.expected)}`] : []),
+      ...(compared && c.actual !== undefined ? [`actual: ${shown(c.actual)}`] : []),
     ];
     const why = esc(c.message) + (details.length ? `<br><span class="mono">${esc(details.join(' · '))}</span>` : '');
     const status = `<span class="st-${c.status}">${c.status === 'fail' ? 'FAIL' : c.status}</span>`;

@@ -199,9 +199,10 @@ function messageFor(seq: Sequence, step: number | undefined): Message | undefine
 }
 
 function checkRow(c: Check, m: Message | undefined): string {
+  const compared = c.status === 'fail' || c.status === 'warn';
   const details = [
-    ...(c.expected !== undefined ? [`expected: ${shown(c.expected)}`] : []),
-    ...(c.actual !== undefined ? [`actual: ${shown(c.actual)}`] : []),
+    ...(compared && c.expected !== undefined ? [`expected: ${shown(c.expected)}`] : []),
+    ...(compared && c.actual !== undefined ? [`actual: ${shown(c.actual)}`] : []),
   ];
   const status =
     c.status === 'fail' ? '❌ **FAIL**' : c.status === 'warn' ? '⚠️ warn' : c.status === 'pass' ? '✅ pass' : 'skip';
