@@ -51,7 +51,7 @@ const EXPECTED_ARROWS = [
 
 test('login --report FILE.html: a self-contained page, offline, clickable, with no secret in it', {
   timeout: 120_000,
-}, async () => {
+}, async (t) => {
   const report = join(dir, 'login.html');
   const session = startCli(
     [
@@ -169,6 +169,7 @@ test('login --report FILE.html: a self-contained page, offline, clickable, with 
     assert.deepEqual(requests, [fileUrl], 'the page asked for nothing but itself');
     assert.deepEqual(problems, [], 'no CSP violation or script error');
     assert.ok((await stat(join(dir, 'report.png'))).size > 10_000, 'a screenshot under the temp directory');
+    t.diagnostic(`report and screenshot: ${dir}`);
   } finally {
     await context.close();
   }

@@ -4,7 +4,7 @@
 // the failure marked on the arrow that brought it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signInThroughForms } from '../../demo/http-user-agent.js';
@@ -25,6 +25,7 @@ before(async () => {
 });
 after(async () => {
   await op?.close();
+  await rm(dir, { recursive: true, force: true });
 });
 
 const ANSI = /\u001b\[[0-9;]*m/;
