@@ -2,7 +2,7 @@
 // and the program builder both want to know early.
 
 // Global options that take a value: the word after one of them is not the command.
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--har', '--ca-file']);
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--har', '--report', '--ca-file']);
 
 /** The first word that is not an option (`decode` in `oidc-probe --json decode x`), if any. */
 export function commandWord(args: readonly string[]): string | undefined {

@@ -63,6 +63,8 @@ export const ERROR_CODES = {
   ambiguous_entry: EXIT.usage,
   corrupt_entry: EXIT.usage,
   har_not_writable: EXIT.usage,
+  report_not_writable: EXIT.usage,
+  report_format: EXIT.usage,
   port_in_use: EXIT.usage,
   lock_failed: EXIT.usage,
   untrusted_path: EXIT.usage,

@@ -87,6 +87,11 @@ export function buildProgram(only: string | undefined, runAction: RunAction, edg
       '--har <file>',
       'write every HTTP exchange of the run to a HAR 1.2 file (secrets redacted unless --show-secrets)',
     )
+    .option('--diagram', 'draw the run as a sequence diagram on stdout, after the results')
+    .option(
+      '--report <file>',
+      'write a picture of the run to FILE.html (self-contained) or FILE.md (Mermaid), secrets redacted',
+    )
     .option('--ca-file <pem>', 'trust this CA (PEM) for TLS, e.g. a private or corporate CA')
     .option('--insecure', 'do not verify TLS certificates (loudly warned on every run)')
     .addOption(new Option('--show-secrets', 'show tokens, codes and secrets in full instead of redacted'))
@@ -124,7 +129,7 @@ export async function main(argv: string[], edges: Edges = processEdges()): Promi
   const runAction: RunAction = async (cmd, run) => {
     const ctx = await makeContext(cmd.optsWithGlobals(), edges);
     for (const warning of commandLineSecretWarnings(flagsOf(cmd).typed)) ctx.warn(warning);
-    exit = await runCommand(ctx, edges, () => run(ctx));
+    exit = await runCommand(ctx, edges, () => run(ctx), cmd.name());
   };
   const program = buildProgram(commandWord(argv.slice(2)), runAction, edges);
   try {
@@ -170,6 +175,7 @@ export async function makeContext(opts: GlobalOptions, edges: Edges): Promise<Co
     debug: Boolean(opts.debug),
     showSecrets: Boolean(opts.showSecrets),
     http: { har: opts.har, caFile: opts.caFile, insecure: Boolean(opts.insecure) },
+    picture: { diagram: Boolean(opts.diagram), report: opts.report },
     finalizers: [],
     style,
     errStyle,

@@ -1,6 +1,7 @@
 // The one place where results become output and errors become exit codes (main.ts calls it).
 import type { CommandResult, Context } from './commands/shared/context.js';
 import { EXIT, InterruptedError, OidcProbeError, ProviderError, exitCodeFor } from './errors.js';
+import type { RunEnd } from './commands/shared/run-report.js';
 
 /** Where a run may end the process early (Ctrl-C) and hear signals: the process, or a test's stand-in. */
 export interface ProcessControl {
@@ -13,6 +14,7 @@ export async function runCommand(
   ctx: Context,
   control: ProcessControl,
   action: () => Promise<CommandResult>,
+  commandName = 'oidc-probe',
 ): Promise<number> {
   const stopListening = ['SIGINT', 'SIGTERM'].map((signal) =>
     control.onSignal(signal as 'SIGINT' | 'SIGTERM', () => {
@@ -20,11 +22,14 @@ export async function runCommand(
     }),
   );
   let exit: number;
+  let settle: ((end: RunEnd) => void) | undefined;
   try {
     if (ctx.http.har) {
       const { prepareHarFile } = await import('./io/har.js');
       await prepareHarFile(ctx);
     }
+    if (ctx.picture.diagram || ctx.picture.report)
+      settle = await (await import('./commands/shared/run-report.js')).startRunPicture(ctx, commandName);
     const result = await action();
     if (ctx.json) ctx.out(JSON.stringify(result.data, null, 2));
     else {
@@ -33,9 +38,11 @@ export async function runCommand(
     }
     const valid = (result.data as { valid?: unknown }).valid;
     exit = result.exit ?? (valid === false ? EXIT.checkFailed : EXIT.ok);
+    settle?.({ data: result.data, exit });
   } catch (err) {
     reportError(ctx, err);
     exit = exitCodeFor(err);
+    settle?.({ error: err, exit });
   } finally {
     for (const stop of stopListening) stop();
     for (const finalize of ctx.finalizers) {

@@ -1,5 +1,6 @@
 // Handing a URL to the user's browser (`open`), or printing it for --no-browser. The URL always
 // goes to stderr on a line of its own, so a person (or a test) can use it if no browser opens.
+import { runRecorderFor } from './run-recorder.js';
 import { importEsm } from './import-esm.js';
 
 /** The user's default browser, through the `open` package; failures are silent (the URL is printed). */
@@ -17,6 +18,7 @@ export async function openOrPrint(
   url: string,
   opts: { openBrowser: boolean; purpose: string },
 ): Promise<void> {
+  runRecorderFor(ctx)?.frontChannelRequest(url, opts);
   if (!opts.openBrowser) {
     ctx.info(`Open this URL in a browser to ${opts.purpose}:`);
     ctx.info(url);

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { redactBody, redactHeaders, redactUrl } from '../protocol/redact.js';
 import { redactResponseBody } from '../protocol/redact-response.js';
+import { runRecorderFor } from './run-recorder.js';
 import { harObserver } from './har.js';
 import { createDispatcher, proxyFor } from '../io/transport.js';
 import { createHttpClient, DEFAULT_TIMEOUT_MS, type HttpClient, type HttpExchange } from './http.js';
@@ -35,6 +36,8 @@ export function httpClientFor(ctx: HttpEdgeContext, opts: HttpSetupOptions = {})
   if (ctx.verbose) observers.push((e) => ctx.trace(traceExchange(e, ctx.showSecrets)));
   const har = harObserver(ctx);
   if (har) observers.push(har);
+  const recorder = runRecorderFor(ctx);
+  if (recorder) observers.push(recorder.exchange);
   const timeoutMs = (opts.timeoutSeconds ?? DEFAULT_TIMEOUT_MS / 1000) * 1000;
   return createHttpClient({
     timeoutMs,

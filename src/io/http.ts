@@ -35,6 +35,8 @@ export interface HttpResponse {
 }
 
 export interface HttpExchange {
+  /** What was fetched (HttpRequest.what): names the endpoint in the run record. */
+  what: string;
   request: {
     method: string;
     url: string;
@@ -148,7 +150,11 @@ async function send(req: HttpRequest, options: HttpClientOptions): Promise<HttpR
     headers['content-type'] = 'application/x-www-form-urlencoded';
   }
   const carriesSecrets = req.carriesSecrets ?? method === 'POST';
-  const exchange: HttpExchange = { request: { method, url, headers, body, carriesSecrets }, startedAt: new Date() };
+  const exchange: HttpExchange = {
+    what: req.what,
+    request: { method, url, headers, body, carriesSecrets },
+    startedAt: new Date(),
+  };
   const notify = () => {
     for (const o of options.observers ?? []) o(exchange);
   };

@@ -10,6 +10,7 @@ import { startLoopbackListener, type AuthorizationResponse } from '../../io/loop
 import { openOrPrint } from '../../io/browser.js';
 import { requestTokens } from '../../io/token-endpoint.js';
 import { fetchUserinfo } from '../../io/userinfo.js';
+import { runRecorderFor } from '../../io/run-recorder.js';
 import {
   buildAuthorizationUrl,
   checkIssParameter,
@@ -168,6 +169,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     await openOrPrint(ctx, url.href, { openBrowser: s.openBrowser, purpose: 'sign in' });
     ctx.info(ctx.errStyle.dim(`waiting up to ${s.timeoutSeconds} s for the response…`));
     response = await listener.response;
+    runRecorderFor(ctx)?.frontChannelResponse(response.channel, response.params);
   } finally {
     await listener.close();
     stopOnInterrupt();
