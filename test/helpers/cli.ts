@@ -49,5 +49,4 @@ export function runCli(
   });
 }
 
-// eslint-disable-next-line no-control-regex
 export const ANSI = /\u001b\[[0-9;]*m/;
