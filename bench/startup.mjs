@@ -4,9 +4,10 @@
 // --node PATH times the CLI and the `node -e 0` baseline on that Node binary (e.g. the Node 26 that
 // scripts/node-lines.sh caches in .tmp/node26/bin/node); this script itself runs on any Node.
 // Never part of `npm test`: timings are reported here, never asserted.
-// The CLI keeps compiled code between runs (src/cli/start.ts); the warm-up rounds fill that cache,
-// so the rows with targets are what a user sees from the second run on. The "first run" rows turn
-// the cache off (NODE_DISABLE_COMPILE_CACHE) and show what every run would cost without it.
+// On Node >= 22.8 the CLI keeps compiled code between runs (Node's compile cache, src/cli/start.ts);
+// the warm-up rounds fill it, so the rows with targets are what a user sees from the second run on.
+// The "first run" rows turn it off (NODE_DISABLE_COMPILE_CACHE): what every run costs without it,
+// and what every run costs on Node 20, which has no compile cache.
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -17,8 +17,6 @@ import { registerDiscover } from './discover.js';
 import { registerCompletion } from './completion.js';
 import { commandWord } from './command-word.js';
 
-export { setEsmImporter } from '../net/import-esm.js';
-
 // In the order --help lists them.
 const COMMANDS: Record<string, (program: Command) => void> = {
   decode: registerDecode,
@@ -69,11 +67,6 @@ Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error
   else for (const register of Object.values(COMMANDS)) register(program);
 
   return program;
-}
-
-/** The names of the commands (the start-up code cache keeps one cache per command). */
-export function commandNames(): string[] {
-  return Object.keys(COMMANDS);
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -2,7 +2,6 @@
 // are terminals and CI is unset; prompts go to stderr so stdout stays the result. The inquirer
 // family is loaded only when a prompt is actually shown.
 import { UsageError } from '../errors.js';
-import { importEsm } from '../net/import-esm.js';
 import { canPrompt, missingSetting, type Settings } from './settings.js';
 
 export interface LoginPromptAnswers {
@@ -17,7 +16,7 @@ export async function promptForLogin(settings: Settings, hasSecret: boolean): Pr
   const clientId = settings['client-id']?.value;
   if (issuer !== undefined && clientId !== undefined) return { issuer, clientId };
   if (!canPrompt()) throw missingSetting(issuer === undefined ? 'issuer' : 'client-id');
-  const { input, confirm, password } = await importEsm<typeof import('@inquirer/prompts')>('@inquirer/prompts');
+  const { input, confirm, password } = await import('@inquirer/prompts');
   const io = { input: process.stdin, output: process.stderr };
   try {
     const answers: LoginPromptAnswers = {

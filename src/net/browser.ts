@@ -1,7 +1,6 @@
 // Handing a URL to the user's browser (`open`), or printing it for --no-browser. The URL always
 // goes to stderr on a line of its own, so a person (or a test) can use it if no browser opens.
 import type { Context } from '../cli/context.js';
-import { importEsm } from './import-esm.js';
 
 export async function openOrPrint(
   ctx: Context,
@@ -16,7 +15,7 @@ export async function openOrPrint(
   ctx.info('Opening the browser; if it does not open, visit this URL:');
   ctx.info(url);
   try {
-    const { default: open } = await importEsm<typeof import('open')>('open');
+    const { default: open } = await import('open');
     await open(url);
   } catch {
     /* the URL is printed above */
