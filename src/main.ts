@@ -26,8 +26,6 @@ import { registerToken } from './commands/token/options.js';
 import { registerUserinfo } from './commands/userinfo/options.js';
 import { registerVerify } from './commands/verify/options.js';
 
-export { setEsmImporter } from './io/import-esm.js';
-
 type Register = (program: Command, runAction: RunAction) => void;
 
 // In the order --help lists them.
@@ -116,11 +114,6 @@ Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error
   if (one) one(program, runAction);
   else for (const register of new Set(Object.values(COMMANDS))) register(program, runAction);
   return program;
-}
-
-/** The names of the commands. */
-export function commandNames(): string[] {
-  return Object.keys(COMMANDS);
 }
 
 /** Runs the command line and returns the exit code (bin sets process.exitCode from it). */

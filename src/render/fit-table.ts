@@ -33,7 +33,6 @@ export function wrap(text: string, width: number | undefined): string[] {
   return lines.map((l) => indent + l);
 }
 
-// eslint-disable-next-line no-control-regex
 const SGR = /\u001b\[[0-9;]*m/g;
 const visibleLength = (line: string) => line.replace(SGR, '').length;
 const cellWidth = (cell: string) => Math.max(0, ...cell.split('\n').map(visibleLength));
