@@ -6,7 +6,7 @@
 //   does not use costs little more than a skim. CommonJS spares --help and decode Node's ES module
 //   loader.
 // - dist/bundle/start.cjs: the loader bin/oidc-probe.cjs calls (Node built-ins only).
-// Dependencies needed only by commands that go to the network or a terminal (undici, open, the
+// Dependencies needed only by commands that open a browser or ask in a terminal (open, the
 // prompts) stay external and load from node_modules when those commands run.
 import { build, transform } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ const cli = await build({
   entryPoints: { cli: 'src/main.ts' },
   outdir: 'dist/bundle',
   outExtension: { '.js': '.cjs' },
-  external: ['undici', 'open', '@inquirer/prompts', 'oidc-provider', 'playwright-core'],
+  external: ['open', '@inquirer/prompts', 'oidc-provider', 'playwright-core'],
   metafile: true,
 });
 await makeAscii('dist/bundle/cli.cjs');

@@ -7,7 +7,7 @@ import { redactBody, redactHeaders, redactUrl } from '../protocol/redact.js';
 import { redactResponseBody } from '../protocol/redact-response.js';
 import { runRecorderFor } from './run-recorder.js';
 import { harObserver } from './har.js';
-import { createDispatcher, proxyFor } from '../io/transport.js';
+import { createDispatcher, type Dispatcher, proxyFor } from '../io/transport.js';
 import { createHttpClient, DEFAULT_TIMEOUT_MS, type HttpClient, type HttpExchange } from './http.js';
 
 /** What the HTTP edge needs from a run (a command's Context satisfies it). */
@@ -52,7 +52,7 @@ function dispatcherFor(
   ctx: HttpEdgeContext,
   clientCertificate: HttpSetupOptions['clientCertificate'],
   timeoutMs: number,
-): unknown {
+): Dispatcher {
   const { caFile, insecure } = ctx.http;
   let ca: string | undefined;
   if (caFile) {

@@ -1,8 +1,14 @@
-// The HTTP edge every command uses (undici, loaded on first use). It turns transport failures into
+// The HTTP edge every command uses (node:http through io/transport.ts). It turns transport failures into
 // NetworkError (exit 3) and OAuth error bodies into ProviderError (exit 4), enforces a timeout and a
 // size cap, and reports each exchange to observers (--verbose traces, HAR) after redaction there.
 import { type CodeFor, NetworkError, ProviderError } from '../errors.js';
-import { CertificateError, type PresentedCertificate, ProxyError } from '../io/transport.js';
+import {
+  CertificateError,
+  createDispatcher,
+  type Dispatcher,
+  type PresentedCertificate,
+  ProxyError,
+} from '../io/transport.js';
 import { exceedsJsonDepth, tooDeepMessage } from '../protocol/json-depth.js';
 
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -54,8 +60,8 @@ export interface HttpClientOptions {
   maxBytes?: number;
   /** Told about every exchange, successful or not (for --verbose and --har). */
   observers?: Array<(exchange: HttpExchange) => void>;
-  /** An undici Dispatcher (proxy, custom CA…); undici's global one when absent. */
-  dispatcher?: unknown;
+  /** How requests reach servers (proxies, custom CA…): io/transport.ts; direct, Node's CAs, when absent. */
+  dispatcher?: Dispatcher;
   /** The proxy a URL is fetched through, for messages; undefined when direct. */
   proxyOf?: (url: string) => string | undefined;
 }
@@ -67,6 +73,11 @@ export interface HttpClient {
 }
 
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  options = {
+    ...options,
+    dispatcher:
+      options.dispatcher ?? createDispatcher({ tls: {}, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, env: {} }),
+  };
   const client: HttpClient = {
     request: (req) => send(req, options),
     json: async <T>(req: HttpRequest) => readJsonResponse<T>(await send(req, options), req.what),
@@ -161,20 +172,19 @@ async function send(req: HttpRequest, options: HttpClientOptions): Promise<HttpR
   const timeoutMs = req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? MAX_RESPONSE_BYTES;
   const started = performance.now();
-  const { request } = await import('undici');
+  // One deadline for the whole exchange: connection, TLS, proxy handshake, head and body.
+  const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const res = await request(url, {
-      method,
-      headers,
-      body,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
-      ...(options.dispatcher ? { dispatcher: options.dispatcher as never } : {}),
-    });
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch (err) {
+      throw Object.assign(err as Error, { code: 'ERR_INVALID_URL', message: `"${url}" is not a URL` });
+    }
+    const res = await options.dispatcher!.send({ url: target, method, headers, body, signal });
     const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
-      res.body.destroy();
+      res.destroy();
       throw new NetworkError(
         'too_large',
         `${req.what} at ${url} is ${declared} bytes, over the ${maxBytes}-byte limit`,
@@ -182,10 +192,10 @@ async function send(req: HttpRequest, options: HttpClientOptions): Promise<HttpR
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of res.body) {
+    for await (const chunk of res) {
       size += (chunk as Buffer).length;
       if (size > maxBytes) {
-        res.body.destroy();
+        res.destroy();
         throw new NetworkError('too_large', `${req.what} at ${url} is over the ${maxBytes}-byte limit`);
       }
       chunks.push(chunk as Buffer);
@@ -195,7 +205,7 @@ async function send(req: HttpRequest, options: HttpClientOptions): Promise<HttpR
       if (v !== undefined) flatHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
     exchange.response = {
       url,
-      status: res.statusCode,
+      status: res.statusCode ?? 0,
       headers: flatHeaders,
       body: Buffer.concat(chunks),
       durationMs: performance.now() - started,
@@ -203,7 +213,9 @@ async function send(req: HttpRequest, options: HttpClientOptions): Promise<HttpR
     notify();
     return exchange.response;
   } catch (err) {
-    let netErr = err instanceof NetworkError ? err : transportError(err, url, req.what, timeoutMs);
+    // Past the deadline, whatever broke (the socket, the body stream) broke because of it.
+    const cause = signal.aborted && !(err instanceof NetworkError) ? signal.reason : err;
+    let netErr = cause instanceof NetworkError ? cause : transportError(cause, url, req.what, timeoutMs);
     const proxy = options.proxyOf?.(url);
     if (proxy && !['tls', 'too_large', 'proxy'].includes(netErr.code))
       netErr = new NetworkError(netErr.code as CodeFor<3>, `${netErr.message} (through the proxy ${proxy})`, {
@@ -228,13 +240,7 @@ export function transportError(err: unknown, url: string, what: string, timeoutM
   const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e.code ?? e.cause?.code;
   const base = `could not fetch the ${what} at ${url}`;
-  if (
-    e.name === 'TimeoutError' ||
-    e.name === 'AbortError' ||
-    code === 'UND_ERR_HEADERS_TIMEOUT' ||
-    code === 'UND_ERR_BODY_TIMEOUT' ||
-    code === 'UND_ERR_CONNECT_TIMEOUT'
-  ) {
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') {
     return new NetworkError('timeout', `${base}: no answer within ${timeoutMs / 1000} s`, { cause: err });
   }
   if (code === 'ECONNREFUSED')
@@ -244,7 +250,7 @@ export function transportError(err: unknown, url: string, what: string, timeoutM
     });
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return new NetworkError('dns', `${base}: the host name could not be resolved`, { cause: err });
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET')
+  if (code === 'ECONNRESET' || code === 'EPIPE')
     return new NetworkError('connection_reset', `${base}: the connection was closed by the server`, { cause: err });
   const presented = certificateOf(err);
   if (presented) {
@@ -271,7 +277,7 @@ export function transportError(err: unknown, url: string, what: string, timeoutM
       cause: err,
       hint: 'check HTTPS_PROXY / HTTP_PROXY, or exempt the host with NO_PROXY',
     });
-  if (code === 'ERR_INVALID_URL' || e.name === 'InvalidArgumentError')
+  if (code === 'ERR_INVALID_URL')
     return new NetworkError('bad_url', `${base}: ${e.message ?? 'invalid URL'}`, { cause: err });
   return new NetworkError('network', `${base}: ${e.message ?? code ?? 'unknown error'}`, { cause: err });
 }

@@ -8,11 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { NetworkError } from '../../src/errors.js';
 import { bypassesProxy, createDispatcher, parseProxyUrl, proxyFor, type TlsSettings } from '../../src/io/transport.js';
 import { createHttpClient, type HttpClient } from '../../src/io/http.js';
+import { haveMicrosocks, startMicrosocks } from '../helpers/microsocks.js';
 import { haveTinyproxy, startClosingProxy, startTinyproxy, type TestProxy } from '../helpers/tinyproxy.js';
 import { makePrivateCa, type PrivateCa, startHttpsServer, type TestHttpsServer } from '../helpers/tls-server.js';
 import { makeCertifiedKey } from '../helpers/x509.js';
 
 const skip = haveTinyproxy ? false : 'tinyproxy is not installed (apt-get install tinyproxy)';
+const noSocks = haveMicrosocks ? false : 'microsocks is not installed (apt-get install microsocks)';
 
 let plain: Server;
 let plainUrl: string;
@@ -152,6 +154,57 @@ test('tinyproxy refusing CONNECT to a port it does not allow is one sentence nam
   } finally {
     await strict.close();
   }
+});
+
+test('a SOCKS5 proxy carries http and https targets, with TLS verified inside it', { skip: noSocks }, async () => {
+  const socks = await startMicrosocks();
+  try {
+    const env = { HTTP_PROXY: socks.url, HTTPS_PROXY: socks.url };
+    const { json } = await client(env).json({ url: `${plainUrl}/over-socks?a=1`, what: 'JWKS' });
+    assert.equal(json.path, '/over-socks?a=1');
+    const before = trusted.connections();
+    const tls = await client(env, { ca: ca.caPem }).json({ url: `${trusted.url}/jwks`, what: 'JWKS' });
+    assert.equal(tls.json.path, '/jwks');
+    assert.equal(trusted.connections() - before, 1);
+    const err = await failure(client(env).request({ url: untrusted.url, what: 'discovery document' }));
+    assert.equal(err.code, 'tls');
+    assert.match(err.message, /self-signed certificate for "CN=untrusted\.test"/);
+    // An IPv6 literal goes to the proxy as an address (RFC 1928 §5, ATYP 04), not as a name.
+    const v6 = createServer((req, res) => res.end(JSON.stringify({ path: req.url, host: req.headers.host })));
+    await new Promise<void>((r) => v6.listen(0, '::1', r));
+    try {
+      const port = (v6.address() as AddressInfo).port;
+      const got = await client(env).json({ url: `http://[::1]:${port}/v6`, what: 'JWKS' });
+      assert.deepEqual(got.json, { path: '/v6', host: `[::1]:${port}` });
+    } finally {
+      v6.close();
+    }
+  } finally {
+    await socks.close();
+  }
+});
+
+test('a SOCKS5 proxy that wants a username and password (RFC 1929)', { skip: noSocks }, async () => {
+  const socks = await startMicrosocks({ user: 'probe', password: 's3cret' });
+  const host = new URL(socks.url).host;
+  const fetchThrough = (proxyUrl: string) =>
+    client({ HTTP_PROXY: proxyUrl }).json({ url: `${plainUrl}/with-password`, what: 'JWKS' });
+  try {
+    assert.equal((await fetchThrough(socks.url)).json.path, '/with-password');
+    const wrong = await failure(fetchThrough(socks.url.replace('s3cret', 'wrong')));
+    assert.equal(wrong.code, 'proxy');
+    assert.equal(wrong.exit, 3);
+    assert.match(wrong.message, new RegExp(`the proxy socks5://${host} refused the username and password`));
+    const none = await failure(fetchThrough(socks.url.replace('probe:s3cret@', '')));
+    assert.equal(none.code, 'proxy');
+    assert.match(none.message, /accepts none of the authentication methods offered/);
+  } finally {
+    await socks.close();
+  }
+  // Gone: the request fails naming the proxy, and does not go around it.
+  const gone = await failure(fetchThrough(socks.url));
+  assert.equal(gone.code, 'proxy');
+  assert.match(gone.message, new RegExp(`the proxy socks5://${host} refused the connection`));
 });
 
 test('NO_PROXY: hosts, subdomains, ports and *', () => {
