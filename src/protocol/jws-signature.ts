@@ -271,20 +271,65 @@ function keyProblem(key: JWK, alg: string): string | undefined {
   return undefined;
 }
 
+// jose's subpath modules: the package root loads all of jose (~13 ms more start-up for verify).
+let jose:
+  | Promise<{
+      compactVerify: typeof import('jose/jws/compact/verify').compactVerify;
+      importJWK: typeof import('jose/key/import').importJWK;
+      errors: typeof import('jose/errors');
+    }>
+  | undefined;
+const loadJose = () =>
+  (jose ??= Promise.all([import('jose/jws/compact/verify'), import('jose/key/import'), import('jose/errors')]).then(
+    ([{ compactVerify }, { importJWK }, errors]) => ({ compactVerify, importJWK, errors }),
+  ));
+
+type ImportedKey = Awaited<ReturnType<typeof import('jose/key/import').importJWK>>;
+/** Each JWK's imported form per alg, made once: ahead of use by prepareKeys, or on first use. */
+const importedKeys = new WeakMap<JWK, Map<string, Promise<ImportedKey>>>();
+
+function importKey(jwk: JWK, alg: string): Promise<ImportedKey> {
+  let byAlg = importedKeys.get(jwk);
+  if (!byAlg) {
+    byAlg = new Map();
+    importedKeys.set(jwk, byAlg);
+  }
+  let imported = byAlg.get(alg);
+  if (!imported) {
+    imported = loadJose().then(({ importJWK }) => importJWK(stripPrivate(jwk), alg));
+    // A key that does not import says so when it is used (tryVerify), not here.
+    imported.catch(() => undefined);
+    byAlg.set(alg, imported);
+  }
+  return imported;
+}
+
+/**
+ * Loads the verifier and imports, ahead of use, each key of `keys` that could verify a JWS of one
+ * of `algs` (its own alg when it names one): `login` does this while the user signs in, so that
+ * checking the ID token after the callback costs only the verification itself.
+ */
+export async function prepareKeys(keys: KeySource | undefined, algs: readonly string[]): Promise<void> {
+  await loadJose();
+  if (!keys || keys.kind === 'secret') return;
+  const jwks = keys.kind === 'jwks' ? keys.jwks.keys : [keys.jwk];
+  const imports = jwks.flatMap((k) =>
+    (typeof k.alg === 'string' ? [k.alg] : algs)
+      .filter((alg) => isSupportedAlg(alg) && candidateKeys([k], alg).length === 1 && keyProblem(k, alg) === undefined)
+      .map((alg) => importKey(k, alg).catch(() => undefined)),
+  );
+  await Promise.all(imports);
+}
+
 /** true = verified, false = does not verify, string = the key could not be used. */
 async function tryVerify(jws: DecodedJws, alg: string, key: JWK | Uint8Array): Promise<boolean | string> {
   // Reasons decided here, not left to jose's wording, so every key source reports them alike.
   const problem = critProblem(jws.header) ?? (key instanceof Uint8Array ? undefined : keyProblem(key, alg));
   if (problem !== undefined) return problem;
-  // jose's subpath modules: the package root loads all of jose (~13 ms more start-up for verify).
-  const [{ compactVerify }, { importJWK }, { errors }] = await Promise.all([
-    import('jose/jws/compact/verify'),
-    import('jose/key/import'),
-    import('jose/errors').then((errors) => ({ errors })),
-  ]);
-  let imported: Awaited<ReturnType<typeof importJWK>> | Uint8Array;
+  const { compactVerify, errors } = await loadJose();
+  let imported: ImportedKey | Uint8Array;
   try {
-    imported = key instanceof Uint8Array ? key : await importJWK(stripPrivate(key), alg);
+    imported = key instanceof Uint8Array ? key : await importKey(key, alg);
   } catch (err) {
     return `the key does not import for ${alg} (${(err as Error).message})`;
   }

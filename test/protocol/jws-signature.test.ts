@@ -2,7 +2,13 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
-import { checkAlg, describeKey, verifySignature, type KeySource } from '../../src/protocol/jws-signature.js';
+import {
+  checkAlg,
+  describeKey,
+  prepareKeys,
+  verifySignature,
+  type KeySource,
+} from '../../src/protocol/jws-signature.js';
 import { decodeJwt, type DecodedJws } from '../../src/protocol/jwt.js';
 
 // Tokens are signed with node:crypto here: jose refuses to sign with an unknown crit or a small RSA key,
@@ -156,4 +162,17 @@ test('b64:false with crit ["b64"] is an understood extension and verifies', asyn
 
 test('describeKey names type, size and alg', () => {
   assert.equal(describeKey({ ...rsa.jwk, alg: 'RS256' }), 'RSA 2048 bits RS256');
+});
+
+test('keys prepared ahead (prepareKeys, while the user signs in) are the ones verification uses', async () => {
+  const token = () => signRs256({ alg: 'RS256', kid: 'rsa-1' }, claims, rsa.privateKey);
+  // The JWK changed after its import: a key imported ahead still verifies, one imported on use does not.
+  const prepared = { ...rsa.jwk };
+  const source = set(prepared, { ...other.jwk });
+  await prepareKeys(source, ['RS256', 'ES256']);
+  prepared.n = other.jwk.n;
+  assert.equal(row((await verifySignature(token(), 'RS256', source)).checks, 'signature').status, 'pass');
+  const unprepared = { ...rsa.jwk, n: other.jwk.n };
+  const cold = set(unprepared, { ...other.jwk });
+  assert.equal(row((await verifySignature(token(), 'RS256', cold)).checks, 'signature').status, 'fail');
 });

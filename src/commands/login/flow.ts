@@ -21,7 +21,7 @@ import { fail, isValid, pass, skip, type Check } from '../../protocol/checks.js'
 import { authenticateClient, clientAuthMethodFor, type ClientSettings } from '../shared/client.js';
 import { mtlsAlias } from '../../protocol/mtls.js';
 import { BACK_CHANNEL, validateIdTokenFrom } from '../../protocol/front-channel-checks.js';
-import type { KeySource } from '../../protocol/jws-signature.js';
+import { type KeySource, prepareKeys } from '../../protocol/jws-signature.js';
 import { defaultResponseMode, type ResponseMode, type ResponseType } from '../../protocol/response-type.js';
 import { checkTokenType, type TokenResponse } from '../../protocol/token-response.js';
 import { validateUserinfo } from '../../protocol/userinfo.js';
@@ -99,13 +99,22 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   const authorizationEndpoint = endpoint('authorization_endpoint');
   const tokenEndpoint = () =>
     mtlsAlias(metadata, 'token_endpoint', s.certificate !== undefined) ?? endpoint('token_endpoint');
-  const keys: KeySource | undefined =
-    typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(http, metadata.jwks_uri) : undefined;
   const authMethod = s.responseType.code
     ? clientAuthMethodFor(s, metadata.token_endpoint_auth_methods_supported)
     : undefined;
   // Settle client authentication before the browser opens: a missing secret is found now, not after sign-in.
   if (authMethod) await authenticateClient(authMethod, s, tokenEndpoint());
+
+  // The JWKS is fetched, parsed and its keys imported while the user signs in, not after the callback.
+  const keysReady: Promise<KeySource | undefined> =
+    typeof metadata.jwks_uri === 'string'
+      ? remoteJwksSource(http, metadata.jwks_uri).then(async (source) => {
+          await prepareKeys(source, signingAlgs(metadata));
+          return source;
+        })
+      : prepareKeys(undefined, []).then(() => undefined);
+  // Awaited with the authorization response; until then a failure must not count as unhandled.
+  keysReady.catch(() => undefined);
 
   const state = randomValue();
   const nonce = randomValue();
@@ -168,13 +177,15 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     }
     await openOrPrint(ctx, url.href, { openBrowser: s.openBrowser, purpose: 'sign in' });
     ctx.info(ctx.errStyle.dim(`waiting up to ${s.timeoutSeconds} s for the response…`));
-    response = await listener.response;
+    // Both: the keys are ready by the time the response is used; either failing ends the wait at once.
+    [response] = await Promise.all([listener.response, keysReady]);
     runRecorderFor(ctx)?.frontChannelResponse(response.channel, response.params);
   } finally {
     await listener.close();
     stopOnInterrupt();
   }
 
+  const keys = await keysReady;
   const p = response.params;
   const request = {
     authorization_endpoint: authorizationEndpoint,
@@ -327,4 +338,15 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   }
   result.valid = isValid(checks);
   return { result, front };
+}
+
+/**
+ * The algs this run's JWTs may be signed with: ID tokens (RS256 when the provider names none, Core
+ * 3.1.3.7 item 7), and signed userinfo answers.
+ */
+function signingAlgs(metadata: Record<string, unknown>): string[] {
+  const named = (member: string) =>
+    Array.isArray(metadata[member]) ? (metadata[member] as unknown[]).filter((a) => typeof a === 'string') : [];
+  const idToken = named('id_token_signing_alg_values_supported');
+  return [...new Set([...(idToken.length ? idToken : ['RS256']), ...named('userinfo_signing_alg_values_supported')])];
 }

@@ -82,16 +82,25 @@ test('a code-flow login against oidc-provider: every step in order, each check a
   });
   const steps = recorder.record.steps;
 
-  assert.deepEqual(steps.filter((s) => s.kind !== 'check').map(describeStep), [
-    'http discovery',
-    'http jwks',
-    'hop oidc_probe>user_agent printed',
-    'hop user_agent>authorization_endpoint navigation',
-    'hop authorization_endpoint>user_agent redirect',
-    'hop user_agent>oidc_probe query',
-    'http token_endpoint',
-    'http userinfo',
-  ]);
+  const described = steps.filter((s) => s.kind !== 'check').map(describeStep);
+  // The JWKS is fetched while the user signs in: after discovery, before the authorization response is used.
+  const jwks = described.indexOf('http jwks');
+  assert.ok(
+    jwks > described.indexOf('http discovery') && jwks < described.indexOf('hop user_agent>oidc_probe query'),
+    described.join(', '),
+  );
+  assert.deepEqual(
+    described.filter((d) => d !== 'http jwks'),
+    [
+      'http discovery',
+      'hop oidc_probe>user_agent printed',
+      'hop user_agent>authorization_endpoint navigation',
+      'hop authorization_endpoint>user_agent redirect',
+      'hop user_agent>oidc_probe query',
+      'http token_endpoint',
+      'http userinfo',
+    ],
+  );
   // Every check of the result is in the record once, right after the step that brought its value.
   const placed = steps.flatMap((s) => (s.kind === 'check' ? [s] : []));
   assert.equal(placed.length, result.checks.length);
@@ -116,14 +125,18 @@ test('a code-flow login against oidc-provider: every step in order, each check a
     );
   }
 
-  // Timings go forward, and the time in the browser is the callback's duration.
-  const timed = steps.flatMap((s) => (s.kind === 'check' ? [] : [s.startMs]));
+  // Timings go forward (the JWKS, fetched while the user signs in, overlaps the hops of the sign-in),
+  // and the time in the browser is the callback's duration.
+  const isJwks = (s: RunStep) => s.kind === 'http' && s.participant === 'jwks';
+  const timed = steps.flatMap((s) => (s.kind === 'check' || isJwks(s) ? [] : [s.startMs]));
   assert.deepEqual(
     timed,
     [...timed].sort((a, b) => a - b),
   );
   const callback = steps.find((s) => s.kind === 'front_channel' && s.to === 'oidc_probe');
   assert.ok(callback?.kind === 'front_channel' && callback.durationMs! > 0);
+  const jwksStep = steps.find(isJwks);
+  assert.ok(jwksStep && jwksStep.kind !== 'check' && jwksStep.startMs <= callback.startMs);
 
   // What was carried: the authorization request's parameters, the ID token decoded, secrets redacted.
   const navigation = steps.find((s) => s.kind === 'front_channel' && s.channel === 'navigation');
