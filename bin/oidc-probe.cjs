@@ -17,10 +17,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     if (err.code !== 'EPIPE') throw err;
   }
 } else {
-  // A reader that went away (`oidc-probe … | head`) ends the run quietly, without a stack trace.
-  process.stdout.on('error', (err) => {
-    if (err.code !== 'EPIPE') throw err;
-    process.exit(process.exitCode || 0);
-  });
+  // Standard output (and a reader that goes away, `oidc-probe … | head`): src/io/standard-output.ts.
   start.start(process.argv);
 }

@@ -11,7 +11,8 @@ import { UsageError } from './errors.js';
 import { openInBrowser } from './io/browser.js';
 import { httpClientFor } from './io/http-setup.js';
 import { promptForLogin } from './io/prompts.js';
-import { cacheDir } from './io/token-cache.js';
+import { tokenCacheDir } from './io/cache-location.js';
+import { standardOutput } from './io/standard-output.js';
 import { colorLevelFor, loadStyles, makeStyle } from './render/style.js';
 import { type ProcessControl, reportError, runCommand } from './run-command.js';
 import { VERSION } from './version.js';
@@ -56,8 +57,11 @@ export interface Edges extends ProcessControl {
 export function processEdges(): Edges {
   return {
     env: process.env,
-    stdin: process.stdin,
-    stdout: process.stdout,
+    // On first use only: setting up process.stdin costs a few ms that `decode TOKEN` need not pay.
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: standardOutput(),
     stderr: process.stderr,
     onSignal(signal, handler) {
       process.once(signal, handler);
@@ -184,7 +188,9 @@ export async function makeContext(opts: GlobalOptions, edges: Edges): Promise<Co
     },
     interruptCleanups: cleanups,
     env: edges.env,
-    stdin: edges.stdin,
+    get stdin() {
+      return edges.stdin;
+    },
     stdout,
     stderr,
     columns: stdout.isTTY ? stdout.columns : undefined,
@@ -192,7 +198,7 @@ export async function makeContext(opts: GlobalOptions, edges: Edges): Promise<Co
     httpClient: (httpOpts) => httpClientFor(ctx, httpOpts),
     openBrowser: edges.openBrowser ?? openInBrowser,
     promptLogin: (known) => promptForLogin(edges, known),
-    tokenCacheDir: cacheDir(edges.env),
+    tokenCacheDir: tokenCacheDir(edges.env),
   };
   return ctx;
 }

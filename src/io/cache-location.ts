@@ -7,3 +7,8 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
   return join(base, 'oidc-probe');
 }
+
+/** The token cache (src/io/token-cache.ts), named without loading it: main.ts needs only the name. */
+export function tokenCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(cacheRoot(env), 'tokens');
+}

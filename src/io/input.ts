@@ -5,16 +5,20 @@ import { UsageError } from '../errors.js';
 
 export const MAX_INPUT_BYTES = 1024 * 1024;
 
-/** The token from the argument, or stdin when it is omitted or "-". */
+/**
+ * The token from the argument, or stdin when it is omitted or "-". `from.stdin` is touched only
+ * then: setting up process.stdin costs a start-up a few ms that `decode TOKEN` need not pay.
+ */
 export async function readTokenArgument(
   arg: string | undefined,
-  stdin: AsyncIterable<unknown> & { isTTY?: boolean | undefined },
+  from: { readonly stdin: AsyncIterable<unknown> & { isTTY?: boolean | undefined } },
 ): Promise<string> {
   if (arg !== undefined && arg !== '-') {
     if (Buffer.byteLength(arg) > MAX_INPUT_BYTES)
       throw new UsageError('input_too_large', `the token is over ${MAX_INPUT_BYTES} bytes (1 MiB)`);
     return arg;
   }
+  const { stdin } = from;
   if (stdin.isTTY)
     throw new UsageError('no_input', 'no token given: pass it as an argument or pipe it on stdin', {
       hint: 'oidc-probe decode "$TOKEN"   or   echo "$TOKEN" | oidc-probe decode',

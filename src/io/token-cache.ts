@@ -7,14 +7,12 @@ import { UsageError } from '../errors.js';
 import { type LockOptions, withFileLock } from '../io/file-lock.js';
 import { readPrivateFile, removePrivateFile, requirePrivateDirectory, writePrivateFile } from '../io/private-files.js';
 import { isCacheEntry, type CacheEntry } from '../protocol/token-cache-policy.js';
-import { cacheRoot } from './cache-location.js';
+import { tokenCacheDir } from './cache-location.js';
 
 const DIR_LABEL = 'token cache directory';
 const FILE_LABEL = 'token cache file';
 
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(cacheRoot(env), 'tokens');
-}
+export const cacheDir = tokenCacheDir;
 
 /**
  * The cache directory and the oidc-probe directory above it, both private (whoever owns the

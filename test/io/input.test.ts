@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { UsageError } from '../../src/errors.js';
 import { MAX_INPUT_BYTES, readTokenArgument } from '../../src/io/input.js';
 
-const stdinOf = (text: string) => Readable.from([Buffer.from(text)]) as unknown as NodeJS.ReadStream;
+const stdinOf = (text: string) => ({ stdin: Readable.from([Buffer.from(text)]) as unknown as NodeJS.ReadStream });
 
 test('an argument over 1 MiB is refused before any parsing', async () => {
   // The CLI cannot even receive this on Linux (one argument is capped at 128 KiB), so it is tested here.
@@ -16,6 +16,15 @@ test('an argument over 1 MiB is refused before any parsing', async () => {
 
 test('an argument of exactly 1 MiB is accepted', async () => {
   assert.equal((await readTokenArgument('a'.repeat(MAX_INPUT_BYTES), stdinOf(''))).length, MAX_INPUT_BYTES);
+});
+
+test('a token argument leaves stdin untouched (setting it up costs start-up time)', async () => {
+  const untouchable = {
+    get stdin(): NodeJS.ReadStream {
+      throw new Error('stdin was touched');
+    },
+  };
+  assert.equal(await readTokenArgument('tok', untouchable), 'tok');
 });
 
 test('"-" and a missing argument read stdin', async () => {

@@ -11,7 +11,7 @@ import { renderDecoded, type DecodeView } from '../../render/jwt-tables.js';
 import { isoUtc } from '../../render/time.js';
 
 export async function run(opts: DecodeOptions, ctx: Context): Promise<CommandResult> {
-  const input = await readTokenArgument(opts.token, ctx.stdin);
+  const input = await readTokenArgument(opts.token, ctx);
   let decoded: DecodedJwt;
   try {
     decoded = decodeJwt(input);

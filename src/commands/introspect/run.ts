@@ -15,7 +15,7 @@ import { renderClaimsTable } from '../../render/jwt-tables.js';
 const SETTINGS = ['issuer', 'client-id', ...CLIENT_SETTING_NAMES] as const;
 
 async function prepare(ctx: Context, opts: TokenEndpointOptions, field: string, what: string) {
-  const token = cleanTokenInput(await readTokenArgument(opts.token, ctx.stdin));
+  const token = cleanTokenInput(await readTokenArgument(opts.token, ctx));
   if (!token) throw new UsageError('no_input', 'the token is empty');
   const settings = await resolveCommandSettings(opts.flags, SETTINGS, ctx.env);
   const clientId = settingValue(settings, 'client-id');

@@ -24,7 +24,7 @@ export async function run(opts: LogoutOptions, ctx: Context): Promise<CommandRes
   const idToken =
     opts.idToken === undefined
       ? undefined
-      : cleanTokenInput(opts.idToken === '-' ? await readTokenArgument('-', ctx.stdin) : opts.idToken);
+      : cleanTokenInput(opts.idToken === '-' ? await readTokenArgument('-', ctx) : opts.idToken);
   const http = ctx.httpClient({ timeoutSeconds: opts.httpTimeout });
   const { endpoint } = await resolveEndpoint(http, {
     // With --endpoint nothing else is needed from discovery.

@@ -15,7 +15,7 @@ import { renderChecks } from '../../render/checks.js';
 import { renderClaimsTable } from '../../render/jwt-tables.js';
 
 export async function run(opts: UserinfoOptions, ctx: Context): Promise<CommandResult> {
-  const token = cleanTokenInput(await readTokenArgument(opts.token, ctx.stdin));
+  const token = cleanTokenInput(await readTokenArgument(opts.token, ctx));
   if (!token) throw new UsageError('no_input', 'the access token is empty');
   refuseIdToken(token);
   const settings = await resolveCommandSettings(opts.flags, ['issuer', 'client-id'], ctx.env);

@@ -16,7 +16,7 @@ export async function run(opts: VerifyOptions, ctx: Context): Promise<CommandRes
     if (!(SUPPORTED_ALGS as readonly string[]).includes(alg))
       throw new UsageError('bad_alg', `--alg ${alg} is not supported (supported: ${SUPPORTED_ALGS.join(', ')})`);
   }
-  const input = await readTokenArgument(opts.token, ctx.stdin);
+  const input = await readTokenArgument(opts.token, ctx);
   const now = ctx.now();
   if (opts.decryptionKey?.length && cleanTokenInput(input).split('.').length === 5)
     return verifyEncrypted(ctx, input, opts, expectationsFrom(opts, now), now);
