@@ -1,4 +1,5 @@
 // What every command gets from the global options: how to print, and to which stream.
+import { terminalOutput } from '../render/escape.js';
 import { colorLevelFor, loadStyles, makeStyle, type Style } from '../render/style.js';
 
 export interface GlobalOptions {
@@ -54,6 +55,8 @@ export function makeContext(
   const errStyle = makeStyle(colorLevelFor(streams.stderr, flagColor));
   const cleanups = new Set<() => void | Promise<void>>();
   const verbose = Boolean(opts.verbose || opts.debug);
+  // Progress, warnings and traces quote providers and callbacks: stderr gets the one escaping rule.
+  const err = (text: string) => streams.stderr.write(terminalOutput(`${text}\n`, { colors: errStyle.level > 0 }));
   return {
     json: Boolean(opts.json),
     verbose,
@@ -67,13 +70,13 @@ export function makeContext(
       streams.stdout.write(text.endsWith('\n') ? text : text + '\n');
     },
     info: (text) => {
-      streams.stderr.write(text + '\n');
+      err(text);
     },
     warn: (text) => {
-      streams.stderr.write(`${errStyle.yellow('warning:')} ${text}\n`);
+      err(`${errStyle.yellow('warning:')} ${text}`);
     },
     trace: (text) => {
-      if (verbose) streams.stderr.write(errStyle.dim(text) + '\n');
+      if (verbose) err(errStyle.dim(text));
     },
     onInterrupt: (cleanup) => {
       cleanups.add(cleanup);

@@ -1,5 +1,6 @@
 // The one place where results become output and errors become exit codes.
 import { EXIT, InterruptedError, OidcProbeError, ProviderError, exitCodeFor } from '../errors.js';
+import { escapeForTerminal, terminalOutput } from '../render/escape.js';
 import type { Context } from './context.js';
 
 export interface CommandResult<T extends object = object> {
@@ -25,7 +26,7 @@ export async function runCommand(ctx: Context, action: () => Promise<CommandResu
     if (ctx.json) ctx.out(JSON.stringify(result.data, null, 2));
     else {
       const text = result.human(ctx);
-      if (text) ctx.out(text);
+      if (text) ctx.out(terminalOutput(text, { colors: ctx.style.level > 0 }));
     }
     const valid = (result.data as { valid?: unknown }).valid;
     process.exitCode = result.exit ?? (valid === false ? EXIT.checkFailed : EXIT.ok);
@@ -71,12 +72,13 @@ export function reportError(ctx: Context, err: unknown): void {
     ctx.out(JSON.stringify({ error, ...(known && err.partial ? err.partial : {}) }, null, 2));
   }
   const s = ctx.errStyle;
-  process.stderr.write(`${s.red('error:')} ${message}\n`);
-  if (err instanceof ProviderError && err.errorUri) process.stderr.write(`  error_uri: ${err.errorUri}\n`);
-  if (known && err.hint) process.stderr.write(`${s.dim('hint:')} ${err.hint}\n`);
-  if (ctx.debug && err instanceof Error && err.stack) process.stderr.write(s.dim(err.stack) + '\n');
+  // Messages quote providers (error_description, error_uri, WWW-Authenticate) and input: escaped.
+  const e = escapeForTerminal;
+  const write = (text: string) => process.stderr.write(terminalOutput(text, { colors: s.level > 0 }));
+  write(`${s.red('error:')} ${e(message)}\n`);
+  if (err instanceof ProviderError && err.errorUri) write(`  error_uri: ${e(err.errorUri)}\n`);
+  if (known && err.hint) write(`${s.dim('hint:')} ${e(err.hint)}\n`);
+  if (ctx.debug && err instanceof Error && err.stack) write(s.dim(err.stack) + '\n');
   else if (!known)
-    process.stderr.write(
-      `${s.dim('hint:')} this is a bug in oidc-probe; run again with --debug for details and report it.\n`,
-    );
+    write(`${s.dim('hint:')} this is a bug in oidc-probe; run again with --debug for details and report it.\n`);
 }

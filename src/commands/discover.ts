@@ -82,7 +82,13 @@ export async function discoverCommand(ctx: Context, issuer: string, opts: Discov
   };
   return {
     data,
-    human: (c) => renderDiscover({ ...data, tried: found.tried, jwks_uri: jwksUri }, c.style, now),
+    human: (c) =>
+      renderDiscover(
+        { ...data, tried: found.tried, jwks_uri: jwksUri },
+        c.style,
+        now,
+        process.stdout.columns || undefined,
+      ),
   };
 }
 

@@ -15,6 +15,7 @@ import { checkRefreshedIdToken } from '../protocol/refresh-checks.js';
 import { mtlsAlias } from '../protocol/mtls.js';
 import { checkTokenType, parseTokenResponse, type TokenResponse } from '../protocol/token-response.js';
 import { validateJwt } from '../protocol/validate-jwt.js';
+import { escapeForTerminal } from '../render/escape.js';
 
 export const GRANTS = {
   client_credentials: 'client_credentials',
@@ -216,10 +217,10 @@ async function deviceFlow(
   if (typeof deviceCode !== 'string')
     throw new UsageError('bad_device_response', 'the device authorization response has no device_code');
   const s = ctx.errStyle;
-  ctx.info(
-    `${s.bold('To sign in')}, open ${s.cyan(String(json.verification_uri ?? json.verification_uri_complete))} and enter the code ${s.bold(String(json.user_code))}`,
-  );
-  if (typeof json.verification_uri_complete === 'string') ctx.info(json.verification_uri_complete);
+  const e = (v: unknown) => escapeForTerminal(String(v));
+  const uri = e(json.verification_uri ?? json.verification_uri_complete);
+  ctx.info(`${s.bold('To sign in')}, open ${s.cyan(uri)} and enter the code ${s.bold(e(json.user_code))}`);
+  if (typeof json.verification_uri_complete === 'string') ctx.info(e(json.verification_uri_complete));
   const expiresIn = Number(json.expires_in) || 600;
   let interval = Number(json.interval) || 5;
   const deadline = Date.now() + expiresIn * 1000;
