@@ -92,7 +92,8 @@ export function renderKeys(keys: KeyRow[], style: Style, now: number, width?: nu
     const kid = k.kid !== undefined ? member(k.kid) : style.dim(`(none, #${k.index})`);
     const flags = [
       k.private_members.length ? style.red.bold(`PRIVATE: ${escapeForTerminal(k.private_members.join(', '))}`) : '',
-      k.error ? style.red(escapeForTerminal(k.error)) : '',
+      // The whole reason is in the jwks.parse check below (and in --json); the key row names it.
+      k.error ? style.red(shown(k.error, 60)) : '',
     ].filter(Boolean);
     return [
       kid,
