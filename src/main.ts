@@ -12,6 +12,7 @@ import { openInBrowser } from './io/browser.js';
 import { httpClientFor } from './io/http-setup.js';
 import { promptForLogin } from './io/prompts.js';
 import { cacheDir } from './io/token-cache.js';
+import { terminalOutput } from './render/escape.js';
 import { colorLevelFor, loadStyles, makeStyle } from './render/style.js';
 import { type ProcessControl, reportError, runCommand } from './run-command.js';
 import { VERSION } from './version.js';
@@ -162,6 +163,8 @@ export async function makeContext(opts: GlobalOptions, edges: Edges): Promise<Co
   const cleanups = new Set<() => void | Promise<void>>();
   const verbose = Boolean(opts.verbose || opts.debug);
   const { stdout, stderr } = edges;
+  // Progress, warnings and traces quote providers and callbacks: stderr gets the one escaping rule.
+  const err = (text: string) => stderr.write(terminalOutput(`${text}\n`, { colors: errLevel > 0 }));
   const ctx: Context = {
     json: Boolean(opts.json),
     verbose,
@@ -173,10 +176,10 @@ export async function makeContext(opts: GlobalOptions, edges: Edges): Promise<Co
     style,
     errStyle,
     out: (text) => stdout.write(text.endsWith('\n') ? text : text + '\n'),
-    info: (text) => stderr.write(text + '\n'),
-    warn: (text) => stderr.write(`${errStyle.yellow('warning:')} ${text}\n`),
+    info: (text) => err(text),
+    warn: (text) => err(`${errStyle.yellow('warning:')} ${text}`),
     trace: (text) => {
-      if (verbose) stderr.write(errStyle.dim(text) + '\n');
+      if (verbose) err(errStyle.dim(text));
     },
     onInterrupt: (cleanup) => {
       cleanups.add(cleanup);

@@ -163,6 +163,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
             ...s.params,
           },
           ctx.errStyle,
+          ctx.stderr.isTTY ? ctx.stderr.columns : undefined,
         ),
       );
     }

@@ -17,6 +17,7 @@ import { mtlsAlias } from '../../protocol/mtls.js';
 import { checkTokenType, parseTokenResponse, type TokenResponse } from '../../protocol/token-response.js';
 import { validateJwt } from '../../protocol/validate-jwt.js';
 import { GRANT_TYPES, type GrantName } from '../../protocol/grants.js';
+import { escapeForTerminal } from '../../render/escape.js';
 
 export interface GrantRequest extends ClientSettings {
   grant: GrantName;
@@ -206,12 +207,10 @@ async function deviceFlow(
       `the device authorization response from ${endpoint} has no device_code (RFC 8628 §3.2)`,
     );
   const s = ctx.errStyle;
-  const verificationUri = json.verification_uri ?? json.verification_uri_complete;
-  ctx.info(
-    `${s.bold('To sign in')}, open ${s.cyan(String(verificationUri))} ` +
-      `and enter the code ${s.bold(String(json.user_code))}`,
-  );
-  if (typeof json.verification_uri_complete === 'string') ctx.info(json.verification_uri_complete);
+  const e = (v: unknown) => escapeForTerminal(String(v));
+  const verificationUri = e(json.verification_uri ?? json.verification_uri_complete);
+  ctx.info(`${s.bold('To sign in')}, open ${s.cyan(verificationUri)} and enter the code ${s.bold(e(json.user_code))}`);
+  if (typeof json.verification_uri_complete === 'string') ctx.info(e(json.verification_uri_complete));
   const expiresIn = deviceCodeLifetime(json.expires_in);
   const start = initialPollInterval(json.interval);
   if (start.adjusted) ctx.warn(`the device authorization response's ${start.adjusted}`);

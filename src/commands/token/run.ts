@@ -207,5 +207,8 @@ function result(_ctx: Context, output: string, view: TokenView): CommandResult {
     };
   }
   if (output === 'raw') return { data: view, human: () => view.access_token! };
-  return { data: view, human: (c) => renderToken(view, c.style, { showSecrets: c.showSecrets }) };
+  return {
+    data: view,
+    human: (c) => renderToken(view, c.style, { showSecrets: c.showSecrets, width: c.columns }),
+  };
 }
