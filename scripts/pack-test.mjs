@@ -136,7 +136,7 @@ try {
     completion.stderr,
   );
 
-  // Node >= 22.8 keeps the compiled CLI in a private directory (src/cli/start.ts); Node 20 has no compile cache.
+  // Node >= 22.8 keeps the compiled CLI in a private directory (src/start.ts); Node 20 has no compile cache.
   const codeCache = join(env.XDG_CACHE_HOME, 'oidc-probe', 'code-cache');
   if (typeof nodeModule.enableCompileCache === 'function')
     check(
