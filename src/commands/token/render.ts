@@ -1,5 +1,7 @@
 // Human view of `token`: what was obtained, from where (cache or provider), and its checks.
+import type { AuthorizationDetailComparison } from '../../protocol/authorization-details.js';
 import type { Check } from '../../protocol/checks.js';
+import { renderAuthorizationDetails } from '../../render/authorization-details.js';
 import { renderChecks } from '../../render/checks.js';
 import type { Style } from '../../render/style.js';
 import { renderTable } from '../../render/table.js';
@@ -19,6 +21,10 @@ export interface TokenView {
   id_token?: string;
   auth_method?: string;
   tokens?: Record<string, unknown>;
+  /** RFC 9449: the thumbprint of the key the token is bound to. */
+  dpop?: { jkt: string };
+  /** RFC 9396: what was asked beside what was granted. */
+  authorization_details?: AuthorizationDetailComparison[];
   checks: Check[];
   valid: boolean;
 }
@@ -39,6 +45,7 @@ export function renderToken(v: TokenView, style: Style, opts: { showSecrets: boo
   ];
   if (v.auth_method) rows.push(['client auth', v.auth_method]);
   if (v.token_type) rows.push(['token_type', v.token_type]);
+  if (v.dpop) rows.push(['dpop key', `thumbprint ${v.dpop.jkt}\n${style.dim('every request needs a proof with it')}`]);
   if (v.access_token) rows.push(['access_token', redactSecret(v.access_token, opts.showSecrets)]);
   rows.push([
     'expires',
@@ -50,6 +57,7 @@ export function renderToken(v: TokenView, style: Style, opts: { showSecrets: boo
   rows.push(['refresh_token', v.refresh_token ? redactSecret(v.refresh_token, opts.showSecrets) : style.dim('none')]);
   if (v.id_token) rows.push(['id_token', redactSecret(v.id_token, opts.showSecrets)]);
   const out = [renderTable({ rows }, style)];
+  if (v.authorization_details) out.push(renderAuthorizationDetails(v.authorization_details, style));
   if (v.checks.length)
     out.push(renderChecks(v.checks, style, { title: 'Checks', showSource: v.checks.some((c) => c.source) }));
   return out.join('\n');
