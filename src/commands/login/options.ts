@@ -53,17 +53,20 @@ export interface LoginOptions {
 /** One example per issue-14 feature, under the options in `login --help`. */
 const EXAMPLES = `
 Examples:
-  oidc-probe login --profile dev --par                   pushed authorization request (RFC 9126)
-  oidc-probe login --profile dev --request-object --private-key k.pem
-                                                         signed request object (RFC 9101)
-  oidc-probe login --profile dev --response-mode jwt     JARM: the response as a signed JWT
-  oidc-probe login --profile dev --dpop --dpop-bind-code DPoP-bound tokens (RFC 9449)
+  # pushed authorization request (RFC 9126)
+  oidc-probe login --profile dev --par
+  # signed request object (RFC 9101); add --request-object-encrypt to encrypt it
+  oidc-probe login --profile dev --request-object --private-key client.pem
+  # JARM: the authorization response as a signed JWT
+  oidc-probe login --profile dev --response-mode jwt
+  # DPoP-bound tokens, the code bound to the key too (RFC 9449)
+  oidc-probe login --profile dev --dpop --dpop-bind-code
+  # rich authorization request: what was asked beside what was granted (RFC 9396)
   oidc-probe login --profile dev --authorization-details @details.json
-                                                         rich authorization request (RFC 9396)
+  # encrypted ID token and userinfo (OpenID Connect Core 10.2)
   oidc-probe login --profile dev --decryption-key client-enc.pem
-                                                         encrypted ID token and userinfo (Core 10.2)
-  oidc-probe login --profile dev --cert c.pem --cert-key c.key
-                                                         mTLS: a certificate-bound token (RFC 8705)`;
+  # mTLS: the token must be bound to this certificate (RFC 8705)
+  oidc-probe login --profile dev --cert client.crt --cert-key client.key`;
 
 export function registerLogin(program: Command, runAction: RunAction): void {
   const cmd = program

@@ -9,8 +9,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { runInProcess, type CliRun } from '../../helpers/in-process.js';
-import { signInAndDeliver } from '../../helpers/user-agent.js';
+import { runInProcess } from '../../helpers/in-process.js';
+import { loginThroughForms, type LoginRun } from '../../helpers/login-through-forms.js';
 import { SAMPLE_RAR_TYPE, startOidcProvider, type RunningOidcProvider } from '../../providers/oidc-provider.js';
 
 const SECRET = 'advanced-login-secret-for-loopback-only';
@@ -120,19 +120,14 @@ interface LoginDoc {
   userinfo?: { claims: Record<string, unknown>; checks: Row[]; encrypted?: boolean };
   authorization_details?: { type: string; status: string }[];
 }
-interface Outcome extends CliRun {
+interface Outcome extends LoginRun {
   json: LoginDoc;
-  /** The URL login handed its browser, if it got that far. */
-  opened?: URL;
 }
 
 /** `login --json` as `clientId`, signing in as alice through whatever URL login opens. */
 async function login(issuer: string, clientId: string, args: string[] = []): Promise<Outcome> {
-  let opened: URL | undefined;
-  let signIn: Promise<unknown> = Promise.resolve();
-  const run = await runInProcess(
+  const run = await loginThroughForms(
     [
-      'login',
       '--json',
       '--issuer',
       issuer,
@@ -146,22 +141,15 @@ async function login(issuer: string, clientId: string, args: string[] = []): Pro
       '30',
       ...args,
     ],
-    {
-      env: { OIDC_PROBE_CLIENT_SECRET: SECRET },
-      openBrowser: async (url) => {
-        opened = new URL(url);
-        signIn = signInAndDeliver(url, 'alice');
-      },
-    },
+    { env: { OIDC_PROBE_CLIENT_SECRET: SECRET } },
   );
-  await signIn;
   let json: LoginDoc = {};
   try {
     json = JSON.parse(run.stdout);
   } catch {
     /* asserted by the caller */
   }
-  return { ...run, json, ...(opened ? { opened } : {}) };
+  return { ...run, json };
 }
 
 const rows = (o: Outcome, prefix: string): Row[] =>
@@ -400,3 +388,19 @@ for (const [what, args, code, pattern] of [
     );
   });
 }
+
+test('login --help shows one example for each of these features', async () => {
+  const help = await runInProcess(['login', '--help']);
+  assert.equal(help.code, 0);
+  const examples = help.stdout.slice(help.stdout.indexOf('Examples:'));
+  for (const flags of [
+    '--par',
+    '--request-object --private-key',
+    '--response-mode jwt',
+    '--dpop --dpop-bind-code',
+    '--authorization-details @',
+    '--decryption-key',
+    '--cert ',
+  ])
+    assert.ok(examples.includes(`oidc-probe login --profile dev ${flags}`), flags);
+});
