@@ -392,7 +392,7 @@ ${inputs}
       .sign(k.rsa1.privateKey);
   }
 
-  /** An opaque access token, or for dpop_cnf / cnf_x5t an RFC 9068 JWT bound to a key or certificate not the client's. */
+  /** An opaque access token; for dpop_cnf / cnf_x5t an RFC 9068 JWT bound to a key or certificate not the client's. */
   async function boundAccessToken(): Promise<string> {
     const cnf = defects.has('dpop_cnf')
       ? { jkt: randomBytes(32).toString('base64url') }

@@ -269,8 +269,10 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
         requestObject ? `request object ${requestObject.alg}${requestObject.encryption ? ', encrypted' : ''}` : '',
         s.dpopKey ? `DPoP key ${s.dpopKey.thumbprint}` : '',
       ].filter(Boolean);
+      const mode = `${String(request.response_mode)}${responseModeSent ? '' : ' (default, not sent)'}`;
       ctx.info(
-        `${ctx.errStyle.bold('Authorization request')}: response_type ${s.responseType.value} (${s.responseType.flow} flow), response_mode ${request.response_mode}${responseModeSent ? '' : ' (default, not sent)'}, listening on ${listener.redirectUri}` +
+        `${ctx.errStyle.bold('Authorization request')}: response_type ${s.responseType.value} ` +
+          `(${s.responseType.flow} flow), response_mode ${mode}, listening on ${listener.redirectUri}` +
           (extras.length ? `; ${extras.join('; ')}` : ''),
       );
     } else {

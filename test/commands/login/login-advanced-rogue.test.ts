@@ -92,7 +92,7 @@ describe('DPoP', () => {
     assert.equal(o.calls.userinfo, 1);
   });
 
-  test('a provider that ignores the proof and answers Bearer fails dpop.token_type; userinfo is not called', async () => {
+  test('a provider that ignores the proof (Bearer) fails dpop.token_type; userinfo is not called', async () => {
     const o = await login(['dpop_ignored'], ['--dpop']);
     assert.equal(o.code, 1, explain(o));
     assert.equal(statusOf(o, 'dpop.token_type'), 'fail');

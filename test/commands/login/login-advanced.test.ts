@@ -404,3 +404,11 @@ test('login --help shows one example for each of these features', async () => {
   ])
     assert.ok(examples.includes(`oidc-probe login --profile dev ${flags}`), flags);
 });
+
+test('--request-object-encrypt at a provider that takes no encrypted request objects is exit 2, no browser', async () => {
+  const o = await login(strictOp.issuer, 'par-client', ['--request-object-encrypt', '--signing-alg', 'HS256']);
+  assert.equal(o.code, 2, explain(o));
+  assert.equal(o.opened, undefined);
+  assert.equal(o.json.error?.code, 'encryption_not_supported');
+  assert.match(o.json.error?.message ?? '', /request_object_encryption_alg_values_supported/);
+});

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { runInProcess, isolatedEnv, type CliRun } from '../../helpers/in-process.js';
+import { loginThroughForms } from '../../helpers/login-through-forms.js';
 import { jwkThumbprint } from '../../../src/protocol/dpop.js';
 import { SAMPLE_RAR_TYPE, startOidcProvider, type RunningOidcProvider } from '../../providers/oidc-provider.js';
 
@@ -35,9 +36,20 @@ const machine = (clientId: string, extra: Record<string, unknown> = {}) => ({
 
 before(async () => {
   op = await startOidcProvider({
-    clients: [machine('dpop-client'), machine('rar-client', { authorization_details_types: [SAMPLE_RAR_TYPE] })],
+    clients: [
+      machine('dpop-client'),
+      machine('rar-client', { authorization_details_types: [SAMPLE_RAR_TYPE] }),
+      {
+        client_id: 'dpop-public',
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: ['http://127.0.0.1/callback'],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+      },
+    ],
     features: { clientCredentials: { enabled: true }, introspection: { enabled: true } },
-    configuration: { scopes: ['openid', 'api:read'] },
+    configuration: { scopes: ['openid', 'offline_access', 'api:read'] },
     advanced: { dpopNonce: true, jwtResourceServer: RESOURCE, richAuthorizationRequests: true },
   });
 });
@@ -182,6 +194,46 @@ describe('--dpop', () => {
     for (const h of hidden) assert.match(h.value, /^\[redacted \d+ chars\]$/);
     const shown = await proofs(['--show-secrets']);
     for (const h of shown) assert.equal(h.value.split('.').length, 3);
+  });
+
+  test('login --cache --dpop, then token --grant refresh_token: the cached key refreshes the bound token', async () => {
+    const env = isolatedEnv();
+    const login = await loginThroughForms(
+      [
+        '--issuer',
+        op.issuer,
+        '--client-id',
+        'dpop-public',
+        '--redirect-uri',
+        'http://127.0.0.1:0/callback',
+        '--scope',
+        'openid offline_access',
+        '--prompt',
+        'consent',
+        '--dpop',
+        '--cache',
+        '--json',
+      ],
+      { env: { ...env } },
+    );
+    assert.equal(login.code, 0, login.stderr + login.stdout);
+    const tokens = (JSON.parse(login.stdout) as { tokens: { token_type: string; refresh_token?: string } }).tokens;
+    assert.equal(tokens.token_type, 'DPoP');
+    assert.equal(typeof tokens.refresh_token, 'string');
+    const refresh = ['--grant', 'refresh_token', '--client-id', 'dpop-public', '--dpop', '--output', 'json'];
+    const r = await token([...refresh, '--min-ttl', '100000'], env);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal(r.json.cache?.action, 'refresh');
+    assert.equal(r.json.token_type, 'DPoP');
+    assert.equal(statusOf(r.json, 'dpop.token_type'), 'pass');
+    // RFC 9449 §5: a public client's refresh token is bound to the key; another key is refused.
+    const other = file(
+      'thief.json',
+      await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey),
+    );
+    const stolen = await token([...refresh, '--dpop-key', other], env);
+    assert.equal(stolen.code, 4, stolen.stderr + stolen.stdout);
+    assert.equal(stolen.json.error?.code, 'provider_error');
   });
 
   test('a DPoP key that is not an asymmetric private key is exit 2 in one sentence', async () => {
