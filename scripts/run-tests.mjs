@@ -22,7 +22,11 @@ if (files.length === 0) {
 // Most tests wait on sockets, servers and a browser rather than the CPU, so files run four at a
 // time even on two cores (every test uses its own ports and directories).
 const concurrency = Number(process.env.TEST_CONCURRENCY) || Math.max(4, availableParallelism());
-const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
-  stdio: 'inherit',
-});
+const r = spawnSync(
+  process.execPath,
+  ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  {
+    stdio: 'inherit',
+  },
+);
 process.exit(r.status ?? 1);

@@ -1,11 +1,11 @@
 // Handing a URL to the user's browser (`open`), or printing it for --no-browser. The URL always
 // goes to stderr on a line of its own, so a person (or a test) can use it if no browser opens.
-import { importEsm } from './import-esm.js';
+import { runRecorderFor } from './run-recorder.js';
 
 /** The user's default browser, through the `open` package; failures are silent (the URL is printed). */
 export async function openInBrowser(url: string): Promise<void> {
   try {
-    const { default: open } = await importEsm<typeof import('open')>('open');
+    const { default: open } = await import('open');
     await open(url);
   } catch {
     /* the URL is printed */
@@ -17,6 +17,7 @@ export async function openOrPrint(
   url: string,
   opts: { openBrowser: boolean; purpose: string },
 ): Promise<void> {
+  runRecorderFor(ctx)?.frontChannelRequest(url, opts);
   if (!opts.openBrowser) {
     ctx.info(`Open this URL in a browser to ${opts.purpose}:`);
     ctx.info(url);

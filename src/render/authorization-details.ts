@@ -5,8 +5,12 @@ import type { Style } from './style.js';
 import { renderTable } from './table.js';
 import { formatValue, shortenMiddle } from './text.js';
 
-export function renderAuthorizationDetails(rows: readonly AuthorizationDetailComparison[], style: Style): string {
-  const shown = (v: unknown) => (v === undefined ? style.dim('—') : shortenMiddle(formatValue(v), 60));
+export function renderAuthorizationDetails(
+  rows: readonly AuthorizationDetailComparison[],
+  style: Style,
+  width?: number,
+): string {
+  const cell = (v: unknown) => (v === undefined ? style.dim('—') : shortenMiddle(formatValue(v), 60));
   const paint = (r: AuthorizationDetailComparison) =>
     r.status === 'granted'
       ? style.green(r.status)
@@ -18,7 +22,8 @@ export function renderAuthorizationDetails(rows: readonly AuthorizationDetailCom
     renderTable(
       {
         head: ['type', 'requested', 'granted', ''],
-        rows: rows.map((r) => [r.type, shown(r.requested), shown(r.granted), paint(r)]),
+        rows: rows.map((r) => [formatValue(r.type), cell(r.requested), cell(r.granted), paint(r)]),
+        width,
       },
       style,
     ),

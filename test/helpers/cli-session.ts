@@ -11,6 +11,10 @@ export interface CliSession {
   done: Promise<CliRun>;
   stderr(): string;
   kill(signal: NodeJS.Signals): void;
+  /** The process id of the running command. */
+  pid: number;
+  /** Resolves with the first match of `pattern` in stderr, or undefined if the command ended first. */
+  stderrMatch(pattern: RegExp): Promise<RegExpMatchArray | undefined>;
 }
 
 export function startBinary(
@@ -56,6 +60,18 @@ export function startBinary(
     kill: (signal) => {
       child.kill(signal);
     },
+    pid: child.pid!,
+    stderrMatch(pattern) {
+      return new Promise((resolve) => {
+        const look = () => {
+          const m = pattern.exec(stderr);
+          if (m) return resolve(m);
+          if (ended || child.exitCode !== null) return resolve(undefined);
+          waiters.add(look);
+        };
+        look();
+      });
+    },
     urlLine(prefix) {
       return new Promise((resolve) => {
         const look = () => {
@@ -73,11 +89,14 @@ export function startBinary(
   };
 }
 
+/** A session run in this process: no process id to signal but the run's own handlers. */
+export type InProcessCliSession = Omit<CliSession, 'pid' | 'stderrMatch'>;
+
 /** The same session, run in this process (what most tests use). */
 export function startCli(
   args: string[],
   opts: { env?: Record<string, string | undefined>; timeoutMs?: number } = {},
-): CliSession {
+): InProcessCliSession {
   const session = startInProcess(args, opts);
   let ended = false;
   void session.done.then(

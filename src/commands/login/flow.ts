@@ -28,6 +28,7 @@ import type { JoseHeader } from '../../protocol/jwt.js';
 import { parAuthorizationUrl, parRequired } from '../../protocol/par.js';
 import { prepareRequestObject, type PreparedRequestObject } from './request-object.js';
 import { requestObjectAuthorizationUrl, requestObjectRequired } from '../../protocol/request-object.js';
+import { runRecorderFor } from '../../io/run-recorder.js';
 import {
   buildAuthorizationUrl,
   checkIssParameter,
@@ -299,12 +300,14 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
             ...(s.authorizationDetails ? { authorization_details: s.authorizationDetails } : {}),
           },
           ctx.errStyle,
+          ctx.stderr.isTTY ? ctx.stderr.columns : undefined,
         ),
       );
     }
     await openOrPrint(ctx, url.href, { openBrowser: s.openBrowser, purpose: 'sign in' });
     ctx.info(ctx.errStyle.dim(`waiting up to ${s.timeoutSeconds} s for the response…`));
     response = await listener.response;
+    runRecorderFor(ctx)?.frontChannelResponse(response.channel, response.params);
   } finally {
     await listener.close();
     stopOnInterrupt();

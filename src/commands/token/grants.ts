@@ -4,13 +4,14 @@
 import type { Context } from '../shared/context.js';
 import { NetworkError, ProviderError, UsageError, UserStepError } from '../../errors.js';
 import { advertisedEndpoint, fetchDiscovery, type ProviderMetadata } from '../../io/discovery.js';
-import type { HttpClient } from '../../io/http.js';
+import { errorForStatus, jsonBody, type HttpClient } from '../../io/http.js';
 import { remoteJwksSource } from '../../io/keys.js';
 import { requestTokens } from '../../io/token-endpoint.js';
 import type { Check } from '../../protocol/checks.js';
 import type { ClientAuthMethod, ClientAuthParts } from '../../protocol/client-auth.js';
 import { authenticateClient, clientAuthMethodFor, type ClientSettings } from '../shared/client.js';
 import { ClientKeyError, signGrantAssertion } from '../../protocol/client-assertion.js';
+import { afterSlowDown, deviceCodeLifetime, initialPollInterval, pollDelayMs } from '../../protocol/device-polling.js';
 import { checkRefreshedIdToken } from '../../protocol/refresh-checks.js';
 import { mtlsAlias } from '../../protocol/mtls.js';
 import { checkTokenType, parseTokenResponse, type TokenResponse } from '../../protocol/token-response.js';
@@ -26,6 +27,7 @@ import {
 } from '../../protocol/authorization-details.js';
 import { certificateThumbprint, checkAccessTokenCertificateBinding } from '../../protocol/cnf.js';
 import { checkAccessTokenDpopBinding, checkDpopTokenType, type DpopKey } from '../../protocol/dpop.js';
+import { escapeForTerminal } from '../../render/escape.js';
 
 export interface GrantRequest extends ClientSettings {
   grant: GrantName;
@@ -241,24 +243,30 @@ async function deviceFlow(
     form: { ...a.form, scope: req.scope, resource: req.resource },
   });
   const deviceCode = json.device_code;
-  if (typeof deviceCode !== 'string')
-    throw new NetworkError('bad_device_response', 'the device authorization response has no device_code');
+  // RFC 8628 §3.2: device_code is REQUIRED; without it there is nothing to poll with (the provider's fault: exit 3).
+  if (typeof deviceCode !== 'string' || deviceCode === '')
+    throw new NetworkError(
+      'bad_device_response',
+      `the device authorization response from ${endpoint} has no device_code (RFC 8628 §3.2)`,
+    );
   const s = ctx.errStyle;
-  ctx.info(
-    `${s.bold('To sign in')}, open ${s.cyan(String(json.verification_uri ?? json.verification_uri_complete))} and enter the code ${s.bold(String(json.user_code))}`,
-  );
-  if (typeof json.verification_uri_complete === 'string') ctx.info(json.verification_uri_complete);
-  const expiresIn = Number(json.expires_in) || 600;
-  let interval = Number(json.interval) || 5;
+  const e = (v: unknown) => escapeForTerminal(String(v));
+  const verificationUri = e(json.verification_uri ?? json.verification_uri_complete);
+  ctx.info(`${s.bold('To sign in')}, open ${s.cyan(verificationUri)} and enter the code ${s.bold(e(json.user_code))}`);
+  if (typeof json.verification_uri_complete === 'string') ctx.info(e(json.verification_uri_complete));
+  const expiresIn = deviceCodeLifetime(json.expires_in);
+  const start = initialPollInterval(json.interval);
+  if (start.adjusted) ctx.warn(`the device authorization response's ${start.adjusted}`);
+  let interval = start.seconds;
   const deadline = Date.now() + expiresIn * 1000;
   const tokenEndpoint = stringField(metadata, 'token_endpoint', req.issuer);
   for (;;) {
+    await new Promise((r) => setTimeout(r, pollDelayMs(interval, deadline - Date.now())));
     if (Date.now() >= deadline)
       throw new UserStepError(
         'device_code_expired',
         `the device code expired after ${expiresIn} s before the user finished`,
       );
-    await new Promise((r) => setTimeout(r, interval * 1000));
     const a2 = await auth();
     const res = await http.request({
       url: tokenEndpoint,
@@ -267,25 +275,28 @@ async function deviceFlow(
       headers: a2.headers,
       form: { ...a2.form, grant_type: GRANT_TYPES.device_code, device_code: deviceCode },
     });
-    let body: Record<string, unknown> & { error?: string; error_description?: string } = {};
-    try {
-      body = JSON.parse(res.body.toString('utf8')) as typeof body;
-    } catch {
-      /* not JSON: handled below */
+    const body = jsonBody(res, 'token endpoint');
+    if (res.status >= 200 && res.status < 300) {
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw new NetworkError(
+          'invalid_json',
+          `the token endpoint at ${tokenEndpoint} answered HTTP ${res.status} without a JSON object while polling`,
+        );
+      return parseTokenResponse(body as Record<string, unknown>);
     }
-    if (res.status >= 200 && res.status < 300) return parseTokenResponse(body);
-    if (body.error === 'authorization_pending') continue;
-    if (body.error === 'slow_down') {
-      interval += 5;
+    const error = (body as { error?: unknown } | undefined)?.error;
+    if (error === 'authorization_pending') continue;
+    // RFC 8628 §3.5: slow_down raises the interval for this and all later requests.
+    if (error === 'slow_down') {
+      interval = afterSlowDown(interval);
       continue;
-    } // RFC 8628 §3.5
-    if (body.error === 'expired_token')
+    }
+    if (error === 'expired_token')
       throw new UserStepError(
         'device_code_expired',
         'the device code expired before the user finished (expired_token)',
       );
-    if (body.error)
-      throw new ProviderError({ error: body.error, error_description: body.error_description }, 'the token endpoint');
-    throw new NetworkError('bad_device_poll', `the token endpoint answered HTTP ${res.status} while polling`);
+    // Any other OAuth error body is the provider speaking (exit 4); anything else is exit 3.
+    throw errorForStatus(res, 'the token endpoint', body);
   }
 }

@@ -405,7 +405,7 @@ test('login --help shows one example for each of these features', async () => {
     assert.ok(examples.includes(`oidc-probe login --profile dev ${flags}`), flags);
 });
 
-test('--request-object-encrypt at a provider that takes no encrypted request objects is exit 2, no browser', async () => {
+test('--request-object-encrypt where the provider takes no encrypted request objects: exit 2, no browser', async () => {
   const o = await login(strictOp.issuer, 'par-client', ['--request-object-encrypt', '--signing-alg', 'HS256']);
   assert.equal(o.code, 2, explain(o));
   assert.equal(o.opened, undefined);
