@@ -4,8 +4,9 @@
 // be redeemed at all. Pure: the caller hands in keys and the received parameters.
 import { fail, isValid, pass, skip, type Check } from './checks.js';
 import { idTokenKeySource } from './id-token-keys.js';
+import { clientSecretDecryptionKey, decryptJwe, jweContent, type DecryptionKey } from './jwe.js';
 import type { KeySource } from './jws-signature.js';
-import { JwtFormatError } from './jwt.js';
+import { decodeJwt, JwtFormatError, type JoseHeader } from './jwt.js';
 import type { Channel, ResponseMode, ResponseType } from './response-type.js';
 import { parseJws, validateJwt, type JwtExpectations, type JwtValidation } from './validate-jwt.js';
 
@@ -84,20 +85,91 @@ export function frontChannelExpectations(
   };
 }
 
+/** What an ID token check needs besides the token: keys, the client secret, and the claims expected. */
+export interface IdTokenInput {
+  keys: KeySource | undefined;
+  clientSecret?: string | undefined;
+  expectations: JwtExpectations;
+  /** The client's keys for an encrypted ID token (Core 10.2); the client secret is tried for symmetric algs. */
+  decryptionKeys?: readonly DecryptionKey[] | undefined;
+}
+
+/** An ID token as validated, with the key source used and, for an encrypted one, the JWE's own header. */
+export type IdTokenValidation = JwtValidation & { keys: KeySource | undefined; jweHeader?: JoseHeader };
+
 /**
- * An ID token from either endpoint, as rows tagged with where it came from; verified with the
- * provider's keys or, for HS*, the client secret. A non-JWS is one failing `format` row.
+ * Core 10.2: an encrypted ID token is a JWE holding the signed ID token ("sign, then encrypt").
+ * Returns the rows jwe.alg / jwe.decrypt and, when it opened to a JWS, that JWS. A key that cannot
+ * fit the JWE's alg / enc is bad input (ProtocolInputError), not a failed row.
+ */
+async function openEncryptedIdToken(
+  idToken: string,
+  opts: IdTokenInput,
+): Promise<{ header: JoseHeader; checks: Check[]; inner?: string }> {
+  const header = decodeJwt(idToken).header;
+  const keys = [...(opts.decryptionKeys ?? [])];
+  const fromSecret =
+    opts.clientSecret !== undefined
+      ? clientSecretDecryptionKey(opts.clientSecret, String(header.alg), String(header.enc))
+      : undefined;
+  if (fromSecret) keys.push(fromSecret);
+  const jwe = await decryptJwe(idToken, keys);
+  if (jwe.plaintext === undefined) {
+    const none = jwe.checks.some((c) => c.id === 'jwe.decrypt' && c.status === 'skip') && keys.length === 0;
+    return {
+      header,
+      checks: [
+        ...jwe.checks,
+        fail(
+          'format',
+          none
+            ? 'the ID token is encrypted (a JWE) and no decryption key was given, so nothing in it can be checked'
+            : 'the ID token is encrypted (a JWE) and could not be decrypted, so nothing in it can be checked',
+        ),
+      ],
+    };
+  }
+  const content = jweContent(jwe.plaintext);
+  if (content.kind !== 'jws')
+    return {
+      header,
+      checks: [
+        ...jwe.checks,
+        fail(
+          'format',
+          'the decrypted ID token is not a signed JWT: nothing proves who made it (Core 10.2: sign, then encrypt)',
+        ),
+      ],
+    };
+  return { header, checks: jwe.checks, inner: content.jws.raw };
+}
+
+/**
+ * An ID token from either endpoint, as rows tagged with where it came from; decrypted first when it
+ * is a JWE, then verified with the provider's keys or, for HS*, the client secret. A token that is
+ * not a JWS (after decryption) is one failing `format` row.
  */
 export async function validateIdTokenFrom(
   source: string,
   idToken: string,
-  opts: { keys: KeySource | undefined; clientSecret?: string | undefined; expectations: JwtExpectations },
-): Promise<JwtValidation & { keys: KeySource | undefined }> {
+  opts: IdTokenInput,
+): Promise<IdTokenValidation> {
   let validation: JwtValidation;
   let keys: KeySource | undefined;
+  let jwe: { header: JoseHeader; checks: Check[] } | undefined;
   try {
-    keys = idTokenKeySource(parseJws(idToken).header, opts.keys, opts.clientSecret);
-    validation = await validateJwt(idToken, keys, opts.expectations);
+    let token = idToken;
+    if (idToken.split('.').length === 5) {
+      const opened = await openEncryptedIdToken(idToken, opts);
+      jwe = opened;
+      if (opened.inner === undefined) {
+        const checks = opened.checks.map((c) => ({ ...c, source }));
+        return { header: {}, payload: {}, checks, valid: false, keys: undefined, jweHeader: opened.header };
+      }
+      token = opened.inner;
+    }
+    keys = idTokenKeySource(parseJws(token).header, opts.keys, opts.clientSecret);
+    validation = await validateJwt(token, keys, opts.expectations);
   } catch (err) {
     if (!(err instanceof JwtFormatError)) throw err;
     const where = source === FRONT_CHANNEL ? 'authorization endpoint' : 'token endpoint';
@@ -108,8 +180,9 @@ export async function validateIdTokenFrom(
       valid: false,
     };
   }
-  validation.checks = validation.checks.map((c) => ({ ...c, source }));
-  return { ...validation, keys };
+  validation.checks = [...(jwe?.checks ?? []), ...validation.checks].map((c) => ({ ...c, source }));
+  validation.valid = isValid(validation.checks);
+  return { ...validation, keys, ...(jwe ? { jweHeader: jwe.header } : {}) };
 }
 
 /**
@@ -120,8 +193,8 @@ export async function validateFrontChannelIdToken(
   idToken: string,
   rt: ResponseType,
   params: Record<string, string>,
-  opts: { keys: KeySource | undefined; clientSecret?: string | undefined; expectations: JwtExpectations },
-): Promise<JwtValidation> {
+  opts: IdTokenInput,
+): Promise<JwtValidation & { jweHeader?: JoseHeader }> {
   const { keys, ...validation } = await validateIdTokenFrom(FRONT_CHANNEL, idToken, {
     ...opts,
     expectations: frontChannelExpectations(rt, opts.expectations, params),

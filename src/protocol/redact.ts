@@ -23,6 +23,8 @@ export const SECRET_NAMES = new Set([
   'registration_access_token',
   'state',
   'nonce',
+  // JARM: the signed authorization response carries the code (and tokens in the implicit and hybrid flows).
+  'response',
 ]);
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'dpop']);
 

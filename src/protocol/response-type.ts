@@ -111,7 +111,11 @@ export function returnsTokens(rt: ResponseType): boolean {
 export function resolveResponseMode(rt: ResponseType, mode: string | undefined): ResponseMode {
   if (mode === undefined) return defaultResponseMode(rt);
   if (!(RESPONSE_MODES as readonly string[]).includes(mode)) {
-    throw new UsageError('bad_response_mode', `--response-mode "${mode}" is not one of ${RESPONSE_MODES.join(', ')}`);
+    throw new UsageError(
+      'bad_response_mode',
+      `--response-mode "${mode}" is not one of ${RESPONSE_MODES.join(', ')}, or a JARM mode: ` +
+        'jwt, query.jwt, fragment.jwt, form_post.jwt',
+    );
   }
   // Multiple Response Types §3 and Core 3.2.2.5/3.3.2.5: tokens never travel in a query string
   // (it ends up in logs, history and Referer headers).

@@ -44,6 +44,20 @@ test('--show-secrets shows everything', () => {
   assert.equal(redactForm('code=XYZ', true), 'code=XYZ');
 });
 
+test('a JARM response (it carries the code) is redacted in a query, a fragment and a form', () => {
+  const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJjb2RlIjoiQ09ERSJ9.c2ln';
+  assert.doesNotMatch(redactUrl(`http://127.0.0.1/cb?response=${jwt}`, false), /eyJ/);
+  assert.doesNotMatch(redactUrl(`http://127.0.0.1/cb#response=${jwt}`, false), /eyJ/);
+  assert.doesNotMatch(redactForm(`response=${jwt}`, false), /eyJ/);
+  assert.match(redactUrl(`http://127.0.0.1/cb?response=${jwt}`, true), /eyJ/);
+});
+
+test('a DPoP proof header is withheld; a DPoP Authorization keeps its scheme', () => {
+  const h = redactHeaders({ DPoP: 'eyJ0eXAiOiJkcG9wK2p3dCJ9.e30.c2ln', authorization: 'DPoP AT-123' }, false);
+  assert.equal(h.DPoP, '[redacted 33 chars]');
+  assert.equal(h.authorization, 'DPoP [redacted 6 chars]');
+});
+
 test('a token or code shows at most a quarter of itself, and at most 10 characters, at every length', () => {
   for (let length = 1; length <= 200; length++) {
     // Every character different, so what is shown can be traced to where it came from.

@@ -44,6 +44,15 @@ export const DEFECTS = [
   'query_unless_asked',
   'access_denied',
   'hs256',
+  'dpop_ignored',
+  'dpop_cnf',
+  'jarm_unsigned',
+  'jarm_aud',
+  'jarm_iss',
+  'jarm_expired',
+  'par_bad',
+  'par_error',
+  'cnf_x5t',
 ] as const;
 /**
  * iss/aud/…: that claim wrong or missing in every ID token. aud_untrusted: aud lists the client and
@@ -55,6 +64,13 @@ export const DEFECTS = [
  * the query string whatever was asked. query_unless_asked: answers in the query string unless a
  * response_mode is sent (it ignores the response type's default). access_denied: an OAuth error response instead of a grant.
  * hs256 (not a defect): valid HS256 ID tokens keyed with the client secret.
+ * Issue 14 (a token request with a DPoP header otherwise gets token_type DPoP; response_mode *.jwt gets
+ * a JARM response signed like the ID tokens; /par stores pushed requests for /authorize):
+ * dpop_ignored: token_type Bearer even with a DPoP proof. dpop_cnf: a JWT access token whose cnf.jkt
+ * names another key. jarm_unsigned / jarm_aud / jarm_iss / jarm_expired: the JARM response unsigned
+ * (alg none), for another audience, from another issuer, or expired. par_bad: the push answers 200
+ * with a request_uri that is no URI and no expires_in. par_error: the push answers 400
+ * invalid_request. cnf_x5t: a JWT access token bound (cnf["x5t#S256"]) to another certificate.
  */
 export type Defect = (typeof DEFECTS)[number];
 
@@ -92,6 +108,7 @@ export interface RogueOpCalls {
   authorize: number;
   token: number;
   userinfo: number;
+  par: number;
 }
 
 export interface RogueOp {
@@ -141,7 +158,9 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
   const clientSecret = opts.clientSecret ?? 'rogue-client-secret-0123456789abcdef';
   const sub = 'alice';
   const defects = new Set<Defect>(opts.defects ?? []);
-  const calls: RogueOpCalls = { discovery: 0, jwks: 0, authorize: 0, token: 0, userinfo: 0 };
+  const calls: RogueOpCalls = { discovery: 0, jwks: 0, authorize: 0, token: 0, userinfo: 0, par: 0 };
+  /** RFC 9126: pushed authorization requests, by request_uri. */
+  const pushed = new Map<string, URLSearchParams>();
   const grants = new Map<string, Grant>();
   const accessTokens = new Map<string, string>();
   const issued: string[] = [];
@@ -210,7 +229,7 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
   }
 
   async function authorize(url: URL, res: ServerResponse): Promise<void> {
-    const q = url.searchParams;
+    const q = pushed.get(url.searchParams.get('request_uri') ?? '') ?? url.searchParams;
     const responseType = (q.get('response_type') ?? '').split(' ').filter(Boolean);
     const redirectUri = q.get('redirect_uri') ?? '';
     if (q.get('client_id') !== clientId || !/^http:\/\/(127\.0\.0\.1|\[::1\]|localhost)[:/]/.test(redirectUri)) {
@@ -255,9 +274,16 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
     params.iss = defects.has('iss_param') ? `${issuer}/not-the-issuer` : issuer;
 
     const fragmentDefault = responseType.some((t) => t !== 'code');
-    const mode = defects.has('query_channel')
+    let mode = defects.has('query_channel')
       ? 'query'
       : (q.get('response_mode') ?? (fragmentDefault && !defects.has('query_unless_asked') ? 'fragment' : 'query'));
+    if (mode.endsWith('jwt')) {
+      // JARM §2.3: the parameters become the claims of one JWT in `response`, on the mode's channel.
+      const response = await jarmResponse(params);
+      for (const name of Object.keys(params)) delete params[name];
+      params.response = response;
+      mode = mode === 'jwt' ? (fragmentDefault ? 'fragment' : 'query') : mode.slice(0, -'.jwt'.length);
+    }
     const encoded = new URLSearchParams(params).toString();
     if (mode === 'form_post') {
       const inputs = Object.entries(params)
@@ -315,12 +341,13 @@ ${inputs}
     if (secret === undefined && grant.codeChallenge === undefined)
       return void oauthError(401, 'invalid_client', 'a public client must use PKCE');
     grant.used = true;
-    const accessToken = random();
+    const withProof = typeof req.headers.dpop === 'string' && !defects.has('dpop_ignored');
+    const accessToken = await boundAccessToken();
     accessTokens.set(accessToken, sub);
     issued.push(accessToken);
     const body = {
       access_token: accessToken,
-      token_type: 'Bearer',
+      token_type: withProof ? 'DPoP' : 'Bearer',
       expires_in: 600,
       scope: grant.scope,
       id_token: await idToken('back', { nonce: grant.nonce, accessToken }),
@@ -330,7 +357,7 @@ ${inputs}
   }
 
   function userinfo(req: IncomingMessage, res: ServerResponse): void {
-    const m = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+    const m = /^(?:Bearer|DPoP) (.+)$/i.exec(req.headers.authorization ?? '');
     const owner = m ? accessTokens.get(m[1]!) : undefined;
     if (!owner) {
       res
@@ -347,6 +374,64 @@ ${inputs}
       email_verified: true,
     };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(claims));
+  }
+
+  /** JARM §2.1: the response parameters with iss, aud and exp, signed like the ID tokens (or not, or wrong). */
+  async function jarmResponse(params: Record<string, string>): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    const claims: Record<string, unknown> = {
+      ...params,
+      iss: defects.has('jarm_iss') ? `${issuer}/not-the-issuer` : issuer,
+      aud: defects.has('jarm_aud') ? 'someone-else' : clientId,
+      exp: defects.has('jarm_expired') ? now - 3600 : now + 600,
+      iat: defects.has('jarm_expired') ? now - 4200 : now,
+    };
+    if (defects.has('jarm_unsigned')) return unsecuredToken(claims);
+    return new SignJWT(claims as JWTPayload)
+      .setProtectedHeader({ alg: 'RS256', kid: k.rsa1.kid })
+      .sign(k.rsa1.privateKey);
+  }
+
+  /** An opaque access token; for dpop_cnf / cnf_x5t an RFC 9068 JWT bound to a key or certificate not the client's. */
+  async function boundAccessToken(): Promise<string> {
+    const cnf = defects.has('dpop_cnf')
+      ? { jkt: randomBytes(32).toString('base64url') }
+      : defects.has('cnf_x5t')
+        ? { 'x5t#S256': randomBytes(32).toString('base64url') }
+        : undefined;
+    if (!cnf) return random();
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ iss: issuer, sub, aud: 'https://api.rogue.test/', client_id: clientId, jti: random(), cnf })
+      .setProtectedHeader({ alg: 'RS256', kid: k.rsa1.kid, typ: 'at+jwt' })
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .sign(k.rsa1.privateKey);
+  }
+
+  /** RFC 9126 §2: the pushed request is kept under a request_uri the authorization endpoint resolves. */
+  async function par(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = new URLSearchParams(await readBody(req));
+    const answer = (status: number, body: unknown) =>
+      res
+        .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify(body));
+    const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
+    const [id, secret] = basic
+      ? Buffer.from(basic[1]!, 'base64')
+          .toString('utf8')
+          .split(':')
+          .map((v) => decodeURIComponent(v))
+      : [form.get('client_id') ?? undefined, form.get('client_secret') ?? undefined];
+    if (id !== clientId || (secret !== undefined && secret !== clientSecret))
+      return void answer(401, { error: 'invalid_client', error_description: 'client authentication failed' });
+    if (defects.has('par_error'))
+      return void answer(400, { error: 'invalid_request', error_description: 'the pushed request is refused' });
+    if (defects.has('par_bad')) return void answer(200, { request_uri: 'not a uri' });
+    const requestUri = `urn:ietf:params:oauth:request_uri:${random()}`;
+    form.delete('client_secret');
+    form.set('client_id', clientId);
+    pushed.set(requestUri, form);
+    answer(201, { request_uri: requestUri, expires_in: 60 });
   }
 
   const server: Server = createServer((req, res) => {
@@ -372,7 +457,18 @@ ${inputs}
               'code token',
               'code id_token token',
             ],
-            response_modes_supported: ['query', 'fragment', 'form_post'],
+            response_modes_supported: [
+              'query',
+              'fragment',
+              'form_post',
+              'jwt',
+              'query.jwt',
+              'fragment.jwt',
+              'form_post.jwt',
+            ],
+            pushed_authorization_request_endpoint: `${issuer}/par`,
+            dpop_signing_alg_values_supported: ['ES256', 'RS256'],
+            authorization_signing_alg_values_supported: ['RS256'],
             grant_types_supported: ['authorization_code', 'implicit'],
             subject_types_supported: ['public'],
             id_token_signing_alg_values_supported: ['RS256', 'ES256', 'HS256'],
@@ -404,6 +500,9 @@ ${inputs}
         case '/userinfo':
           calls.userinfo++;
           return userinfo(req, res);
+        case '/par':
+          calls.par++;
+          return par(req, res);
         default:
           res.writeHead(404).end();
       }

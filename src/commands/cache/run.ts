@@ -13,6 +13,7 @@ const redactEntry = (e: CacheEntry, show: boolean) => ({
   access_token: redactSecret(e.access_token, show),
   ...(e.refresh_token ? { refresh_token: redactSecret(e.refresh_token, show) } : {}),
   ...(e.id_token ? { id_token: redactSecret(e.id_token, show) } : {}),
+  ...(e.dpop_jwk ? { dpop_jwk: show ? JSON.stringify(e.dpop_jwk) : `[private ${e.dpop_jwk.kty} key, redacted]` } : {}),
 });
 
 export async function cacheList(ctx: Context): Promise<CommandResult> {

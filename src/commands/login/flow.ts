@@ -10,6 +10,24 @@ import { startLoopbackListener, type AuthorizationResponse } from '../../io/loop
 import { openOrPrint } from '../../io/browser.js';
 import { requestTokens } from '../../io/token-endpoint.js';
 import { fetchUserinfo } from '../../io/userinfo.js';
+import { createDpopSession, withDpop } from '../../io/dpop-client.js';
+import { pushAuthorizationRequest } from '../../io/par.js';
+import { asUsage } from '../../io/protocol-input.js';
+import {
+  authorizationDetailsParameter,
+  compareAuthorizationDetails,
+  grantedAuthorizationDetails,
+  type AuthorizationDetail,
+  type AuthorizationDetailComparison,
+} from '../../protocol/authorization-details.js';
+import { certificateThumbprint, checkAccessTokenCertificateBinding } from '../../protocol/cnf.js';
+import { checkAccessTokenDpopBinding, checkDpopTokenType, type DpopKey } from '../../protocol/dpop.js';
+import { jarmResponseParameter, validateJarmResponse, type JarmResponseMode } from '../../protocol/jarm.js';
+import type { DecryptionKey } from '../../protocol/jwe.js';
+import type { JoseHeader } from '../../protocol/jwt.js';
+import { parAuthorizationUrl, parRequired } from '../../protocol/par.js';
+import { prepareRequestObject, type PreparedRequestObject } from './request-object.js';
+import { requestObjectAuthorizationUrl, requestObjectRequired } from '../../protocol/request-object.js';
 import { runRecorderFor } from '../../io/run-recorder.js';
 import {
   buildAuthorizationUrl,
@@ -20,7 +38,7 @@ import {
 import { fail, isValid, pass, skip, type Check } from '../../protocol/checks.js';
 import { authenticateClient, clientAuthMethodFor, type ClientSettings } from '../shared/client.js';
 import { mtlsAlias } from '../../protocol/mtls.js';
-import { BACK_CHANNEL, validateIdTokenFrom } from '../../protocol/front-channel-checks.js';
+import { BACK_CHANNEL, FRONT_CHANNEL, validateIdTokenFrom } from '../../protocol/front-channel-checks.js';
 import type { KeySource } from '../../protocol/jws-signature.js';
 import { defaultResponseMode, type ResponseMode, type ResponseType } from '../../protocol/response-type.js';
 import { checkTokenType, type TokenResponse } from '../../protocol/token-response.js';
@@ -54,6 +72,21 @@ export interface LoginSettings extends ClientSettings {
   /** Core 3.1.3.7 item 3: other audiences the client trusts, and whether untrusted ones fail. */
   trustedAudiences?: string[] | undefined;
   strictAudience?: boolean | undefined;
+  /** JARM: the response_mode sent; responseMode is then the channel it names. */
+  jarmMode?: JarmResponseMode | undefined;
+  /** RFC 9126: push the request first. */
+  par?: boolean | undefined;
+  /** RFC 9101: send the request as a signed JWT; encrypted to the provider too. */
+  requestObject?: boolean | undefined;
+  requestObjectEncrypt?: boolean | undefined;
+  /** RFC 9449: the key every back-channel request proves possession of. */
+  dpopKey?: DpopKey | undefined;
+  /** RFC 9449 §10: dpop_jkt in the authorization request binds the code to the key. */
+  dpopBindCode?: boolean | undefined;
+  /** RFC 9396: authorization_details asked for. */
+  authorizationDetails?: AuthorizationDetail[] | undefined;
+  /** Core 10.2: the client's keys for encrypted ID tokens, userinfo answers and JARM responses. */
+  decryptionKeys?: DecryptionKey[] | undefined;
 }
 
 export interface LoginResult {
@@ -65,12 +98,24 @@ export interface LoginResult {
     parameters: { name: string; channel: string }[];
     redeemed: boolean;
     not_redeemed_reason?: string;
+    /** JARM: the response JWT's header and claims; `params` are the parameters inside it. */
+    jarm?: { header: JoseHeader; payload: Record<string, unknown>; encrypted: boolean; checks: Check[] };
   };
   tokens?: Record<string, unknown>;
-  front_channel_id_token?: { header: Record<string, unknown>; payload: Record<string, unknown>; checks: Check[] };
-  id_token?: { header: Record<string, unknown>; payload: Record<string, unknown>; checks: Check[] };
+  front_channel_id_token?: IdTokenView;
+  id_token?: IdTokenView;
   access_token?: AccessTokenView;
-  userinfo?: { claims: Record<string, unknown>; checks: Check[] };
+  userinfo?: { claims: Record<string, unknown>; checks: Check[]; encrypted?: boolean };
+  /** RFC 9396: what was asked beside what the token response granted. */
+  authorization_details?: AuthorizationDetailComparison[];
+  checks: Check[];
+}
+
+interface IdTokenView {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  /** Core 10.2: the JWE's own header, when the ID token came encrypted. */
+  jwe_header?: Record<string, unknown>;
   checks: Check[];
 }
 
@@ -107,6 +152,21 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   // Settle client authentication before the browser opens: a missing secret is found now, not after sign-in.
   if (authMethod) await authenticateClient(authMethod, s, tokenEndpoint());
 
+  // RFC 9126 §5 and RFC 9101 §10.5: a provider may require pushed requests or signed request objects.
+  const usePar = s.par === true || parRequired(metadata);
+  if (usePar && !s.par)
+    ctx.info('the provider requires pushed authorization requests (require_pushed_authorization_requests): using PAR');
+  const useRequestObject =
+    s.requestObject === true || s.requestObjectEncrypt === true || requestObjectRequired(metadata);
+  if (useRequestObject && !s.requestObject && !s.requestObjectEncrypt)
+    ctx.info('the provider requires signed request objects (require_signed_request_object): sending one');
+  const parEndpoint = usePar
+    ? (mtlsAlias(metadata, 'pushed_authorization_request_endpoint', s.certificate !== undefined) ??
+      endpoint('pushed_authorization_request_endpoint'))
+    : undefined;
+  // RFC 9449: the DPoP client signs a proof for the PAR, token and userinfo requests, and answers nonce challenges.
+  const backHttp = s.dpopKey ? withDpop(http, createDpopSession(s.dpopKey)) : http;
+
   const state = randomValue();
   const nonce = randomValue();
   const codeVerifier = s.pkce && s.responseType.code ? randomValue() : undefined;
@@ -120,15 +180,27 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   const stopOnInterrupt = ctx.onInterrupt(() => listener.close());
   let response: AuthorizationResponse;
   // Multiple Response Types §2.1: the default mode needs no parameter, but a provider may not apply the
-  // default the spec names; what the user asked for is sent as asked.
-  const responseModeSent = s.responseModeRequested || s.responseMode !== defaultResponseMode(s.responseType);
+  // default the spec names; what the user asked for is sent as asked. A JARM mode is always sent.
+  const responseModeSent =
+    s.jarmMode !== undefined || s.responseModeRequested || s.responseMode !== defaultResponseMode(s.responseType);
+  const request: Record<string, unknown> = {
+    authorization_endpoint: authorizationEndpoint,
+    response_type: s.responseType.value,
+    flow: s.responseType.flow,
+    response_mode: s.jarmMode ?? s.responseMode,
+    response_mode_sent: responseModeSent,
+    redirect_uri: listener.redirectUri,
+    scope: s.scope,
+    pkce: codeVerifier !== undefined,
+  };
+  let requestObject: PreparedRequestObject | undefined;
   try {
-    const url = buildAuthorizationUrl({
+    const plainUrl = buildAuthorizationUrl({
       authorizationEndpoint,
       clientId: s.clientId,
       redirectUri: listener.redirectUri,
       responseType: s.responseType,
-      responseMode: responseModeSent ? s.responseMode : undefined,
+      responseMode: responseModeSent ? (s.jarmMode ?? s.responseMode) : undefined,
       scope: s.scope,
       state,
       nonce,
@@ -137,11 +209,72 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
       loginHint: s.loginHint,
       acrValues: s.acrValues,
       maxAge: s.maxAge,
-      extra: s.params,
+      extra: {
+        ...s.params,
+        ...(s.authorizationDetails
+          ? { authorization_details: authorizationDetailsParameter(s.authorizationDetails) }
+          : {}),
+        // RFC 9449 §10: the code can be redeemed only with a proof from this key.
+        ...(s.dpopBindCode && s.dpopKey ? { dpop_jkt: s.dpopKey.thumbprint } : {}),
+      },
     });
+    let url = plainUrl;
+    const params = Object.fromEntries(plainUrl.searchParams);
+    if (useRequestObject) {
+      requestObject = await prepareRequestObject(params, {
+        client: s,
+        issuer: s.issuer,
+        encrypt: s.requestObjectEncrypt === true,
+        metadata,
+        keys,
+      });
+      request.request_object = {
+        alg: requestObject.alg,
+        ...(requestObject.encryption ? { encryption: requestObject.encryption } : {}),
+      };
+    }
+    if (s.dpopKey) request.dpop = { jkt: s.dpopKey.thumbprint, alg: s.dpopKey.alg, bind_code: s.dpopBindCode === true };
+    if (s.authorizationDetails) request.authorization_details = s.authorizationDetails;
+    if (parEndpoint !== undefined) {
+      // RFC 9126 §2: the client authenticates as at the token endpoint; the provider accepts its
+      // issuer identifier as the audience of a client assertion.
+      const parMethod = authMethod ?? clientAuthMethodFor(s, metadata.token_endpoint_auth_methods_supported);
+      const pushed = await pushAuthorizationRequest(backHttp, {
+        endpoint: parEndpoint,
+        params: requestObject ? { client_id: s.clientId, request: requestObject.request } : params,
+        auth: await authenticateClient(parMethod, s, s.issuer),
+      });
+      const rows = pushed.checks.map((c) => ({ ...c, source: 'par' }));
+      checks.push(...rows);
+      request.par = {
+        endpoint: parEndpoint,
+        ...(pushed.requestUri !== undefined ? { request_uri: pushed.requestUri } : {}),
+        ...(pushed.expiresIn !== undefined ? { expires_in: pushed.expiresIn } : {}),
+      };
+      if (pushed.requestUri === undefined) {
+        // Nothing usable to send the browser with: stop before it opens.
+        return { result: { valid: false, request, checks } };
+      }
+      url = parAuthorizationUrl(authorizationEndpoint, s.clientId, pushed.requestUri);
+    } else if (requestObject) {
+      url = requestObjectAuthorizationUrl(authorizationEndpoint, {
+        clientId: s.clientId,
+        request: requestObject.request,
+        responseType: s.responseType.value,
+        scope: s.scope,
+      });
+    }
     if (ctx.json) {
+      const extras = [
+        parEndpoint !== undefined ? 'pushed (PAR)' : '',
+        requestObject ? `request object ${requestObject.alg}${requestObject.encryption ? ', encrypted' : ''}` : '',
+        s.dpopKey ? `DPoP key ${s.dpopKey.thumbprint}` : '',
+      ].filter(Boolean);
+      const mode = `${String(request.response_mode)}${responseModeSent ? '' : ' (default, not sent)'}`;
       ctx.info(
-        `${ctx.errStyle.bold('Authorization request')}: response_type ${s.responseType.value} (${s.responseType.flow} flow), response_mode ${s.responseMode}${responseModeSent ? '' : ' (default, not sent)'}, listening on ${listener.redirectUri}`,
+        `${ctx.errStyle.bold('Authorization request')}: response_type ${s.responseType.value} ` +
+          `(${s.responseType.flow} flow), response_mode ${mode}, listening on ${listener.redirectUri}` +
+          (extras.length ? `; ${extras.join('; ')}` : ''),
       );
     } else {
       // A person sees what is being asked for before the browser opens (stderr: stdout is the result).
@@ -152,7 +285,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
             authorization_endpoint: authorizationEndpoint,
             client_id: s.clientId,
             response_type: `${s.responseType.value} (${s.responseType.flow} flow)`,
-            response_mode: s.responseMode,
+            response_mode: s.jarmMode ?? s.responseMode,
             response_mode_sent: responseModeSent,
             redirect_uri: listener.redirectUri,
             scope: s.scope,
@@ -161,6 +294,10 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
             ...(s.maxAge !== undefined ? { max_age: s.maxAge } : {}),
             ...(s.acrValues ? { acr_values: s.acrValues } : {}),
             ...s.params,
+            ...(request.request_object ? { request_object: request.request_object } : {}),
+            ...(request.par ? { par: request.par } : {}),
+            ...(request.dpop ? { dpop: request.dpop } : {}),
+            ...(s.authorizationDetails ? { authorization_details: s.authorizationDetails } : {}),
           },
           ctx.errStyle,
           ctx.stderr.isTTY ? ctx.stderr.columns : undefined,
@@ -176,18 +313,33 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     stopOnInterrupt();
   }
 
-  const p = response.params;
-  const request = {
-    authorization_endpoint: authorizationEndpoint,
-    response_type: s.responseType.value,
-    flow: s.responseType.flow,
-    response_mode: s.responseMode,
-    response_mode_sent: responseModeSent,
-    redirect_uri: listener.redirectUri,
-    scope: s.scope,
-    pkce: codeVerifier !== undefined,
-  };
-  if (p.error !== undefined) {
+  // JARM: the parameters are inside a JWT whose rows come first; a response that fails them is not
+  // trusted, so its code is never redeemed (the same rule as a failed front channel).
+  let p = response.params;
+  const jarmRows: Check[] = [];
+  let jarm: NonNullable<LoginResult['callback']>['jarm'];
+  if (s.jarmMode !== undefined && !(p.error !== undefined && p.response === undefined)) {
+    const raw = jarmResponseParameter(p, s.jarmMode);
+    if (typeof raw !== 'string') jarmRows.push({ ...raw, source: FRONT_CHANNEL });
+    else {
+      const v = await asUsage(() =>
+        validateJarmResponse(raw, {
+          issuer: s.issuer,
+          clientId: s.clientId,
+          keys,
+          clientSecret: s.clientSecret,
+          decryptionKeys: s.decryptionKeys,
+          now: ctx.now(),
+        }),
+      );
+      jarmRows.push(...v.checks.map((c) => ({ ...c, source: FRONT_CHANNEL })));
+      jarm = { header: v.header, payload: v.payload, encrypted: v.encrypted, checks: jarmRows };
+      p = v.params;
+    }
+    checks.push(...jarmRows);
+  }
+  const jarmTrusted = isValid(jarmRows);
+  if (p.error !== undefined && jarmTrusted) {
     throw new ProviderError(
       { error: p.error, error_description: p.error_description, error_uri: p.error_uri },
       'the authorization endpoint',
@@ -211,16 +363,19 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     checkIssParameter(p, s.issuer, metadata.authorization_response_iss_parameter_supported === true),
   ];
   checks.push(...flowChecks);
-  const front = await evaluateAuthorizationResponse({
-    responseType: s.responseType,
-    responseMode: s.responseMode,
-    channel: response.channel,
-    params: p,
-    keys,
-    clientSecret: s.clientSecret,
-    expectations,
-    flowChecks,
-  });
+  const front = await asUsage(() =>
+    evaluateAuthorizationResponse({
+      responseType: s.responseType,
+      responseMode: s.responseMode,
+      channel: response.channel,
+      params: p,
+      keys,
+      clientSecret: s.clientSecret,
+      decryptionKeys: s.decryptionKeys,
+      expectations,
+      flowChecks: [...jarmRows, ...flowChecks],
+    }),
+  );
   checks.push(...front.checks);
 
   const result: LoginResult = {
@@ -232,16 +387,9 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
       parameters: front.parameters.map(({ name, channel }) => ({ name, channel })),
       redeemed: false,
       ...(front.decision.reason ? { not_redeemed_reason: front.decision.reason } : {}),
+      ...(jarm ? { jarm } : {}),
     },
-    ...(front.idToken
-      ? {
-          front_channel_id_token: {
-            header: front.idToken.header,
-            payload: front.idToken.payload,
-            checks: front.idToken.checks,
-          },
-        }
-      : {}),
+    ...(front.idToken ? { front_channel_id_token: idTokenView(front.idToken) } : {}),
     checks,
   };
   if (!front.decision.redeem) {
@@ -253,7 +401,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   let backIdToken: JwtValidation | undefined;
   if (authMethod && p.code !== undefined) {
     tokens = (
-      await requestTokens(http, {
+      await requestTokens(backHttp, {
         endpoint: tokenEndpoint(),
         auth: await authenticateClient(authMethod, s, tokenEndpoint()),
         params: {
@@ -275,7 +423,14 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
       }),
     );
     result.tokens = tokens.raw;
-    checks.push({ ...checkTokenType(tokens), source: BACK_CHANNEL });
+    checks.push({ ...checkTokenType(tokens, s.dpopKey ? ['DPoP', 'Bearer'] : ['Bearer']), source: BACK_CHANNEL });
+    // RFC 9449 §5: a token asked for with a proof must come back as a DPoP token.
+    if (s.dpopKey) checks.push({ ...checkDpopTokenType(tokens.token_type), source: BACK_CHANNEL });
+    if (s.authorizationDetails)
+      result.authorization_details = compareAuthorizationDetails(
+        s.authorizationDetails,
+        grantedAuthorizationDetails(tokens.raw),
+      );
     if (tokens.id_token === undefined) {
       checks.push({
         ...fail('format', 'the token endpoint returned no id_token (Core 3.1.3.3 requires one)'),
@@ -283,15 +438,19 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
       });
     } else {
       // Core 3.1.3.7; at_hash is optional here (3.1.3.8) but checked when present.
-      const { keys: _used, ...back } = await validateIdTokenFrom(BACK_CHANNEL, tokens.id_token, {
-        keys,
-        clientSecret: s.clientSecret,
-        expectations: { ...expectations, accessToken: tokens.access_token },
-      });
+      const idToken = tokens.id_token;
+      const { keys: _used, ...back } = await asUsage(() =>
+        validateIdTokenFrom(BACK_CHANNEL, idToken, {
+          keys,
+          clientSecret: s.clientSecret,
+          decryptionKeys: s.decryptionKeys,
+          expectations: { ...expectations, accessToken: tokens!.access_token },
+        }),
+      );
       backIdToken = back;
-      checks.push(...backIdToken.checks);
-      checks.push(...checkBackChannelIdToken(front, backIdToken.payload));
-      result.id_token = { header: backIdToken.header, payload: backIdToken.payload, checks: backIdToken.checks };
+      checks.push(...back.checks);
+      checks.push(...checkBackChannelIdToken(front, back.payload));
+      result.id_token = idTokenView(back);
     }
   } else if (front.idToken) {
     result.id_token = result.front_channel_id_token;
@@ -305,27 +464,60 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
       { keys, issuer: s.issuer },
     );
     checks.push(...result.access_token.checks);
+    if (tokens?.access_token !== undefined) {
+      // RFC 9449 §6.1: a JWT access token names the key it is bound to in cnf.jkt.
+      if (s.dpopKey)
+        checks.push({ ...checkAccessTokenDpopBinding(accessToken, s.dpopKey.thumbprint), source: BACK_CHANNEL });
+      // RFC 8705 §3.1: with a client certificate, cnf["x5t#S256"] names the certificate it is bound to.
+      if (s.certificate)
+        checks.push({
+          ...checkAccessTokenCertificateBinding(
+            accessToken,
+            certificateThumbprint(s.certificate.cert),
+            metadata.tls_client_certificate_bound_access_tokens === true,
+          ),
+          source: BACK_CHANNEL,
+        });
+    }
   }
   const userinfoEndpoint = typeof metadata.userinfo_endpoint === 'string' ? metadata.userinfo_endpoint : undefined;
   if (s.userinfo && accessToken !== undefined && userinfoEndpoint !== undefined) {
     if (!isValid(checks)) {
       checks.push(skip('userinfo_sub', 'userinfo not called: the ID token checks failed, so nothing more is used'));
     } else {
-      const answer = await fetchUserinfo(http, userinfoEndpoint, accessToken, tokens?.token_type ?? p.token_type);
+      // RFC 9449 §7: a DPoP token is presented with a proof carrying ath (the DPoP client adds it).
+      const answer = await fetchUserinfo(
+        tokens ? backHttp : http,
+        userinfoEndpoint,
+        accessToken,
+        tokens?.token_type ?? p.token_type,
+      );
       const expectedSub = (backIdToken?.payload.sub ?? front.idToken?.payload.sub) as string | undefined;
-      const ui = await validateUserinfo(answer, {
-        expectedSub,
-        issuer: s.issuer,
-        clientId: s.clientId,
-        trustedAudiences: s.trustedAudiences,
-        strictAudience: s.strictAudience,
-        keys,
-      });
+      const ui = await asUsage(() =>
+        validateUserinfo(answer, {
+          expectedSub,
+          issuer: s.issuer,
+          clientId: s.clientId,
+          trustedAudiences: s.trustedAudiences,
+          strictAudience: s.strictAudience,
+          keys,
+          decryptionKeys: s.decryptionKeys,
+        }),
+      );
       const rows = ui.checks.map((c) => ({ ...c, source: 'userinfo' }));
-      result.userinfo = { claims: ui.claims, checks: rows };
+      result.userinfo = { claims: ui.claims, checks: rows, ...(ui.encrypted ? { encrypted: true } : {}) };
       checks.push(...rows);
     }
   }
   result.valid = isValid(checks);
   return { result, front };
+}
+
+function idTokenView(v: JwtValidation & { jweHeader?: JoseHeader }): IdTokenView {
+  return {
+    header: v.header,
+    payload: v.payload,
+    ...(v.jweHeader ? { jwe_header: v.jweHeader } : {}),
+    checks: v.checks,
+  };
 }

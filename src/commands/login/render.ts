@@ -3,6 +3,7 @@
 // the code was held back (if it was).
 import type { LoginView } from './flow.js';
 import { compareScopes, mergeIdentityClaims } from '../../protocol/claims-merge.js';
+import { renderAuthorizationDetails } from '../../render/authorization-details.js';
 import { renderChecks } from '../../render/checks.js';
 import { renderClaimsTable } from '../../render/jwt-tables.js';
 import { renderAuthorizationResponse, renderNotRedeemed } from './render-front-channel.js';
@@ -24,8 +25,40 @@ export function renderRequestTable(request: Record<string, unknown>, style: Styl
   // The response mode row says whether the parameter was sent or the response type's default applies.
   const { response_mode_sent: sent, ...fields } = request;
   if (sent === false) fields.response_mode = `${String(fields.response_mode)} (default, not sent)`;
+  Object.assign(fields, advancedRequestRows(fields));
   const rows = Object.entries(fields).map(([k, v]) => [escapeForTerminal(k), formatValue(v)]);
   return `${style.bold('Authorization request')}\n${renderTable({ rows, width }, style)}`;
+}
+
+/** PAR, the request object, DPoP and RAR as one line each (the JSON `request` holds them as objects). */
+function advancedRequestRows(request: Record<string, unknown>): Record<string, unknown> {
+  const rows: Record<string, unknown> = {};
+  const ro = request.request_object as { alg: string; encryption?: { alg: string; enc: string } } | undefined;
+  if (ro) {
+    const encryption = ro.encryption ? `, encrypted ${ro.encryption.alg} ${ro.encryption.enc}` : '';
+    rows.request_object = `signed ${ro.alg}${encryption}`;
+  }
+  const par = request.par as { request_uri?: string; expires_in?: number } | undefined;
+  if (par) {
+    const expires = par.expires_in !== undefined ? ` (expires in ${par.expires_in} s)` : '';
+    rows.par = `${par.request_uri ?? '(no request_uri)'}${expires}`;
+  }
+  const dpop = request.dpop as { jkt: string; bind_code: boolean } | undefined;
+  if (dpop) rows.dpop = `key thumbprint ${dpop.jkt}${dpop.bind_code ? ', code bound (dpop_jkt)' : ''}`;
+  return rows;
+}
+
+/** JARM: the response JWT's own header and claims; the parameters inside are in the response table. */
+type JarmView = NonNullable<NonNullable<LoginView['result']['callback']>['jarm']>;
+
+function renderJarm(jarm: JarmView, style: Style, width: number | undefined): string {
+  const rows: string[][] = [];
+  for (const k of ['alg', 'kid', 'typ']) if (jarm.header[k] !== undefined) rows.push([k, formatValue(jarm.header[k])]);
+  rows.push(['encrypted', jarm.encrypted ? 'yes (decrypted with --decryption-key)' : 'no']);
+  for (const k of ['iss', 'aud', 'exp'])
+    if (jarm.payload[k] !== undefined) rows.push([k, formatValue(jarm.payload[k])]);
+  const title = `${style.bold('JARM response')} ${style.dim('(a JWT in the "response" parameter)')}`;
+  return `${title}\n${renderTable({ rows, width }, style)}`;
 }
 
 export function renderLogin(view: LoginView, style: Style, opts: LoginRenderOptions): string {
@@ -34,6 +67,7 @@ export function renderLogin(view: LoginView, style: Style, opts: LoginRenderOpti
   const tableOpts = { now, ...(opts.width ? { width: opts.width } : {}) };
   const out: string[] = [];
   if (r.request) out.push(renderRequestTable(r.request, style, opts.width), '');
+  if (r.callback?.jarm) out.push(renderJarm(r.callback.jarm, style, opts.width), '');
   if (view.front) out.push(renderAuthorizationResponse(view.front, style, opts), '');
   if (r.tokens)
     out.push(
@@ -41,7 +75,12 @@ export function renderLogin(view: LoginView, style: Style, opts: LoginRenderOpti
       renderTokenResponse(r.tokens, String(r.request?.scope ?? ''), style, opts),
       '',
     );
-  if (r.id_token) out.push(style.bold('ID token claims'), renderClaimsTable(r.id_token.payload, style, tableOpts), '');
+  if (r.authorization_details) out.push(renderAuthorizationDetails(r.authorization_details, style, opts.width), '');
+  if (r.id_token) {
+    const jwe = r.id_token.jwe_header;
+    const encrypted = jwe ? ` ${style.dim(`(encrypted: ${formatValue(jwe.alg)} ${formatValue(jwe.enc)})`)}` : '';
+    out.push(style.bold('ID token claims') + encrypted, renderClaimsTable(r.id_token.payload, style, tableOpts), '');
+  }
   if (r.access_token) {
     const at = r.access_token;
     out.push(

@@ -7,6 +7,9 @@ import { UsageError } from '../../errors.js';
 import { runLogin } from './flow.js';
 import { parseLoopbackRedirectUri } from '../../io/loopback-listener.js';
 import { resolveResponseMode, resolveResponseType } from '../../protocol/response-type.js';
+import { isJarmResponseMode, jarmResponseChannel } from '../../protocol/jarm.js';
+import type { DpopKey } from '../../protocol/dpop.js';
+import { asUsage } from '../../io/protocol-input.js';
 import { renderLogin } from './render.js';
 
 const SETTINGS = [
@@ -18,6 +21,8 @@ const SETTINGS = [
   'flow',
   'response-type',
   'response-mode',
+  'dpop-key',
+  'decryption-key',
 ] as const;
 
 export async function run(opts: LoginOptions, ctx: Context): Promise<CommandResult> {
@@ -27,7 +32,12 @@ export async function run(opts: LoginOptions, ctx: Context): Promise<CommandResu
     flow: settingValue(settings, 'flow'),
     responseType: settingValue(settings, 'response-type'),
   });
-  const responseMode = resolveResponseMode(responseType, settingValue(settings, 'response-mode'));
+  const modeValue = settingValue(settings, 'response-mode');
+  // JARM (jwt, query.jwt, …): the response comes back as one JWT, on the channel its mode names.
+  const jarmMode = modeValue !== undefined && isJarmResponseMode(modeValue) ? modeValue : undefined;
+  const responseMode = jarmMode
+    ? await asUsage(() => jarmResponseChannel(jarmMode, responseType))
+    : resolveResponseMode(responseType, modeValue);
   const redirectUri = settingValue(settings, 'redirect-uri') ?? 'http://127.0.0.1:8765/callback';
   parseLoopbackRedirectUri(redirectUri);
   let issuer = settingValue(settings, 'issuer');
@@ -47,6 +57,20 @@ export async function run(opts: LoginOptions, ctx: Context): Promise<CommandResu
     if (i <= 0) throw new UsageError('bad_param', `--param "${kv}" is not key=value`);
     params[kv.slice(0, i)] = kv.slice(i + 1);
   }
+  // Every file and value the advanced options name is read now: bad input is exit 2 before the browser opens.
+  const dpopKeyPath = settingValue(settings, 'dpop-key');
+  const dpopKey =
+    opts.dpop || opts.dpopBindCode || dpopKeyPath !== undefined
+      ? await (await import('../../io/dpop-key.js')).loadDpopKey(dpopKeyPath)
+      : undefined;
+  const authorizationDetails =
+    opts.authorizationDetails !== undefined
+      ? await (await import('../../io/authorization-details.js')).readAuthorizationDetails(opts.authorizationDetails)
+      : undefined;
+  const decryptionKeyPaths = decryptionKeyFiles(opts.decryptionKey, settingValue(settings, 'decryption-key'));
+  const decryptionKeys = decryptionKeyPaths.length
+    ? await (await import('../../io/decryption-keys.js')).loadDecryptionKeys(decryptionKeyPaths)
+    : [];
   const http = ctx.httpClient({ timeoutSeconds: opts.httpTimeout, clientCertificate: client.certificate });
   const view = await runLogin(ctx, http, {
     ...client,
@@ -67,8 +91,16 @@ export async function run(opts: LoginOptions, ctx: Context): Promise<CommandResu
     userinfo: opts.userinfo,
     trustedAudiences: opts.trustedAudience,
     strictAudience: opts.strictAudience,
+    jarmMode,
+    par: opts.par,
+    requestObject: opts.requestObject,
+    requestObjectEncrypt: opts.requestObjectEncrypt,
+    dpopKey,
+    dpopBindCode: opts.dpopBindCode,
+    authorizationDetails,
+    decryptionKeys,
   });
-  if (opts.cache && view.result.valid) await cacheLoginTokens(ctx, issuer, clientId, view.result.tokens);
+  if (opts.cache && view.result.valid) await cacheLoginTokens(ctx, issuer, clientId, view.result.tokens, dpopKey);
   return {
     data: view.result,
     human: (c) =>
@@ -85,6 +117,7 @@ async function cacheLoginTokens(
   issuer: string,
   clientId: string,
   tokens: Record<string, unknown> | undefined,
+  dpopKey: DpopKey | undefined,
 ): Promise<void> {
   if (!tokens || typeof tokens.access_token !== 'string') return;
   const [{ cacheKey, expiresAt }, { writeEntry }] = await Promise.all([
@@ -94,7 +127,9 @@ async function cacheLoginTokens(
   const { parseTokenResponse } = await import('../../protocol/token-response.js');
   const t = parseTokenResponse(tokens);
   const now = ctx.now();
-  const identity = { issuer, clientId, grant: 'refresh_token' };
+  // RFC 9449 §5: a DPoP-bound refresh token is refreshed with the same key, so the key goes with it.
+  const dpop = dpopKey !== undefined && t.token_type?.toLowerCase() === 'dpop';
+  const identity = { issuer, clientId, grant: 'refresh_token', ...(dpop ? { dpop: true } : {}) };
   const path = await writeEntry(
     cacheKey(identity),
     {
@@ -107,10 +142,17 @@ async function cacheLoginTokens(
       id_token: t.id_token,
       scope_granted: t.scope,
       obtained_at: now,
+      ...(dpop ? { dpop_jwk: dpopKey.privateJwk, dpop_jkt: dpopKey.thumbprint } : {}),
     },
     ctx.tokenCacheDir,
   );
   ctx.info(
     `cached the tokens in ${path}${t.refresh_token ? '' : ' (no refresh token came: ask for offline_access to get one)'}`,
   );
+}
+
+/** --decryption-key is repeatable; OIDC_PROBE_DECRYPTION_KEY or a profile's decryption_key names one file. */
+function decryptionKeyFiles(flag: string[] | undefined, setting: string | undefined): string[] {
+  if (flag?.length) return flag;
+  return setting !== undefined ? [setting] : [];
 }

@@ -17,6 +17,16 @@ import { mtlsAlias } from '../../protocol/mtls.js';
 import { checkTokenType, parseTokenResponse, type TokenResponse } from '../../protocol/token-response.js';
 import { validateJwt } from '../../protocol/validate-jwt.js';
 import { GRANT_TYPES, type GrantName } from '../../protocol/grants.js';
+import { createDpopSession, withDpop } from '../../io/dpop-client.js';
+import {
+  authorizationDetailsParameter,
+  compareAuthorizationDetails,
+  grantedAuthorizationDetails,
+  type AuthorizationDetail,
+  type AuthorizationDetailComparison,
+} from '../../protocol/authorization-details.js';
+import { certificateThumbprint, checkAccessTokenCertificateBinding } from '../../protocol/cnf.js';
+import { checkAccessTokenDpopBinding, checkDpopTokenType, type DpopKey } from '../../protocol/dpop.js';
 import { escapeForTerminal } from '../../render/escape.js';
 
 export interface GrantRequest extends ClientSettings {
@@ -38,6 +48,10 @@ export interface GrantRequest extends ClientSettings {
   assertion?: string | undefined;
   /** JWT bearer without --assertion: the sub of the assertion we sign (default: the client id). */
   assertionSubject?: string | undefined;
+  /** RFC 9449: every token request carries a proof signed with this key. */
+  dpopKey?: DpopKey | undefined;
+  /** RFC 9396: authorization_details asked for. */
+  authorizationDetails?: AuthorizationDetail[] | undefined;
 }
 
 export interface GrantOutcome {
@@ -45,10 +59,14 @@ export interface GrantOutcome {
   checks: Check[];
   authMethod: ClientAuthMethod;
   tokenEndpoint: string;
+  /** RFC 9396 §7: what was granted beside what was asked. */
+  authorizationDetails?: AuthorizationDetailComparison[];
 }
 
-export async function obtainTokens(ctx: Context, http: HttpClient, req: GrantRequest): Promise<GrantOutcome> {
-  const { metadata } = await fetchDiscovery(http, req.issuer);
+export async function obtainTokens(ctx: Context, plainHttp: HttpClient, req: GrantRequest): Promise<GrantOutcome> {
+  const { metadata } = await fetchDiscovery(plainHttp, req.issuer);
+  // RFC 9449 §5, §8: a fresh proof on every token request (each device-code poll too), nonce challenges answered.
+  const http = req.dpopKey ? withDpop(plainHttp, createDpopSession(req.dpopKey)) : plainHttp;
   const tokenEndpoint =
     mtlsAlias(metadata, 'token_endpoint', req.certificate !== undefined) ??
     stringField(metadata, 'token_endpoint', req.issuer);
@@ -91,8 +109,26 @@ export async function obtainTokens(ctx: Context, http: HttpClient, req: GrantReq
     throw withClientHint(err, authMethod, advertised);
   }
   const checks: Check[] = [checkTokenType(tokens, ['Bearer', 'DPoP', 'N_A'])];
+  if (req.dpopKey) {
+    checks.push(checkDpopTokenType(tokens.token_type));
+    if (tokens.access_token !== undefined)
+      checks.push(checkAccessTokenDpopBinding(tokens.access_token, req.dpopKey.thumbprint));
+  }
+  // RFC 8705 §3.1: a token issued over mTLS names the certificate it is bound to.
+  if (req.certificate && tokens.access_token !== undefined)
+    checks.push(
+      checkAccessTokenCertificateBinding(
+        tokens.access_token,
+        certificateThumbprint(req.certificate.cert),
+        metadata.tls_client_certificate_bound_access_tokens === true,
+      ),
+    );
+  const authorizationDetails = req.authorizationDetails
+    ? compareAuthorizationDetails(req.authorizationDetails, grantedAuthorizationDetails(tokens.raw))
+    : undefined;
   if (tokens.id_token !== undefined) {
-    const keys = typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(http, metadata.jwks_uri) : undefined;
+    const keys =
+      typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(plainHttp, metadata.jwks_uri) : undefined;
     const v = await validateJwt(tokens.id_token, keys, {
       issuer: req.issuer,
       audience: [req.clientId],
@@ -114,7 +150,7 @@ export async function obtainTokens(ctx: Context, http: HttpClient, req: GrantReq
       checks.push(...checkRefreshedIdToken(original, v.payload));
     }
   }
-  return { tokens, checks, authMethod, tokenEndpoint };
+  return { tokens, checks, authMethod, tokenEndpoint, ...(authorizationDetails ? { authorizationDetails } : {}) };
 }
 
 function stringField(metadata: ProviderMetadata, field: string, issuer: string): string {
@@ -122,7 +158,14 @@ function stringField(metadata: ProviderMetadata, field: string, issuer: string):
 }
 
 function grantParameters(req: GrantRequest): Record<string, string | string[] | undefined> {
-  const common = { scope: req.scope, resource: req.resource };
+  const common = {
+    scope: req.scope,
+    resource: req.resource,
+    // RFC 9396 §6: authorization_details in a token request, for grants without an authorization request.
+    ...(req.authorizationDetails
+      ? { authorization_details: authorizationDetailsParameter(req.authorizationDetails) }
+      : {}),
+  };
   switch (req.grant) {
     case 'client_credentials':
       return { grant_type: GRANT_TYPES.client_credentials, audience: req.audience?.[0], ...common };

@@ -34,6 +34,9 @@ export interface TokenOptions {
   requestedTokenType?: string;
   assertion?: string;
   assertionSubject?: string;
+  dpop?: boolean;
+  dpopKey?: string;
+  authorizationDetails?: string;
 }
 
 export function registerToken(program: Command, runAction: RunAction): void {
@@ -56,6 +59,9 @@ export function registerToken(program: Command, runAction: RunAction): void {
     .option('--requested-token-type <urn>', 'token exchange: the type wanted')
     .option('--assertion <jwt>', 'JWT bearer grant: the assertion (or --private-key to sign one)')
     .option('--assertion-subject <sub>', 'JWT bearer grant: sub of the assertion we sign (default: the client id)')
+    .option('--dpop', 'a DPoP-bound token (RFC 9449); its key is cached with it (0600)')
+    .option('--dpop-key <file>', 'the DPoP private key (PEM or JWK) instead of a fresh one; implies --dpop')
+    .option('--authorization-details <json>', 'RFC 9396 authorization_details: a JSON array, or @file')
     .addOption(
       new Option(
         '--output <format>',

@@ -1,5 +1,7 @@
 // Human view of `token`: what was obtained, from where (cache or provider), and its checks.
+import type { AuthorizationDetailComparison } from '../../protocol/authorization-details.js';
 import type { Check } from '../../protocol/checks.js';
+import { renderAuthorizationDetails } from '../../render/authorization-details.js';
 import { renderChecks } from '../../render/checks.js';
 import { escapeForTerminal } from '../../render/escape.js';
 import type { Style } from '../../render/style.js';
@@ -20,6 +22,10 @@ export interface TokenView {
   id_token?: string;
   auth_method?: string;
   tokens?: Record<string, unknown>;
+  /** RFC 9449: the thumbprint of the key the token is bound to. */
+  dpop?: { jkt: string };
+  /** RFC 9396: what was asked beside what was granted. */
+  authorization_details?: AuthorizationDetailComparison[];
   checks: Check[];
   valid: boolean;
 }
@@ -45,6 +51,8 @@ export function renderToken(
   ];
   if (v.auth_method) rows.push(['client auth', e(v.auth_method)]);
   if (v.token_type) rows.push(['token_type', e(v.token_type)]);
+  if (v.dpop)
+    rows.push(['dpop key', `thumbprint ${e(v.dpop.jkt)}\n${style.dim('every request needs a proof with it')}`]);
   if (v.access_token) rows.push(['access_token', redactSecret(v.access_token, opts.showSecrets)]);
   rows.push([
     'expires',
@@ -56,6 +64,7 @@ export function renderToken(
   rows.push(['refresh_token', v.refresh_token ? redactSecret(v.refresh_token, opts.showSecrets) : style.dim('none')]);
   if (v.id_token) rows.push(['id_token', redactSecret(v.id_token, opts.showSecrets)]);
   const out = [renderTable({ rows, width: opts.width }, style)];
+  if (v.authorization_details) out.push(renderAuthorizationDetails(v.authorization_details, style, opts.width));
   if (v.checks.length) {
     const showSource = v.checks.some((c) => c.source);
     out.push(renderChecks(v.checks, style, { title: 'Checks', showSource, width: opts.width }));

@@ -17,8 +17,19 @@ import {
   type CacheIdentity,
 } from '../../protocol/token-cache-policy.js';
 import { renderToken, type TokenView } from './render.js';
+import type { DpopKey } from '../../protocol/dpop.js';
+import { asUsage } from '../../io/protocol-input.js';
 
-const SETTINGS = ['issuer', 'client-id', ...CLIENT_SETTING_NAMES, 'grant', 'scope', 'username', 'output'] as const;
+const SETTINGS = [
+  'issuer',
+  'client-id',
+  ...CLIENT_SETTING_NAMES,
+  'grant',
+  'scope',
+  'username',
+  'output',
+  'dpop-key',
+] as const;
 
 export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResult> {
   const settings = await resolveCommandSettings(opts.flags, SETTINGS, ctx.env);
@@ -36,6 +47,15 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
       (settingValue(settings, 'output') as TokenOptions['output']) ??
       (ctx.stdout.isTTY ? 'table' : 'raw'));
   if (output === 'json') ctx.json = true;
+  // Bad input in the advanced options is exit 2 before the cache or the network is touched.
+  const dpopKeyPath = settingValue(settings, 'dpop-key');
+  const useDpop = opts.dpop === true || dpopKeyPath !== undefined;
+  const givenDpopKey =
+    dpopKeyPath !== undefined ? await (await import('../../io/dpop-key.js')).loadDpopKey(dpopKeyPath) : undefined;
+  const details =
+    opts.authorizationDetails !== undefined
+      ? await (await import('../../io/authorization-details.js')).readAuthorizationDetails(opts.authorizationDetails)
+      : undefined;
 
   const identity: CacheIdentity = {
     issuer,
@@ -50,6 +70,8 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
         : grant === 'token_exchange'
           ? opts.subjectToken?.slice(-16)
           : undefined,
+    ...(useDpop ? { dpop: true } : {}),
+    ...(details ? { authorizationDetails: JSON.stringify(details) } : {}),
   };
   // Grants whose input is a one-off credential are not worth caching by default.
   const cacheable = opts.cache && !['token_exchange', 'jwt_bearer'].includes(grant);
@@ -62,7 +84,8 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
       ctx.warn(
         `the cache file for this token (${ctx.tokenCacheDir}/${key}.json) is unreadable (${read.corrupt}); ignoring it and fetching a new token`,
       );
-    return { ...(read.entry ? { entry: read.entry } : {}), decision: decideFromCache(read.entry, now(), opts.minTtl) };
+    const decision = decideFromCache(read.entry, now(), opts.minTtl, { dpopJkt: givenDpopKey?.thumbprint });
+    return { ...(read.entry ? { entry: read.entry } : {}), decision };
   };
 
   if (cacheable) {
@@ -72,6 +95,7 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
         ctx,
         output,
         viewFromEntry(first.entry!, 'reuse', `cached, ${first.decision.secondsLeft} s left`, []),
+        dpopKeyNote(ctx, key, dpopKeyPath, true),
       );
   }
 
@@ -90,6 +114,8 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
     const { obtainTokens } = await import('./grants.js');
     const http = ctx.httpClient({ timeoutSeconds: opts.timeout, clientCertificate: client.certificate });
     const useRefresh = action === 'refresh' && cached?.refresh_token !== undefined;
+    // RFC 9449 §5: a refresh of a DPoP-bound token proves possession of the same key, so a cached key is reused.
+    const dpopKey = useDpop ? await dpopKeyFor(givenDpopKey, cached) : undefined;
     const outcome = await obtainTokens(ctx, http, {
       grant: useRefresh ? 'refresh_token' : grant,
       ...client,
@@ -110,10 +136,13 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
       requestedTokenType: opts.requestedTokenType,
       assertion: opts.assertion,
       assertionSubject: opts.assertionSubject,
+      dpopKey,
+      authorizationDetails: details,
     });
     const t = outcome.tokens;
     if (t.access_token === undefined)
       return { ...baseView(identity, 'fetch', reason), checks: outcome.checks, valid: false, tokens: t.raw };
+    const dpop = dpopKey !== undefined && t.token_type?.toLowerCase() === 'dpop';
     const entry: CacheEntry = {
       version: 1,
       ...identity,
@@ -125,16 +154,25 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
       id_token: t.id_token ?? cached?.id_token,
       scope_granted: t.scope,
       obtained_at: now(),
+      // The key travels with the token it binds: without it the cached token cannot be used.
+      ...(dpop ? { dpop_jwk: dpopKey.privateJwk, dpop_jkt: dpopKey.thumbprint } : {}),
     };
     if (cacheable && isValid(outcome.checks)) await writeEntry(key, entry, ctx.tokenCacheDir);
     return {
       ...viewFromEntry(entry, useRefresh ? 'refresh' : 'fetch', reason, outcome.checks),
       tokens: t.raw,
       auth_method: outcome.authMethod,
+      ...(outcome.authorizationDetails ? { authorization_details: outcome.authorizationDetails } : {}),
     };
   };
 
-  if (!cacheable) return result(ctx, output, await fetchFresh(undefined, 'fetch', 'cache not used'));
+  if (!cacheable)
+    return result(
+      ctx,
+      output,
+      await fetchFresh(undefined, 'fetch', 'cache not used'),
+      dpopKeyNote(ctx, key, dpopKeyPath, false),
+    );
   // Inside the lock, look again: a parallel job may have just fetched the same token.
   const view = await withLock(
     key,
@@ -157,7 +195,32 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
         ctx.info(`taking over the cache lock of ${o ? `process ${o.pid}` : 'another job'}: ${why}`),
     },
   );
-  return result(ctx, output, view);
+  return result(ctx, output, view, dpopKeyNote(ctx, key, dpopKeyPath, true));
+}
+
+/** --dpop-key's key, else the one cached with the token being refreshed, else a fresh one. */
+async function dpopKeyFor(given: DpopKey | undefined, cached: CacheEntry | undefined): Promise<DpopKey> {
+  if (given) return given;
+  const { dpopKeyFromJwk, generateDpopKey } = await import('../../protocol/dpop.js');
+  if (cached?.dpop_jwk) {
+    const jwk = cached.dpop_jwk;
+    return asUsage(() => dpopKeyFromJwk(jwk, { origin: 'the DPoP key in the token cache entry' }));
+  }
+  return generateDpopKey();
+}
+
+/** Where the key of a DPoP-bound token is, for the note beside a raw token (RFC 9449 §7: a proof per request). */
+function dpopKeyNote(ctx: Context, key: string, dpopKeyPath: string | undefined, cached: boolean): string {
+  const where =
+    dpopKeyPath !== undefined
+      ? `the key is in ${dpopKeyPath}`
+      : cached
+        ? `the key is in the cache entry ${ctx.tokenCacheDir}/${key}.json (dpop_jwk)`
+        : 'the key was made for this run and is not kept (--no-cache): pass --dpop-key FILE to keep using the token';
+  return (
+    'this access token is DPoP-bound: every request with it needs a DPoP proof signed with its key ' +
+    `(RFC 9449 §7); ${where}`
+  );
 }
 
 function baseView(
@@ -182,12 +245,13 @@ function viewFromEntry(
     scope: e.scope_granted ?? e.scope,
     ...(e.refresh_token ? { refresh_token: e.refresh_token } : {}),
     ...(e.id_token ? { id_token: e.id_token } : {}),
+    ...(e.dpop_jkt ? { dpop: { jkt: e.dpop_jkt } } : {}),
     checks,
     valid: isValid(checks),
   };
 }
 
-function result(_ctx: Context, output: string, view: TokenView): CommandResult {
+function result(_ctx: Context, output: string, view: TokenView, dpopNote: string): CommandResult {
   if (output === 'raw' && (!view.valid || !view.access_token)) {
     // A script must never receive a token that failed its checks: nothing on stdout, exit 1.
     return {
@@ -206,7 +270,14 @@ function result(_ctx: Context, output: string, view: TokenView): CommandResult {
       exit: 1,
     };
   }
-  if (output === 'raw') return { data: view, human: () => view.access_token! };
+  if (output === 'raw')
+    return {
+      data: view,
+      human: (c) => {
+        if (view.token_type?.toLowerCase() === 'dpop') c.info(dpopNote);
+        return view.access_token!;
+      },
+    };
   return {
     data: view,
     human: (c) => renderToken(view, c.style, { showSecrets: c.showSecrets, width: c.columns }),
