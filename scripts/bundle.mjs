@@ -6,6 +6,8 @@
 //   little more than a skim. CommonJS, because Node 20 keeps compiled code for a vm.Script, not for
 //   an ES module; it also spares --help and decode Node's ES module loader.
 // - dist/bundle/start.cjs: the loader bin/oidc-probe.cjs calls (Node built-ins only).
+// - dist/bundle/serve.cjs: `oidc-probe serve` (the provider, its keys and pages), required by
+//   cli.cjs only when serve runs, so the other commands neither read nor compile it.
 // Dependencies needed only by commands that go to the network or a terminal (undici, open, the
 // prompts) stay external and load from node_modules when those commands run.
 import { build, transform } from 'esbuild';
@@ -44,6 +46,19 @@ const commanderWithoutEagerChildProcess = {
   },
 };
 
+// serve's options import its command with import('./command.js'); in cli.cjs that becomes a
+// require of the serve bundle beside it instead of the code itself.
+const serveApart = {
+  name: 'serve-in-its-own-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/command\.js$/ }, ({ importer }) =>
+      /[\\/]src[\\/]commands[\\/]serve[\\/]options\.ts$/.test(importer)
+        ? { path: './serve.cjs', external: true }
+        : undefined,
+    );
+  },
+};
+
 const common = {
   bundle: true,
   format: 'cjs',
@@ -62,7 +77,7 @@ const cli = await build({
   outdir: 'dist/bundle',
   outExtension: { '.js': '.cjs' },
   external: ['undici', 'open', '@inquirer/prompts', 'oidc-provider', 'playwright-core'],
-  plugins: [fastStringWidth, commanderWithoutEagerChildProcess],
+  plugins: [fastStringWidth, commanderWithoutEagerChildProcess, serveApart],
   // import() becomes require(): a script compiled from a code cache cannot import() on Node 20.
   // The ES-module-only dependencies come through src/net/import-esm.ts instead.
   supported: { 'dynamic-import': false },
@@ -73,8 +88,22 @@ if (dynamicImports)
   throw new Error(
     `dist/bundle/cli.cjs has ${dynamicImports.length} import() call(s); route them through src/net/import-esm.ts`,
   );
+if (!/require\("\.\/serve\.cjs"\)/.test(readFileSync('dist/bundle/cli.cjs', 'utf8')))
+  throw new Error('dist/bundle/cli.cjs does not load serve from ./serve.cjs; see the serveApart plugin');
 await makeAscii('dist/bundle/cli.cjs');
-writeFileSync('dist/bundle/THIRD-PARTY-NOTICES.txt', thirdPartyNotices(Object.keys(cli.metafile.inputs)));
+const serve = await build({
+  ...common,
+  entryPoints: { serve: 'src/commands/serve/command.ts' },
+  outdir: 'dist/bundle',
+  outExtension: { '.js': '.cjs' },
+  supported: { 'dynamic-import': false },
+  metafile: true,
+});
+await makeAscii('dist/bundle/serve.cjs');
+writeFileSync(
+  'dist/bundle/THIRD-PARTY-NOTICES.txt',
+  thirdPartyNotices([...Object.keys(cli.metafile.inputs), ...Object.keys(serve.metafile.inputs)]),
+);
 await build({
   ...common,
   entryPoints: { start: 'src/cli/start.ts' },
@@ -95,7 +124,8 @@ function thirdPartyNotices(inputs) {
     if (!file) throw new Error(`${name}@${version} is bundled but ships no licence file`);
     return `${name}@${version} (${license})\n\n${readFileSync(join(dir, file), 'utf8').trim()}\n`;
   });
-  return `oidc-probe's bundle (dist/bundle/cli.cjs) contains code of these packages.\n\n${sections.join('\n' + '-'.repeat(72) + '\n\n')}`;
+  const intro = "oidc-probe's bundles (dist/bundle/cli.cjs, serve.cjs) contain code of these packages.";
+  return `${intro}\n\n${sections.join('\n' + '-'.repeat(72) + '\n\n')}`;
 }
 
 /**

@@ -14,6 +14,7 @@ import { registerIntrospect } from './introspect.js';
 import { registerUserinfo } from './userinfo.js';
 import { registerLogout } from './logout.js';
 import { registerDiscover } from './discover.js';
+import { registerServe } from '../commands/serve/options.js';
 import { registerCompletion } from './completion.js';
 import { commandWord } from './command-word.js';
 
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
   userinfo: registerUserinfo,
   introspect: registerIntrospect,
   logout: registerLogout,
+  serve: registerServe,
   completion: registerCompletion,
 };
 
