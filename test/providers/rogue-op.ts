@@ -49,7 +49,8 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
     port: 0,
     hosts: ['127.0.0.1'],
     issuerPath: '/',
-    clients: [{ clientId, clientSecret, redirectUris: [] }],
+    // alsoPublic: the login tests also run the public-client path (PKCE, no secret) against it.
+    clients: [{ clientId, clientSecret, redirectUris: [], alsoPublic: true }],
     user: { sub, name: 'Alice Rogue', email: 'alice@rogue.test' },
     autoApprove: true,
     defects: opts.defects ?? [],

@@ -114,7 +114,7 @@ async function respond(core: ProviderCore, request: AuthorizationRequest, user: 
   const params: Record<string, string> = {};
   if (core.defects.has('access_denied')) {
     params.error = 'access_denied';
-    params.error_description = 'the user said no (defect access_denied)';
+    params.error_description = 'the user said no';
     applied.push('access_denied');
   } else {
     const auth = { client: request.client, user, scope: request.scope, authTime: nowSeconds() };

@@ -57,7 +57,7 @@ export function userinfoEndpoint(core: ProviderCore, req: ProviderRequest): Repl
 export function introspectionEndpoint(core: ProviderCore, req: ProviderRequest): Reply {
   const a = authenticatedForm(core, req);
   if ('status' in a) return a;
-  if (a.client.clientSecret === undefined)
+  if (a.method === 'none')
     return oauthError(
       401,
       'invalid_client',

@@ -12,7 +12,12 @@ import { isFormBody, singleParams, type ProviderRequest } from './request.js';
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const DEVICE_PATH = '/device';
 
-type Authenticated = { client: ProviderClient; form: Record<string, string> };
+type Authenticated = {
+  client: ProviderClient;
+  /** How the client authenticated in this request: "none" means it did not (a public client). */
+  method: 'client_secret_basic' | 'client_secret_post' | 'none';
+  form: Record<string, string>;
+};
 
 /** Form body, single parameters, client authentication: what every back-channel endpoint starts with. */
 export function authenticatedForm(core: ProviderCore, req: ProviderRequest): Authenticated | Reply {
@@ -27,7 +32,7 @@ export function authenticatedForm(core: ProviderCore, req: ProviderRequest): Aut
       // RFC 6749 §5.2: a failed Basic authentication answers 401 with the scheme to use.
       ...(auth.basic ? { headers: { 'www-authenticate': 'Basic realm="oidc-probe serve"' } } : {}),
     });
-  return { client: auth.client, form: params };
+  return { client: auth.client, method: auth.method, form: params };
 }
 
 export async function tokenEndpoint(core: ProviderCore, req: ProviderRequest): Promise<Reply> {
@@ -99,7 +104,7 @@ async function tokens(
 
 const invalidGrant = (why: string) => oauthError(400, 'invalid_grant', why);
 
-async function authorizationCodeGrant(core: ProviderCore, { client, form }: Authenticated): Promise<Reply> {
+async function authorizationCodeGrant(core: ProviderCore, { client, method, form }: Authenticated): Promise<Reply> {
   const code = form.code;
   if (code === undefined) return oauthError(400, 'invalid_request', 'the request has no code');
   const grant = core.codes.get(code);
@@ -132,6 +137,9 @@ async function authorizationCodeGrant(core: ProviderCore, { client, form }: Auth
   } else if (verifier !== undefined) {
     // RFC 9700 §2.1.1: a verifier without a challenge is a PKCE downgrade attempt.
     return invalidGrant('code_verifier sent, but the authorization request had no code_challenge');
+  } else if (method === 'none') {
+    // Without authentication only PKCE binds the code to the client that asked for it.
+    return oauthError(401, 'invalid_client', 'a client that does not authenticate must use PKCE');
   }
   grant.used = true;
   const { reply, issued } = await tokens(core, grant, 'authorization_code', {
@@ -145,7 +153,7 @@ async function authorizationCodeGrant(core: ProviderCore, { client, form }: Auth
   return reply;
 }
 
-async function refreshTokenGrant(core: ProviderCore, { client, form }: Authenticated): Promise<Reply> {
+async function refreshTokenGrant(core: ProviderCore, { client, method, form }: Authenticated): Promise<Reply> {
   const token = form.refresh_token;
   if (token === undefined) return oauthError(400, 'invalid_request', 'the request has no refresh_token');
   const record = core.refreshTokens.get(token);
@@ -161,7 +169,7 @@ async function refreshTokenGrant(core: ProviderCore, { client, form }: Authentic
   }
   // RFC 9700 §4.14.2: a public client's refresh token is rotated (the old one stops working).
   let refreshToken: string | undefined = token;
-  if (client.clientSecret === undefined) {
+  if (method === 'none') {
     core.refreshTokens.delete(token);
     refreshToken = core.newRefreshToken(record);
   }
@@ -170,9 +178,9 @@ async function refreshTokenGrant(core: ProviderCore, { client, form }: Authentic
   return reply;
 }
 
-function clientCredentialsGrant(core: ProviderCore, { client, form }: Authenticated): Promise<Reply> | Reply {
+function clientCredentialsGrant(core: ProviderCore, { client, method, form }: Authenticated): Promise<Reply> | Reply {
   // RFC 6749 §4.4: confidential clients only.
-  if (client.clientSecret === undefined)
+  if (method === 'none')
     return oauthError(
       400,
       'unauthorized_client',
