@@ -37,9 +37,11 @@ export function readyDocument(h: ServeHandle): Record<string, unknown> {
   };
 }
 
-/** The `oidc-probe login` line for the first client that a loopback listener can serve. */
+/** The `oidc-probe login` line for a client a loopback listener can serve, one taking any loopback URI first. */
 export function loginLine(h: ServeHandle, showSecrets: boolean): string | undefined {
-  const client = h.clients.find((c) => c.redirectUris.length === 0 || c.redirectUris.some(isLoopbackRedirect));
+  const client =
+    h.clients.find((c) => c.redirectUris.length === 0) ??
+    h.clients.find((c) => c.redirectUris.some(isLoopbackRedirect));
   if (!client) return undefined;
   const registered = client.redirectUris.find(isLoopbackRedirect);
   const secret =
