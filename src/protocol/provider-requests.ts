@@ -40,7 +40,16 @@ export function parseResponseTypeParam(value: string | undefined): ResponseTypeW
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
+/**
+ * RFC 3986 §2: a URI is printable ASCII. The URL parser would quietly drop a tab or a newline
+ * inside one, but the string itself goes into a Location header, so such a URI is refused here.
+ */
+export function isUriText(uri: string): boolean {
+  return /^[\x21-\x7e]+$/.test(uri);
+}
+
 export function isLoopbackRedirect(uri: string): boolean {
+  if (!isUriText(uri)) return false;
   try {
     const u = new URL(uri);
     return u.protocol === 'http:' && LOOPBACK_HOSTS.has(u.hostname) && u.hash === '';
@@ -55,6 +64,7 @@ export function isLoopbackRedirect(uri: string): boolean {
  * takes any loopback URI (how `oidc-probe login` and other native apps listen).
  */
 export function redirectUriAllowed(client: ProviderClient, uri: string): boolean {
+  if (!isUriText(uri)) return false;
   if (client.redirectUris.length === 0) return isLoopbackRedirect(uri);
   return client.redirectUris.some((registered) => {
     if (registered === uri) return true;

@@ -124,7 +124,8 @@ export function parseClientSpec(spec: string): ProviderClient {
         `the redirect URI scheme "${scheme}" is neither http(s) nor a private-use scheme ` +
           'like com.example.app (RFC 8252 §7.1)',
       );
-    if (/[\s\x00-\x1f\x7f]/.test(redirectUri)) return fail('the redirect URI has spaces or control characters');
+    if (!/^[\x21-\x7e]+$/.test(redirectUri))
+      return fail('the redirect URI must be printable ASCII: no spaces, control or other characters (RFC 3986 §2)');
     redirectUris.push(redirectUri);
   }
   return { clientId, ...(clientSecret !== undefined ? { clientSecret } : {}), redirectUris };

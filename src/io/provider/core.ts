@@ -153,6 +153,8 @@ export class ProviderCore {
 
   newInteraction(value: unknown): string {
     this.sweep();
+    // Pages opened and never answered: keep the newest ten thousand.
+    if (this.interactions.size >= 10_000) this.interactions.delete(this.interactions.keys().next().value!);
     const id = randomToken(16);
     this.interactions.set(id, { expiresAt: nowSeconds() + INTERACTION_SECONDS, value });
     return id;

@@ -1,7 +1,12 @@
 // RP-Initiated Logout 1.0 §2–3: the end_session_endpoint. The provider keeps no sessions, so
 // signing out is a confirmation page (or nothing, with --auto-approve) and the redirect back to a
 // post_logout_redirect_uri the client may use, with its state.
-import { isLoopbackRedirect, redirectUriAllowed, type ProviderClient } from '../../protocol/provider-requests.js';
+import {
+  isLoopbackRedirect,
+  isUriText,
+  redirectUriAllowed,
+  type ProviderClient,
+} from '../../protocol/provider-requests.js';
 import type { ProviderCore } from './core.js';
 import { messagePage, signOutPage } from './pages.js';
 import { html, redirect, type Reply } from './reply.js';
@@ -31,6 +36,7 @@ function hintClaims(hint: string): Record<string, unknown> | undefined {
 
 /** A client may come back to a loopback URI, or to one on the origin of a registered redirect URI. */
 function postLogoutUriAllowed(client: ProviderClient, uri: string): boolean {
+  if (!isUriText(uri)) return false;
   if (redirectUriAllowed(client, uri) || isLoopbackRedirect(uri)) return true;
   try {
     const origin = new URL(uri).origin;

@@ -96,7 +96,13 @@ export async function startProvider(config: ProviderConfig): Promise<ProviderHan
   const servers: Server[] = [];
   const pending = new Set<NodeJS.Timeout>();
   let closed = false;
-  const handler = (req: IncomingMessage, res: ServerResponse) => void handle(req, res);
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch(() => {
+      // Nothing a request sends may end the provider; this one gets a bare 500.
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  };
   const port = await listenAll(servers, handler, config);
   const origin = `http://127.0.0.1:${port}`;
   const path = config.issuerPath === '/' ? '' : config.issuerPath;
@@ -135,7 +141,8 @@ export async function startProvider(config: ProviderConfig): Promise<ProviderHan
   route(`${base}/device_authorization`, 'device_authorization', ['POST'], (r) => deviceAuthorizationEndpoint(core, r));
   route(`${base}${DEVICE_PATH}`, 'device', ['GET', 'POST'], (r) => devicePageEndpoint(core, r));
   route(CONTROL_DEFECTS_PATH, 'control', ['GET', 'POST'], (r) => controlDefects(core, r));
-  route(CONTROL_ROTATE_PATH, 'control', ['POST'], async () => {
+  route(CONTROL_ROTATE_PATH, 'control', ['POST'], async (r) => {
+    if (!isJson(r)) return notJson();
     const kids = await core.keyring.rotate();
     return json(200, { kids }, `keys rotated: ${kids.join(', ')} sign from now on`);
   });
@@ -161,7 +168,13 @@ export async function startProvider(config: ProviderConfig): Promise<ProviderHan
       res.destroy();
       return;
     }
-    if (!res.headersSent) res.writeHead(reply.status, reply.headers).end(reply.body);
+    try {
+      res.writeHead(reply.status, reply.headers).end(reply.body);
+    } catch (err) {
+      // A header value Node refuses (it never should be one: redirect URIs are checked as URI text).
+      reply = text(500, 'the provider could not write its answer', `failed: ${(err as Error).message}`);
+      if (!res.headersSent) res.writeHead(500, reply.headers).end(reply.body);
+    }
     config.log?.({
       time: new Date(started).toISOString(),
       method,
@@ -359,12 +372,21 @@ async function jwks(core: ProviderCore): Promise<Reply> {
   return { ...reply, headers: { ...reply.headers, 'cache-control': 'no-cache' }, applied };
 }
 
+/**
+ * The control endpoints take POSTs as application/json only: a page in the person's browser can
+ * send a cross-site form or text/plain POST to loopback, but not JSON without a CORS preflight,
+ * which this provider never answers.
+ */
+function isJson(req: ProviderRequest): boolean {
+  return /^application\/json\b/i.test(req.headers['content-type'] ?? '');
+}
+const notJson = () =>
+  oauthError(415, 'invalid_request', 'send content-type: application/json (a list of defect names, e.g. ["iss"])');
+
 /** GET: the defects that are on; POST a JSON list of names: exactly those are on from now. */
 async function controlDefects(core: ProviderCore, req: ProviderRequest): Promise<Reply> {
   if (req.method === 'GET') return json(200, [...core.defects], `defects: ${[...core.defects].join(', ') || 'none'}`);
-  // A cross-site form cannot send application/json without a CORS preflight, which is never answered.
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
-    return oauthError(415, 'invalid_request', 'send the list as application/json, e.g. ["iss","at_hash"]');
+  if (!isJson(req)) return notJson();
   let list: unknown;
   try {
     list = JSON.parse(req.body);

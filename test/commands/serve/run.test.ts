@@ -108,6 +108,7 @@ describe('bad input: exit 2 and one sentence', () => {
     ['app@notauri', /"notauri" is not an absolute URI/],
     ['app@http://127.0.0.1/cb#frag', /must not have a fragment/],
     ['app@ftp://files.example/cb', /scheme "ftp"/],
+    ['app@http://127.0.0.1/caf\u00e9', /printable ASCII/],
     ['app\u001b[31m', /\\u001b/],
   ] as const) {
     test(`--client ${JSON.stringify(spec)} is refused: ${why}`, async () => {
@@ -273,9 +274,11 @@ describe('the control endpoint', () => {
           ['OKP', 'Ed25519'],
         ],
       );
-      const rotated = (await (await fetch(`${h.issuer}/_oidc-probe/rotate-keys`, { method: 'POST' })).json()) as {
-        kids: string[];
-      };
+      const rotate = (type: string) =>
+        fetch(`${h.issuer}/_oidc-probe/rotate-keys`, { method: 'POST', headers: { 'content-type': type } });
+      assert.equal((await rotate('text/plain')).status, 415, 'a cross-site simple POST cannot rotate');
+      assert.equal((await kids()).length, 3);
+      const rotated = (await (await rotate('application/json')).json()) as { kids: string[] };
       const after = await kids();
       assert.equal(after.length, 6);
       for (const k of [...before, ...rotated.kids.map((kid) => ({ kid }))])
@@ -392,6 +395,32 @@ describe('the authorization endpoint', () => {
         assert.equal(res.headers.get('location'), null);
         assert.match(await res.text(), why);
       }
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('a redirect_uri with a newline or non-ASCII text is refused with a page, and the provider lives on', async () => {
+    const h = await serve();
+    try {
+      for (const uri of [
+        'http://127.0.0.1:1/cb\r\nSet-Cookie: x=1',
+        'http://127.0.0.1:1/cb\t',
+        'http://127.0.0.1:1/caf\u00e9',
+      ]) {
+        const res = await fetch(
+          `${h.issuer}/authorize?${form({ client_id: 'public-app', redirect_uri: uri, response_type: 'code', scope: 'openid' })}`,
+          { redirect: 'manual' },
+        );
+        assert.equal(res.status, 400, JSON.stringify(uri));
+        assert.equal(res.headers.get('set-cookie'), null);
+      }
+      const bye = await fetch(
+        `${h.issuer}/end_session?${form({ client_id: 'public-app', post_logout_redirect_uri: 'http://127.0.0.1:1/\nx' })}`,
+        { redirect: 'manual' },
+      );
+      assert.equal(bye.status, 400);
+      assert.equal((await fetch(`${h.issuer}/jwks`)).status, 200, 'still answering');
     } finally {
       await h.close();
     }
