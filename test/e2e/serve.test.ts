@@ -203,6 +203,23 @@ test('--list-defects names every defect with its rule; --json gives the same as 
   assert.ok(doc.defects.every((d) => d.rule.length > 0));
 });
 
+test("`oidc-probe discover` finds serve's metadata and keys valid", { timeout: 60_000 }, async () => {
+  const serve = startServe(['--json', '--issuer-path', '/realms/test/']);
+  try {
+    await serve.until(({ stdout }) => stdout.trimEnd().endsWith('}'));
+    const { issuer } = JSON.parse(serve.stdout()) as { issuer: string };
+    assert.match(issuer, /^http:\/\/127\.0\.0\.1:\d+\/realms\/test\/$/);
+    const r = await runCli(['discover', issuer, '--json'], { env: isolatedEnv() });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const doc = JSON.parse(r.stdout) as { valid: boolean; metadata: { issuer: string; token_endpoint: string } };
+    assert.equal(doc.valid, true);
+    assert.equal(doc.metadata.issuer, issuer);
+    assert.equal(doc.metadata.token_endpoint, `${issuer}token`);
+  } finally {
+    serve.child.kill('SIGKILL');
+  }
+});
+
 test('serve stays out of the other commands: its code is in serve.cjs, which cli.cjs only requires', () => {
   const bundle = fileURLToPath(new URL('../../../dist/bundle/', import.meta.url));
   const cli = readFileSync(join(bundle, 'cli.cjs'), 'utf8');

@@ -17,6 +17,8 @@ export async function serveCommand(opts: ServeOptions, globals: GlobalOptions): 
     await runCommand(ctx, async () => ({ data: defectListDocument(), human: (c) => renderDefectList(c.style) }));
     return;
   }
+  // A log reader that went away (`oidc-probe serve 2>&1 | head`) does not stop the provider.
+  process.stderr.on('error', () => {});
   let handle: Awaited<ReturnType<typeof run>>;
   try {
     handle = await run(opts, {
