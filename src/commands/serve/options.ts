@@ -1,6 +1,6 @@
 // `oidc-probe serve`: the options. The command itself (and its provider, keys, pages) is in a
 // bundle of its own (dist/bundle/serve.cjs, see scripts/bundle.mjs), loaded only when serve runs.
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { collect, seconds } from '../../cli/option-parsers.js';
 
 export interface ServeOptions {
@@ -42,7 +42,11 @@ export function registerServe(program: Command): void {
     .option('--defect <name>', 'misbehave this way (repeatable; see --list-defects)', collect)
     .option('--list-defects', 'list every defect with the rule it breaks, and exit')
     .option('--json-log', 'log one JSON object per line on stderr instead of readable lines')
-    .option('--signing-alg <alg>', 'RS256, ES256 or EdDSA: how ID tokens are signed', 'RS256')
+    .addOption(
+      new Option('--signing-alg <alg>', 'how ID tokens are signed')
+        .choices(['RS256', 'ES256', 'EdDSA'])
+        .default('RS256'),
+    )
     .option('--slow-delay <seconds>', 'how long the slow_* defects wait', seconds, 5)
     .action(async (opts: ServeOptions, cmd: Command) => {
       const { serveCommand } = await import('./command.js');
