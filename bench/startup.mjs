@@ -2,7 +2,7 @@
 // `node -e 0` measured in the same run, interleaved, so machine load hits both alike.
 // Usage: npm run bench  (or node bench/startup.mjs [--runs N] [--as-is])
 // Never part of `npm test`: timings are reported here, never asserted.
-// The CLI keeps compiled code between runs (src/cli/start.ts); the warm-up rounds fill that cache,
+// The CLI keeps compiled code between runs (src/start.ts); the warm-up rounds fill that cache,
 // so the rows with targets are what a user sees from the second run on. The "first run" rows turn
 // the cache off (NODE_DISABLE_COMPILE_CACHE) and show what every run would cost without it.
 import { execFile, spawnSync } from 'node:child_process';

@@ -2,12 +2,13 @@
 // for parsing and compiling the code in it, on every run:
 // - dist/bundle/cli.cjs: the whole CLI in one CommonJS file (commander, jose, cli-table3 and chalk
 //   inside). One file costs one read; V8 compiles a function only when it first runs, and
-//   src/cli/start.ts keeps the compiled code between runs, so what a command does not use costs
+//   src/start.ts keeps the compiled code between runs, so what a command does not use costs
 //   little more than a skim. CommonJS, because Node 20 keeps compiled code for a vm.Script, not for
 //   an ES module; it also spares --help and decode Node's ES module loader.
 // - dist/bundle/start.cjs: the loader bin/oidc-probe.cjs calls (Node built-ins only).
-// - dist/bundle/serve.cjs: `oidc-probe serve` (the provider, its keys and pages), required by
-//   cli.cjs only when serve runs, so the other commands neither read nor compile it.
+// - dist/bundle/serve.cjs: the provider of `oidc-probe serve` (endpoints, keys, pages, jose's
+//   signing), required by cli.cjs only when serve runs, so the other commands neither read nor
+//   compile it. Only plain values cross between the two bundles (src/io/provider/index.ts).
 // Dependencies needed only by commands that go to the network or a terminal (undici, open, the
 // prompts) stay external and load from node_modules when those commands run.
 import { build, transform } from 'esbuild';
@@ -46,13 +47,13 @@ const commanderWithoutEagerChildProcess = {
   },
 };
 
-// serve's options import its command with import('./command.js'); in cli.cjs that becomes a
+// serve loads its provider with import('../../io/provider/index.js'); in cli.cjs that becomes a
 // require of the serve bundle beside it instead of the code itself.
 const serveApart = {
   name: 'serve-in-its-own-bundle',
   setup(b) {
-    b.onResolve({ filter: /^\.\/command\.js$/ }, ({ importer }) =>
-      /[\\/]src[\\/]commands[\\/]serve[\\/]options\.ts$/.test(importer)
+    b.onResolve({ filter: /^\.\.\/\.\.\/io\/provider\/index\.js$/ }, ({ importer }) =>
+      /[\\/]src[\\/]commands[\\/]serve[\\/]run\.ts$/.test(importer)
         ? { path: './serve.cjs', external: true }
         : undefined,
     );
@@ -73,27 +74,27 @@ const common = {
 rmSync('dist/bundle', { recursive: true, force: true });
 const cli = await build({
   ...common,
-  entryPoints: { cli: 'src/cli/main.ts' },
+  entryPoints: { cli: 'src/main.ts' },
   outdir: 'dist/bundle',
   outExtension: { '.js': '.cjs' },
   external: ['undici', 'open', '@inquirer/prompts', 'oidc-provider', 'playwright-core'],
   plugins: [fastStringWidth, commanderWithoutEagerChildProcess, serveApart],
   // import() becomes require(): a script compiled from a code cache cannot import() on Node 20.
-  // The ES-module-only dependencies come through src/net/import-esm.ts instead.
+  // The ES-module-only dependencies come through src/io/import-esm.ts instead.
   supported: { 'dynamic-import': false },
   metafile: true,
 });
 const dynamicImports = readFileSync('dist/bundle/cli.cjs', 'utf8').match(/\bimport\(/g);
 if (dynamicImports)
   throw new Error(
-    `dist/bundle/cli.cjs has ${dynamicImports.length} import() call(s); route them through src/net/import-esm.ts`,
+    `dist/bundle/cli.cjs has ${dynamicImports.length} import() call(s); route them through src/io/import-esm.ts`,
   );
 if (!/require\("\.\/serve\.cjs"\)/.test(readFileSync('dist/bundle/cli.cjs', 'utf8')))
   throw new Error('dist/bundle/cli.cjs does not load serve from ./serve.cjs; see the serveApart plugin');
 await makeAscii('dist/bundle/cli.cjs');
 const serve = await build({
   ...common,
-  entryPoints: { serve: 'src/commands/serve/command.ts' },
+  entryPoints: { serve: 'src/io/provider/index.ts' },
   outdir: 'dist/bundle',
   outExtension: { '.js': '.cjs' },
   supported: { 'dynamic-import': false },
@@ -106,7 +107,7 @@ writeFileSync(
 );
 await build({
   ...common,
-  entryPoints: { start: 'src/cli/start.ts' },
+  entryPoints: { start: 'src/start.ts' },
   outdir: 'dist/bundle',
   outExtension: { '.js': '.cjs' },
 });

@@ -140,9 +140,9 @@ try {
       'serve --list-defects runs from the installed package (dist/bundle/serve.cjs)',
       listed.stdout + listed.stderr,
     );
-    // Started, then stopped with SIGINT once the ready document is out: exit 130 after a clean close.
+    // Started, then stopped with SIGINT once the ready event is out: exit 130 after a clean close.
     // (spawnSync reports the timeout it was asked for as an error; the output is what counts.)
-    const served = spawnSync(bin, ['serve', '--port', '0', '--json'], {
+    const served = spawnSync(bin, ['serve', '--port', '0', '--json-log'], {
       cwd: app,
       env,
       encoding: 'utf8',
@@ -151,7 +151,7 @@ try {
     });
     let issuer;
     try {
-      issuer = JSON.parse(served.stdout).issuer;
+      issuer = JSON.parse(served.stderr.split('\n')[0]).issuer;
     } catch {
       /* reported below */
     }

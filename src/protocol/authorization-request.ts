@@ -1,6 +1,6 @@
 // The authorization request (OIDC Core 3.1.2.1, 3.2.2.1, 3.3.2.1; RFC 7636 PKCE) and the checks on
 // the parameters that come back with its response (state; RFC 9207 iss). Pure apart from randomness.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { fail, pass, skip, type Check } from './checks.js';
 import type { ResponseMode, ResponseType } from './response-type.js';
 
@@ -64,6 +64,28 @@ export function checkState(params: Record<string, string>, expected: string): Ch
     'state does not match the one sent: this response does not belong to this request (RFC 6749 §10.12)',
     { expected, actual: state },
   );
+}
+
+/** Equal values, compared in constant time (the state is this run's secret). */
+function sameSecret(a: string, b: string): boolean {
+  const digest = (v: string) => createHash('sha256').update(v, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/** RFC 6749 §4.1.2.1: an error code uses only %x20-21 / %x23-5B / %x5D-7E, so it is safe to quote. */
+const ERROR_CODE = /^[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}$/;
+
+/**
+ * RFC 6749 §4.1.2.1 and §10.12: an error response carries the state of the request it answers. One
+ * without this run's state answers no request of this run (any local process, or a web page, can
+ * send one to the listener), so it must not end the run. Returns why it is a stray, or undefined.
+ */
+export function strayErrorResponse(params: Record<string, string>, expectedState: string): string | undefined {
+  if (params.error === undefined) return undefined;
+  if (params.state !== undefined && sameSecret(params.state, expectedState)) return undefined;
+  const code = ERROR_CODE.test(params.error) ? ` (error "${params.error}")` : '';
+  const which = params.state === undefined ? 'without a state' : 'with a state this run did not send';
+  return `an error response${code} ${which} was ignored: it answers no request of this run (RFC 6749 §4.1.2.1, §10.12)`;
 }
 
 /** RFC 9207 §2.4: iss, when present, must be the issuer; when the provider advertises it, it must be present. */

@@ -20,7 +20,7 @@ export function flowOf(responseType: string): 'authorization code' | 'implicit' 
   return 'other';
 }
 
-const GRANT_NAMES: Record<string, string> = {
+const GRANT_LABELS: Record<string, string> = {
   authorization_code: 'authorization code',
   implicit: 'implicit',
   refresh_token: 'refresh token',
@@ -49,7 +49,7 @@ export function summarizeCapabilities(m: Record<string, unknown>): Capability[] 
   const grants = strings(m.grant_types_supported) ?? ['authorization_code', 'implicit'];
   add(
     'grant types',
-    grants.map((g) => GRANT_NAMES[g] ?? g).join(', ') +
+    grants.map((g) => GRANT_LABELS[g] ?? g).join(', ') +
       (m.grant_types_supported === undefined ? ' (default, not advertised)' : ''),
   );
   add(

@@ -2,6 +2,7 @@
 // Each returns a Check row; none throws.
 import { fail, pass, skip, warn, type Check } from './checks.js';
 import { tokenHash, hashAlgorithmName } from './token-hashes.js';
+import { humanDuration } from './duration.js';
 import type { Claims } from './jwt.js';
 
 export type TokenType = 'id_token' | 'access_token' | 'logout_token';
@@ -9,6 +10,10 @@ export type TokenType = 'id_token' | 'access_token' | 'logout_token';
 export interface ClaimExpectations {
   issuer?: string | undefined;
   audience?: string[] | undefined;
+  /** Further audiences the client trusts to share its tokens with (Core 3.1.3.7 item 3). */
+  trustedAudiences?: string[] | undefined;
+  /** Reject (rather than warn about) audiences neither expected nor trusted. */
+  strictAudience?: boolean | undefined;
   clientId?: string | undefined;
   nonce?: string | undefined;
   requireNonce?: boolean | undefined;
@@ -35,17 +40,13 @@ function missing(id: string, exp: ClaimExpectations, why = ''): Check {
   return skip(id, `no ${id} claim`);
 }
 
-const ago = (s: number) => formatSeconds(s);
-function formatSeconds(s: number): string {
-  const a = Math.abs(Math.round(s));
-  if (a < 120) return `${a} s`;
-  if (a < 7200) return `${Math.round(a / 60)} min`;
-  if (a < 172800) return `${Math.round(a / 3600)} h`;
-  return `${Math.round(a / 86400)} days`;
-}
+const ago = humanDuration;
 
 export function checkIssuer(claims: Claims, exp: ClaimExpectations): Check {
   const iss = claims.iss;
+  // A claim the caller asked to compare must be there to be compared.
+  if (iss === undefined && exp.issuer !== undefined)
+    return fail('iss', `no iss claim, but the issuer "${exp.issuer}" was expected`, { expected: exp.issuer });
   if (iss === undefined) return missing('iss', exp);
   if (typeof iss !== 'string') return fail('iss', 'iss is not a string', { actual: iss });
   if (exp.issuer === undefined) return skip('iss', `iss is "${iss}"; not compared (pass --issuer)`, { actual: iss });
@@ -68,22 +69,41 @@ export function audienceList(claims: Claims): string[] | undefined {
   return undefined;
 }
 
+const quoted = (values: readonly string[]) => values.map((v) => `"${v}"`);
+
 export function checkAudience(claims: Claims, exp: ClaimExpectations): Check {
+  const expected = exp.audience && exp.audience.length > 0 ? exp.audience : undefined;
+  if (claims.aud === undefined && expected)
+    return fail('aud', `no aud claim, but the audience ${quoted(expected).join(' or ')} was expected`, { expected });
   if (claims.aud === undefined) return missing('aud', exp);
   const aud = audienceList(claims);
   if (!aud) return fail('aud', 'aud is neither a string nor an array of strings', { actual: claims.aud });
-  if (!exp.audience || exp.audience.length === 0)
+  if (!expected)
     return skip('aud', `aud is ${JSON.stringify(claims.aud)}; not compared (pass --audience)`, { actual: claims.aud });
-  const hit = exp.audience.find((a) => aud.includes(a));
-  if (hit)
-    return pass('aud', aud.length > 1 ? `aud contains "${hit}" (among ${aud.length} audiences)` : `aud is "${hit}"`, {
-      expected: exp.audience,
-      actual: claims.aud,
-    });
-  return fail(
+  const extra = { expected, actual: claims.aud };
+  const hit = expected.find((a) => aud.includes(a));
+  if (!hit)
+    return fail('aud', `aud ${JSON.stringify(claims.aud)} does not contain ${quoted(expected).join(' or ')}`, extra);
+  const trusted = new Set([...expected, ...(exp.trustedAudiences ?? [])]);
+  const untrusted = aud.filter((a) => !trusted.has(a));
+  if (untrusted.length === 0)
+    return pass(
+      'aud',
+      aud.length > 1 ? `aud contains "${hit}" (among ${aud.length} audiences)` : `aud is "${hit}"`,
+      extra,
+    );
+  const others = `${quoted(untrusted).join(', ')}, ${untrusted.length === 1 ? 'an audience' : 'audiences'} not trusted`;
+  // Core 3.1.3.7 item 3: reject an ID token with additional audiences the client does not trust.
+  if (exp.strictAudience)
+    return fail('aud', `aud contains "${hit}" but also ${others}: rejected (Core 3.1.3.7 item 3)`, extra);
+  // RFC 9068 §4: an access token only has to name this resource server; other audiences are normal.
+  if (exp.type === 'access_token')
+    return pass('aud', `aud contains "${hit}" (and ${quoted(untrusted).join(', ')})`, extra);
+  return warn(
     'aud',
-    `aud ${JSON.stringify(claims.aud)} does not contain ${exp.audience.map((a) => `"${a}"`).join(' or ')}`,
-    { expected: exp.audience, actual: claims.aud },
+    `aud contains "${hit}" but also ${others}; Core 3.1.3.7 item 3 says to reject untrusted additional audiences ` +
+      '(trust them by name, or make this a failure with the strict audience rule)',
+    extra,
   );
 }
 
@@ -119,10 +139,17 @@ export function checkExpiry(claims: Claims, exp: ClaimExpectations): Check {
   if (v === undefined) return missing('exp', exp);
   if (typeof v !== 'number') return v;
   const left = v - exp.now;
-  if (left > 0) return pass('exp', `not expired: expires in ${formatSeconds(left)}`);
-  if (-left <= exp.clockTolerance)
-    return warn('exp', `expired ${ago(-left)} ago; accepted within the ${exp.clockTolerance} s clock tolerance`);
-  return fail('exp', `expired ${ago(-left)} ago (clock tolerance ${exp.clockTolerance} s)`, { actual: v });
+  if (left > 0) return pass('exp', `not expired: expires in ${humanDuration(left)}`);
+  // RFC 7519 §4.1.4: expired on or after exp; the clock tolerance is a margin strictly below that.
+  const late = -left;
+  const when = late === 0 ? 'expires this very second' : `expired ${ago(late)} ago`;
+  if (late < exp.clockTolerance)
+    return warn('exp', `${when}; accepted within the ${exp.clockTolerance} s clock tolerance`);
+  return fail(
+    'exp',
+    `${when} (clock tolerance ${exp.clockTolerance} s; a token is expired on and after its exp, RFC 7519 §4.1.4)`,
+    { actual: v },
+  );
 }
 
 export function checkNotBefore(claims: Claims, exp: ClaimExpectations): Check {
@@ -134,9 +161,9 @@ export function checkNotBefore(claims: Claims, exp: ClaimExpectations): Check {
   if (wait <= exp.clockTolerance)
     return warn(
       'nbf',
-      `not valid for another ${formatSeconds(wait)}; accepted within the ${exp.clockTolerance} s clock tolerance`,
+      `not valid for another ${humanDuration(wait)}; accepted within the ${exp.clockTolerance} s clock tolerance`,
     );
-  return fail('nbf', `not valid before ${formatSeconds(wait)} from now (clock tolerance ${exp.clockTolerance} s)`, {
+  return fail('nbf', `not valid before ${humanDuration(wait)} from now (clock tolerance ${exp.clockTolerance} s)`, {
     actual: v,
   });
 }
@@ -150,11 +177,12 @@ export function checkIssuedAt(claims: Claims, exp: ClaimExpectations): Check {
   if (ahead <= exp.clockTolerance)
     return warn(
       'iat',
-      `issued ${formatSeconds(ahead)} in the future; accepted within the ${exp.clockTolerance} s clock tolerance`,
+      `issued ${humanDuration(ahead)} in the future; accepted within the ${exp.clockTolerance} s clock tolerance`,
     );
   return fail(
     'iat',
-    `issued ${formatSeconds(ahead)} in the future (clock tolerance ${exp.clockTolerance} s): the issuer's clock or the token is wrong`,
+    `issued ${humanDuration(ahead)} in the future (clock tolerance ${exp.clockTolerance} s): ` +
+      "the issuer's clock or the token is wrong",
     { actual: v },
   );
 }

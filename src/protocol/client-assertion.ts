@@ -2,6 +2,7 @@
 // secret) and private_key_jwt (the client's key). Short-lived, fresh jti, aud = the token endpoint.
 import { randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
+import { defaultSigningAlgFor, isHmacAlg } from './algorithms.js';
 import {
   clientAuthParts,
   MissingClientSecret,
@@ -49,14 +50,13 @@ export async function clientAuthentication(
   if (method === 'client_secret_jwt') {
     if (!client.clientSecret) throw new MissingClientSecret(method);
     alg = opts.signingAlg ?? 'HS256';
-    if (!/^HS(256|384|512)$/.test(alg))
-      throw new ClientKeyError(`client_secret_jwt signs with HS256, HS384 or HS512, not ${alg}`);
+    if (!isHmacAlg(alg)) throw new ClientKeyError(`client_secret_jwt signs with HS256, HS384 or HS512, not ${alg}`);
     key = new TextEncoder().encode(client.clientSecret);
   } else {
     if (!opts.privateKey) throw new ClientKeyError('private_key_jwt needs --private-key <pem or jwk file>');
     alg =
       opts.signingAlg ??
-      (typeof opts.privateKey.alg === 'string' ? opts.privateKey.alg : defaultAlgFor(opts.privateKey));
+      (typeof opts.privateKey.alg === 'string' ? opts.privateKey.alg : defaultSigningAlgFor(opts.privateKey));
     try {
       key = await importJWK(opts.privateKey, alg);
     } catch (err) {
@@ -72,12 +72,6 @@ export async function clientAuthentication(
   };
 }
 
-function defaultAlgFor(jwk: JWK): string {
-  if (jwk.kty === 'EC') return jwk.crv === 'P-384' ? 'ES384' : jwk.crv === 'P-521' ? 'ES512' : 'ES256';
-  if (jwk.kty === 'OKP') return 'EdDSA';
-  return 'RS256';
-}
-
 /** RFC 7523 §2.1 / §3: an authorization grant assertion signed with the client's key. */
 export async function signGrantAssertion(opts: {
   issuer: string;
@@ -90,7 +84,8 @@ export async function signGrantAssertion(opts: {
   const { SignJWT, importJWK } = await import('jose');
   const now = opts.now ?? Math.floor(Date.now() / 1000);
   const alg =
-    opts.signingAlg ?? (typeof opts.privateKey.alg === 'string' ? opts.privateKey.alg : defaultAlgFor(opts.privateKey));
+    opts.signingAlg ??
+    (typeof opts.privateKey.alg === 'string' ? opts.privateKey.alg : defaultSigningAlgFor(opts.privateKey));
   let key: Awaited<ReturnType<typeof importJWK>>;
   try {
     key = await importJWK(opts.privateKey, alg);

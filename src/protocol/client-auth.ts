@@ -62,13 +62,26 @@ export class MissingClientSecret extends Error {
   }
 }
 
-/** Default method when the user names none: a secret means client_secret_basic if the provider allows it. */
-export function defaultClientAuthMethod(
-  hasSecret: boolean,
-  supported: readonly string[] | undefined,
-): ClientAuthMethod {
-  if (!hasSecret) return 'none';
-  const list = supported ?? ['client_secret_basic'];
+export interface ClientAuthChoice {
+  /** --auth-method, when the user named one. */
+  explicit?: ClientAuthMethod | undefined;
+  hasSecret: boolean;
+  hasPrivateKey: boolean;
+  /** What the provider advertises for this endpoint (discovery), if known. */
+  supported?: readonly string[] | undefined;
+}
+
+/**
+ * The one decision of how a client authenticates when the user names no method (every command):
+ * a private key means private_key_jwt (RFC 7523 §2.2); a secret means client_secret_basic when the
+ * provider allows it (RFC 6749 §2.3.1 makes Basic the one every server supports), else
+ * client_secret_post; nothing means a public client ("none").
+ */
+export function chooseClientAuthMethod(choice: ClientAuthChoice): ClientAuthMethod {
+  if (choice.explicit) return choice.explicit;
+  if (choice.hasPrivateKey) return 'private_key_jwt';
+  if (!choice.hasSecret) return 'none';
+  const list = choice.supported ?? ['client_secret_basic'];
   if (list.includes('client_secret_basic')) return 'client_secret_basic';
   if (list.includes('client_secret_post')) return 'client_secret_post';
   return 'client_secret_basic';

@@ -182,7 +182,8 @@ export function checkIssuer(issuer: unknown, expected: string): Check {
     const hint = slashOnly ? '; they differ only by a trailing slash, which counts' : '';
     return fail(
       id,
-      `issuer mismatch: the document says "${issuer}", you asked for "${expected}" (they must be identical, Discovery §4.3${hint})`,
+      `issuer mismatch: the document says "${issuer}", you asked for "${expected}" ` +
+        `(they must be identical, Discovery §4.3${hint})`,
       { expected, actual: issuer },
     );
   }
@@ -329,12 +330,19 @@ function checkAlgNone(value: unknown): Check {
   if (value.includes('none'))
     return warn(
       id,
-      '"none" is advertised for ID tokens: unsigned ID tokens are only acceptable from the token endpoint with the code flow (Core 3.1.3.7)',
+      '"none" is advertised for ID tokens: unsigned ID tokens are only acceptable from the token endpoint ' +
+        'with the code flow (Core 3.1.3.7)',
     );
   return pass(id, '"none" is not advertised for ID tokens');
 }
 
-/** RFC 7636 §4.2, RFC 9700 §2.1.1: S256 is the method to use; plain only offers no protection against a leaked request. */
+/** The IANA "PKCE Code Challenge Methods" registry (RFC 7636 §6.2). */
+const CODE_CHALLENGE_METHODS: ReadonlySet<string> = new Set(['plain', 'S256']);
+
+/**
+ * RFC 7636 §4.2, RFC 9700 §2.1.1: S256 is the method to use; plain only offers no protection against
+ * a leaked request.
+ */
 function checkPkce(value: unknown): Check {
   const id = 'discovery.code_challenge_methods_supported';
   if (value === undefined)
@@ -344,12 +352,22 @@ function checkPkce(value: unknown): Check {
     );
   if (!isStringArray(value))
     return fail(id, 'code_challenge_methods_supported is not an array of strings', { actual: value });
-  if (value.includes('S256')) return pass(id, `PKCE S256 advertised (${value.join(', ')})`);
+  // RFC 8414 §2: the values come from the registry; anything else is a provider mistake (e.g. a JWS alg).
+  const unregistered = value.filter((v) => !CODE_CHALLENGE_METHODS.has(v));
+  const odd = unregistered.length
+    ? `unregistered method${unregistered.length === 1 ? '' : 's'} ${unregistered.map((v) => `"${v}"`).join(', ')} ` +
+      '(the registry has plain and S256, RFC 7636 §6.2)'
+    : '';
+  if (value.includes('S256')) {
+    if (odd) return warn(id, `PKCE S256 advertised, with ${odd}`, { actual: value });
+    return pass(id, `PKCE S256 advertised (${value.join(', ')})`);
+  }
   if (value.includes('plain'))
-    return warn(id, 'PKCE is advertised with "plain" only; S256 is the method to use (RFC 7636 §4.2)', {
-      expected: 'S256',
-      actual: value,
-    });
+    return warn(
+      id,
+      `PKCE is advertised with "plain" only; S256 is the method to use (RFC 7636 §4.2)${odd ? `; also ${odd}` : ''}`,
+      { expected: 'S256', actual: value },
+    );
   return warn(id, `code_challenge_methods_supported lists no known method: ${value.join(', ') || '(empty)'}`);
 }
 
@@ -365,7 +383,10 @@ function onlyImplicit(value: unknown): boolean {
   return isStringArray(value) && value.length > 0 && value.every(isImplicitStyle);
 }
 
-/** RFC 9700 §2.1.2: the implicit grant (and other response types issuing tokens in the front channel) SHOULD NOT be used. */
+/**
+ * RFC 9700 §2.1.2: the implicit grant (and other response types issuing tokens in the front channel)
+ * SHOULD NOT be used.
+ */
 function checkImplicit(value: unknown): Check {
   const id = 'discovery.response_types_implicit';
   if (!isStringArray(value)) return skip(id, 'no list of response types to look at');
@@ -373,7 +394,8 @@ function checkImplicit(value: unknown): Check {
   if (front.length === 0) return pass(id, 'info: no implicit-style response types advertised');
   return pass(
     id,
-    `info: implicit-style response types advertised (${front.join(', ')}); the OAuth 2.0 Security BCP (RFC 9700 §2.1.2) advises against tokens in the front channel`,
+    `info: implicit-style response types advertised (${front.join(', ')}); ` +
+      'the OAuth 2.0 Security BCP (RFC 9700 §2.1.2) advises against tokens in the front channel',
   );
 }
 
@@ -384,7 +406,8 @@ function checkIssParameter(value: unknown): Check {
   if (value === undefined || value === false)
     return warn(
       id,
-      'authorization_response_iss_parameter_supported is not true: clients cannot use the iss parameter against mix-up attacks (RFC 9207)',
+      'authorization_response_iss_parameter_supported is not true: ' +
+        'clients cannot use the iss parameter against mix-up attacks (RFC 9207)',
     );
   return fail(id, 'authorization_response_iss_parameter_supported is not a boolean', { actual: value });
 }
@@ -425,7 +448,8 @@ function checkUnknownFields(m: Record<string, unknown>): Check {
   if (unknown.length === 0) return pass(id, 'info: every field is a registered metadata name');
   return pass(
     id,
-    `info: ${unknown.length} field${unknown.length === 1 ? '' : 's'} not in the metadata registries (kept, not rejected): ${unknown.join(', ')}`,
+    `info: ${unknown.length} field${unknown.length === 1 ? '' : 's'} not in the metadata registries ` +
+      `(kept, not rejected): ${unknown.join(', ')}`,
     { actual: unknown },
   );
 }

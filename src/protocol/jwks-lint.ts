@@ -1,7 +1,8 @@
 // Lint of a provider's JWK Set (RFC 7517, RFC 7518, RFC 7638). Pure apart from computation:
 // keys are parsed with node:crypto, certificates with X509Certificate, thumbprints with jose.
-import { createPublicKey, createSecretKey, X509Certificate } from 'node:crypto';
+import { createHash, createPublicKey, createSecretKey, X509Certificate } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
+import { keyRequirementFor, type KeyRequirement } from './algorithms.js';
 import { fail, pass, skip, warn, type Check } from './checks.js';
 
 export interface KeyRow {
@@ -32,18 +33,6 @@ export interface JwksLint {
 const EXPIRY_WARNING_SECONDS = 30 * 86400;
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 
-/** RFC 7518 §3.1, §4.1 and RFC 8037: which key type (and curve) each alg needs. */
-function expectedKeyFor(alg: string): { kty: string[]; crv?: string[] } | undefined {
-  if (/^(RS|PS)(256|384|512)$/.test(alg) || /^RSA(1_5|-OAEP(-256|-384|-512)?)$/.test(alg)) return { kty: ['RSA'] };
-  const es: Record<string, string> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521', ES256K: 'secp256k1' };
-  if (es[alg]) return { kty: ['EC'], crv: [es[alg]] };
-  if (alg === 'EdDSA') return { kty: ['OKP'], crv: ['Ed25519', 'Ed448'] };
-  if (alg === 'Ed25519' || alg === 'Ed448') return { kty: ['OKP'], crv: [alg] };
-  if (/^ECDH-ES(\+A(128|192|256)KW)?$/.test(alg)) return { kty: ['EC', 'OKP'] };
-  if (/^HS(256|384|512)$/.test(alg) || /^A(128|192|256)(GCM)?KW$/.test(alg) || alg === 'dir') return { kty: ['oct'] };
-  return undefined;
-}
-
 const isoDate = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
 const label = (k: KeyRow) => (k.kid !== undefined ? `"${k.kid}"` : `#${k.index}`);
 const listOf = (rows: KeyRow[]) => rows.map(label).join(', ');
@@ -58,6 +47,8 @@ export async function lintJwks(jwks: { keys: unknown[] }, now: number): Promise<
     checkAlgKty(jwks.keys, keys),
     checkPrivateMaterial(keys),
     checkCertificates(keys, now),
+    checkThumbprints(jwks.keys, keys),
+    checkUse(jwks.keys, keys),
   ];
   return { keys, checks };
 }
@@ -142,7 +133,8 @@ function checkRsaSize(keys: KeyRow[]): Check {
   if (small.length)
     return fail(
       'jwks.rsa_size',
-      `RSA key${small.length === 1 ? '' : 's'} under 2048 bits: ${small.map((k) => `${label(k)} (${k.bits} bits)`).join(', ')} (RFC 7518 §3.3)`,
+      `RSA key${small.length === 1 ? '' : 's'} under 2048 bits: ` +
+        `${small.map((k) => `${label(k)} (${k.bits} bits)`).join(', ')} (RFC 7518 §3.3)`,
     );
   return pass('jwks.rsa_size', `RSA keys are 2048 bits or more (${rsa.map((k) => k.bits).join(', ')})`);
 }
@@ -153,7 +145,7 @@ function checkAlgKty(entries: unknown[], keys: KeyRow[]): Check {
   const wrong: string[] = [];
   const unknown: string[] = [];
   for (const k of withAlg) {
-    const want = expectedKeyFor(k.alg!);
+    const want = keyRequirementFor(k.alg!);
     if (!want) {
       unknown.push(`${label(k)} (${k.alg})`);
       continue;
@@ -174,7 +166,9 @@ function checkPrivateMaterial(keys: KeyRow[]): Check {
   if (leaking.length) {
     return fail(
       'jwks.private_material',
-      `PRIVATE KEY MATERIAL PUBLISHED: ${leaking.map((k) => `key ${label(k)} carries ${k.private_members.join(', ')}`).join('; ')} — anyone can sign as this provider; rotate these keys now`,
+      `PRIVATE KEY MATERIAL PUBLISHED: ` +
+        `${leaking.map((k) => `key ${label(k)} carries ${k.private_members.join(', ')}`).join('; ')} ` +
+        '— anyone can sign as this provider; rotate these keys now',
     );
   }
   return pass('jwks.private_material', 'no private key material');
@@ -199,6 +193,101 @@ function checkCertificates(keys: KeyRow[], now: number): Check {
   if (warnings.length) return warn('jwks.x5c', warnings.join('; '));
   return pass(
     'jwks.x5c',
-    `${certified.length} certificate${certified.length === 1 ? '' : 's'} valid for 30 days or more and matching their keys`,
+    `${certified.length} certificate${certified.length === 1 ? '' : 's'} ` +
+      'valid for 30 days or more and matching their keys',
   );
+}
+
+/** x5t (RFC 7517 §4.8) is over SHA-1, x5t#S256 (§4.9) over SHA-256: 20 and 32 bytes, base64url. */
+const THUMBPRINTS = [
+  { member: 'x5t', hash: 'sha1', name: 'SHA-1', bytes: 20 },
+  { member: 'x5t#S256', hash: 'sha256', name: 'SHA-256', bytes: 32 },
+] as const;
+
+/** x5t and x5t#S256: the base64url of the digest of the DER certificate that is x5c[0]. */
+function checkThumbprints(entries: unknown[], keys: KeyRow[]): Check {
+  const failures: string[] = [];
+  let compared = 0;
+  let uncompared = 0;
+  for (const k of keys) {
+    const entry = entries[k.index] as Record<string, unknown>;
+    if (typeof entry !== 'object' || entry === null) continue;
+    const x5c = Array.isArray(entry.x5c) && typeof entry.x5c[0] === 'string' ? entry.x5c[0] : undefined;
+    const der = x5c === undefined ? undefined : Buffer.from(x5c, 'base64');
+    for (const t of THUMBPRINTS) {
+      const value = entry[t.member];
+      if (value === undefined) continue;
+      const where = `key ${label(k)}: ${t.member}`;
+      if (typeof value !== 'string' || !/^[A-Za-z0-9_-]+$/.test(value)) {
+        failures.push(`${where} is not a base64url string`);
+        continue;
+      }
+      const decoded = Buffer.from(value, 'base64url');
+      // A well-known mistake: the base64url of the hex text of the digest, not of its bytes.
+      const hexText = decoded.length === t.bytes * 2 && /^[0-9a-f]+$/i.test(decoded.toString('latin1'));
+      if (der === undefined) {
+        if (hexText)
+          failures.push(`${where} is the base64url of the hex text of a ${t.name} thumbprint, not of the digest bytes`);
+        else if (decoded.length !== t.bytes)
+          failures.push(`${where} is ${decoded.length} bytes, but a ${t.name} digest is ${t.bytes}`);
+        else uncompared++;
+        continue;
+      }
+      compared++;
+      const digest = createHash(t.hash).update(der).digest();
+      if (decoded.equals(digest)) continue;
+      if (hexText && decoded.toString('latin1').toLowerCase() === digest.toString('hex'))
+        failures.push(
+          `${where} is the base64url of the hex text of the certificate's ${t.name} thumbprint, not of the ` +
+            `digest bytes (expected "${digest.toString('base64url')}")`,
+        );
+      else failures.push(`${where} is not the ${t.name} digest of its x5c certificate`);
+    }
+  }
+  if (failures.length) return fail('jwks.x5t', `${failures.join('; ')} (RFC 7517 §4.8-4.9)`);
+  if (compared === 0)
+    return uncompared > 0
+      ? skip(
+          'jwks.x5t',
+          `${uncompared} thumbprint${uncompared === 1 ? '' : 's'} without an x5c certificate to compare with`,
+        )
+      : skip('jwks.x5t', 'no key carries x5t or x5t#S256');
+  const also = uncompared > 0 ? `; ${uncompared} without an x5c certificate, not compared` : '';
+  return pass('jwks.x5t', `${compared} thumbprint${compared === 1 ? '' : 's'} match their x5c certificates${also}`);
+}
+
+/** What a key is for: its use, else what its alg does, else its key_ops; undefined when it does not say. */
+function purpose(entry: Record<string, unknown>, k: KeyRow): KeyRequirement['use'] | undefined {
+  if (k.use === 'sig' || k.use === 'enc') return k.use;
+  const byAlg = k.alg !== undefined ? keyRequirementFor(k.alg)?.use : undefined;
+  if (byAlg) return byAlg;
+  const ops = Array.isArray(entry.key_ops) ? entry.key_ops : [];
+  if (ops.some((op) => op === 'encrypt' || op === 'wrapKey' || op === 'deriveKey')) return 'enc';
+  if (ops.includes('verify')) return 'sig';
+  return undefined;
+}
+
+/**
+ * Discovery §3 (jwks_uri): when both signing and encryption keys are published, use is REQUIRED
+ * for every key. A key that does not say what it is for counts as a signing key: verifiers use it so.
+ */
+function checkUse(entries: unknown[], keys: KeyRow[]): Check {
+  const described = keys.filter((k) => k.error === undefined || k.kty !== undefined);
+  const purposes = described.map((k) => purpose(entries[k.index] as Record<string, unknown>, k) ?? 'sig');
+  const encryption = purposes.includes('enc');
+  if (!encryption || !purposes.includes('sig'))
+    return skip(
+      'jwks.use',
+      encryption
+        ? 'only encryption keys: use is required only when signing and encryption keys are mixed'
+        : 'no encryption keys: use is required only when signing and encryption keys are mixed (Discovery §3)',
+    );
+  const missing = described.filter((k) => k.use === undefined);
+  if (missing.length)
+    return fail(
+      'jwks.use',
+      `the set holds signing and encryption keys, so every key needs use (Discovery §3); ` +
+        `without it: ${listOf(missing)}`,
+    );
+  return pass('jwks.use', 'signing and encryption keys, each with its use');
 }

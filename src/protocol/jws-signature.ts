@@ -4,42 +4,14 @@
 import type { JWK } from 'jose';
 import { fail, pass, skip, warn, type Check } from './checks.js';
 import type { DecodedJws } from './jwt.js';
+import { isHmacAlg, isSupportedAlg, keyFitsAlg, SUPPORTED_ALGS } from './algorithms.js';
 
 export type KeySource =
   | { kind: 'jwks'; jwks: { keys: JWK[] }; origin: string; remote: boolean; refetch?: () => Promise<{ keys: JWK[] }> }
   | { kind: 'key'; jwk: JWK; origin: string }
   | { kind: 'secret'; secret: Uint8Array; origin: string };
 
-export const SUPPORTED_ALGS = [
-  'HS256',
-  'HS384',
-  'HS512',
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-] as const;
-
-const isHmac = (alg: string) => /^HS\d+$/.test(alg);
-
-/** The key type and curve an alg needs (RFC 7518 §3.1, RFC 8037). */
-function keyFits(alg: string, jwk: JWK): boolean {
-  if (isHmac(alg)) return jwk.kty === 'oct';
-  if (/^(RS|PS)\d+$/.test(alg)) return jwk.kty === 'RSA';
-  if (alg === 'ES256') return jwk.kty === 'EC' && jwk.crv === 'P-256';
-  if (alg === 'ES384') return jwk.kty === 'EC' && jwk.crv === 'P-384';
-  if (alg === 'ES512') return jwk.kty === 'EC' && jwk.crv === 'P-521';
-  if (alg === 'EdDSA') return jwk.kty === 'OKP' && (jwk.crv === 'Ed25519' || jwk.crv === 'Ed448');
-  if (alg === 'Ed25519') return jwk.kty === 'OKP' && jwk.crv === 'Ed25519';
-  return false;
-}
+export { SUPPORTED_ALGS } from './algorithms.js';
 
 /** Keys of a JWKS that may verify this alg: signing use, matching alg and key type. */
 function candidateKeys(keys: JWK[], alg: string): JWK[] {
@@ -48,7 +20,7 @@ function candidateKeys(keys: JWK[], alg: string): JWK[] {
       (k.use === undefined || k.use === 'sig') &&
       (k.alg === undefined || k.alg === alg) &&
       (k.key_ops === undefined || k.key_ops.includes('verify')) &&
-      keyFits(alg, k),
+      keyFitsAlg(alg, k),
   );
 }
 
@@ -66,7 +38,7 @@ export function checkAlg(
       expected: allowed,
       actual: alg,
     });
-  if (!(SUPPORTED_ALGS as readonly string[]).includes(alg))
+  if (!isSupportedAlg(alg))
     return fail('alg', `alg ${alg} is not supported (supported: ${SUPPORTED_ALGS.join(', ')})`, { actual: alg });
   if (keys) {
     // RFC 8725 §3.1: a token must not choose how an asymmetric key is used.
@@ -76,13 +48,14 @@ export function checkAlg(
         : keys.kind === 'jwks'
           ? keys.remote || keys.jwks.keys.every((k) => k.kty !== 'oct')
           : false;
-    if (isHmac(alg) && asymmetricSource)
+    if (isHmacAlg(alg) && asymmetricSource)
       return fail(
         'alg',
-        `alg ${alg} (HMAC) against ${keys.kind === 'jwks' && keys.remote ? 'a published JWKS' : 'a public key'}: refused, that is the key-confusion attack`,
+        `alg ${alg} (HMAC) against ${keys.kind === 'jwks' && keys.remote ? 'a published JWKS' : 'a public key'}: ` +
+          'refused, that is the key-confusion attack',
         { actual: alg },
       );
-    if (!isHmac(alg) && keys.kind === 'secret')
+    if (!isHmacAlg(alg) && keys.kind === 'secret')
       return fail('alg', `alg ${alg} is asymmetric but the key source is a shared secret`, { actual: alg });
   }
   return pass('alg', allowed && allowed.length > 0 ? `alg ${alg} is allowed` : `alg ${alg}`);
@@ -111,10 +84,11 @@ export async function verifySignature(
       typeof jws.header.kid === 'string' && keys.jwk.kid !== undefined && keys.jwk.kid !== jws.header.kid
         ? warn(
             'kid',
-            `header kid "${jws.header.kid}" differs from the given key's kid "${keys.jwk.kid}"; verifying with the given key anyway`,
+            `header kid "${jws.header.kid}" differs from the given key's kid "${keys.jwk.kid}"; ` +
+              'verifying with the given key anyway',
           )
         : skip('kid', 'a single key was given; kid not needed');
-    if (!keyFits(alg, keys.jwk))
+    if (!keyFitsAlg(alg, keys.jwk))
       return {
         checks: [
           kidRow,
@@ -149,7 +123,9 @@ async function verifyWithJwks(
         checks: [
           fail(
             'kid',
-            `no key with kid "${kid}" in the JWKS from ${keys.origin}${refetched ? ' (fetched again in case of rotation)' : ''}; it has ${known.length ? known.map((k) => `"${k}"`).join(', ') : 'no kids'}`,
+            `no key with kid "${kid}" in the JWKS from ${keys.origin}` +
+              `${refetched ? ' (fetched again in case of rotation)' : ''}; ` +
+              `it has ${known.length ? known.map((k) => `"${k}"`).join(', ') : 'no kids'}`,
             { expected: kid, actual: known },
           ),
           skip('signature', 'not verified: no key for this kid'),
@@ -169,11 +145,8 @@ async function verifyWithJwks(
       'kid',
       refetched ? `kid "${kid}" found after fetching the JWKS again (key rotation)` : `kid "${kid}" found in the JWKS`,
     );
-    for (const key of usable) {
-      if ((await tryVerify(jws, alg, key)) === true)
-        return { checks: [kidRow, signatureRow(true, alg, keys.origin)], key };
-    }
-    return { checks: [kidRow, signatureRow(false, alg, keys.origin)] };
+    const attempts = await tryKeys(jws, alg, usable);
+    return { checks: [kidRow, attemptsRow(attempts, alg, keys.origin)], ...attempts.verified };
   }
   const usable = candidateKeys(set, alg);
   if (usable.length === 0) {
@@ -195,26 +168,56 @@ async function verifyWithJwks(
     };
   }
   // Core 10.1: without a kid and with several keys the verifier must guess; we try each and say so.
-  for (const key of usable) {
-    if ((await tryVerify(jws, alg, key)) === true) {
-      return {
-        checks: [
-          warn(
-            'kid',
-            `no kid in the header and ${usable.length} candidate keys; tried each, ${key.kid ? `"${key.kid}"` : 'one'} verified (providers should send kid, Core 10.1)`,
-          ),
-          signatureRow(true, alg, keys.origin),
-        ],
-        key,
-      };
-    }
-  }
+  const attempts = await tryKeys(jws, alg, usable);
+  const found = attempts.verified?.key;
   return {
     checks: [
-      warn('kid', `no kid in the header and ${usable.length} candidate keys; tried each`),
-      signatureRow(false, alg, keys.origin),
+      warn(
+        'kid',
+        found
+          ? `no kid in the header and ${usable.length} candidate keys; tried each, ` +
+              `${found.kid ? `"${found.kid}"` : 'one'} verified (providers should send kid, Core 10.1)`
+          : `no kid in the header and ${usable.length} candidate keys; tried each`,
+      ),
+      attemptsRow(attempts, alg, keys.origin),
     ],
+    ...attempts.verified,
   };
+}
+
+/** Trying several keys: the one that verified, or how many did not and why the others could not be used. */
+interface Attempts {
+  verified?: { key: JWK };
+  mismatches: number;
+  unusable: { key: JWK; reason: string }[];
+}
+
+async function tryKeys(jws: DecodedJws, alg: string, keys: JWK[]): Promise<Attempts> {
+  const attempts: Attempts = { mismatches: 0, unusable: [] };
+  for (const key of keys) {
+    const ok = await tryVerify(jws, alg, key);
+    if (ok === true) return { ...attempts, verified: { key } };
+    if (ok === false) attempts.mismatches++;
+    else attempts.unusable.push({ key, reason: ok });
+  }
+  return attempts;
+}
+
+/** The signature row after trying keys; a reason that is not "wrong signature" reads as with a single key. */
+function attemptsRow(attempts: Attempts, alg: string, origin: string): Check {
+  if (attempts.verified) return signatureRow(true, alg, origin);
+  if (attempts.unusable.length === 0) return signatureRow(false, alg, origin);
+  const reasons = new Set(attempts.unusable.map((u) => u.reason));
+  if (attempts.mismatches === 0 && reasons.size === 1) return signatureRow([...reasons][0]!, alg, origin);
+  const named = attempts.unusable
+    .map((u) => `key ${u.key.kid !== undefined ? `"${u.key.kid}"` : `(${describeKey(u.key)})`}: ${u.reason}`)
+    .join('; ');
+  if (attempts.mismatches === 0) return fail('signature', `the signature could not be checked: ${named}`);
+  return fail(
+    'signature',
+    `the ${alg} signature does not verify with ${attempts.mismatches} key${attempts.mismatches === 1 ? '' : 's'} ` +
+      `from ${origin}, and the others could not be used: ${named}`,
+  );
 }
 
 function signatureRow(ok: boolean | string, alg: string, origin: string): Check {
@@ -222,13 +225,57 @@ function signatureRow(ok: boolean | string, alg: string, origin: string): Check 
   if (ok === false)
     return fail(
       'signature',
-      `the ${alg} signature does not verify with the key from ${origin}: the token was altered or signed with another key`,
+      `the ${alg} signature does not verify with the key from ${origin}: ` +
+        'the token was altered or signed with another key',
     );
   return fail('signature', `the signature could not be checked: ${ok}`);
 }
 
+/** RFC 7515 §4.1.11: extensions the recipient must understand. We understand b64 (RFC 7797). */
+const UNDERSTOOD_EXTENSIONS: ReadonlySet<string> = new Set(['b64']);
+
+/** Why the header's crit makes the JWS unacceptable, or undefined when it does not (RFC 7515 §4.1.11). */
+export function critProblem(header: Record<string, unknown>): string | undefined {
+  if (header.crit === undefined) return undefined;
+  const crit = header.crit;
+  if (Array.isArray(crit) && crit.length === 0)
+    return "the header's crit is an empty list, which producers must not send (RFC 7515 §4.1.11)";
+  if (!Array.isArray(crit) || crit.some((name) => typeof name !== 'string' || name === ''))
+    return `the header's crit is not a list of header parameter names: ${JSON.stringify(crit)} (RFC 7515 §4.1.11)`;
+  for (const name of crit as string[]) {
+    if (!UNDERSTOOD_EXTENSIONS.has(name))
+      return (
+        `the header's crit names "${name}", an extension this verifier does not understand, ` +
+        'so the JWS must be rejected (RFC 7515 §4.1.11)'
+      );
+    if (header[name] === undefined)
+      return `the header's crit names "${name}" but it is not in the header (RFC 7515 §4.1.11)`;
+  }
+  return undefined;
+}
+
+/** The exact bit length of a base64url RSA modulus. */
+function modulusBits(n: string): number {
+  const bytes = Buffer.from(n, 'base64url');
+  let i = 0;
+  while (i < bytes.length && bytes[i] === 0) i++;
+  if (i === bytes.length) return 0;
+  return (bytes.length - i) * 8 - Math.clz32(bytes[i]!) + 24;
+}
+
+/** Why this key may not verify the alg even though its type fits (RFC 7518 §3.3: RSA keys of 2048 bits or more). */
+function keyProblem(key: JWK, alg: string): string | undefined {
+  if (key.kty !== 'RSA' || typeof key.n !== 'string') return undefined;
+  const bits = modulusBits(key.n);
+  if (bits < 2048) return `the key is an RSA key of ${bits} bits; ${alg} needs 2048 bits or more (RFC 7518 §3.3)`;
+  return undefined;
+}
+
 /** true = verified, false = does not verify, string = the key could not be used. */
 async function tryVerify(jws: DecodedJws, alg: string, key: JWK | Uint8Array): Promise<boolean | string> {
+  // Reasons decided here, not left to jose's wording, so every key source reports them alike.
+  const problem = critProblem(jws.header) ?? (key instanceof Uint8Array ? undefined : keyProblem(key, alg));
+  if (problem !== undefined) return problem;
   // jose's subpath modules: the package root loads all of jose (~13 ms more start-up for verify).
   const [{ compactVerify }, { importJWK }, { errors }] = await Promise.all([
     import('jose/jws/compact/verify'),

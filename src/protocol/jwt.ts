@@ -1,5 +1,6 @@
 // Parsing compact JWS (RFC 7515 §7.1) and JWE (RFC 7516 §7.1) without verifying anything.
 // Errors say which segment and which character is wrong, so a user can fix a bad paste.
+import { exceedsJsonDepth, tooDeepMessage } from './json-depth.js';
 
 export type JoseHeader = Record<string, unknown> & { alg?: unknown; kid?: unknown; typ?: unknown; enc?: unknown };
 export type Claims = Record<string, unknown>;
@@ -29,6 +30,11 @@ export type DecodedJwt = DecodedJws | DecodedJwe;
 /** Thrown for input that is not a JWT; the CLI maps it to exit 2. */
 export class JwtFormatError extends Error {
   override name = 'JwtFormatError';
+}
+
+/** A segment whose JSON nests too deeply to be read at all, whatever the header says it carries. */
+export class JwtTooDeepError extends JwtFormatError {
+  override name = 'JwtTooDeepError';
 }
 
 const SEGMENT_NAMES_JWS = ['header', 'payload', 'signature'];
@@ -91,6 +97,10 @@ export function decodeJwt(input: string, opts: DecodeOptions = {}): DecodedJwt {
     raw: token,
   };
   if (unencoded) {
+    // The segment is the payload octets (RFC 7797 §3); when they are a JSON object they are the
+    // claims set (RFC 7519 §7.2 step 10), checked like any other.
+    const claims = jsonObject(parts[1]!);
+    if (claims) return { ...base, payload: claims };
     const detached = parts[1] === '';
     return {
       ...base,
@@ -103,14 +113,15 @@ export function decodeJwt(input: string, opts: DecodeOptions = {}): DecodedJwt {
   }
   if (!parts[1])
     throw new JwtFormatError(
-      'the payload segment (segment 2) is empty (a detached payload, RFC 7515 Appendix F, cannot be decoded without the content)',
+      'the payload segment (segment 2) is empty ' +
+        '(a detached payload, RFC 7515 Appendix F, cannot be decoded without the content)',
     );
   try {
     return { ...base, payload: decodeJsonSegment(parts[1], 'payload') };
   } catch (err) {
     // A JWS may carry any payload (RFC 7515); a header whose cty names a media type says so.
     const cty = typeof header.cty === 'string' ? header.cty : undefined;
-    if (!opts.allowNonJsonPayload && cty === undefined) throw err;
+    if (err instanceof JwtTooDeepError || (!opts.allowNonJsonPayload && cty === undefined)) throw err;
     const text = Buffer.from(parts[1], 'base64url').toString('utf8');
     const nested = cty !== undefined && cty.toUpperCase() === 'JWT';
     return {
@@ -132,7 +143,8 @@ function checkBase64url(parts: string[], index: number, name: string): void {
   if (B64URL.test(segment)) {
     if (segment.length % 4 === 1)
       throw new JwtFormatError(
-        `the ${name} (segment ${index + 1}) is not valid base64url: its length ${segment.length} is impossible (length mod 4 is 1; is the segment cut short?)`,
+        `the ${name} (segment ${index + 1}) is not valid base64url: its length ${segment.length} is impossible ` +
+          '(length mod 4 is 1; is the segment cut short?)',
       );
     return;
   }
@@ -149,15 +161,28 @@ function checkBase64url(parts: string[], index: number, name: string): void {
             ? ' (base64url in JWTs has no padding)'
             : '';
       throw new JwtFormatError(
-        `the ${name} (segment ${index + 1}) is not valid base64url: character ${shown} at position ${i + 1} of the segment, ${offset + i + 1} of the token${why}`,
+        `the ${name} (segment ${index + 1}) is not valid base64url: character ${shown} ` +
+          `at position ${i + 1} of the segment, ${offset + i + 1} of the token${why}`,
       );
     }
+  }
+}
+
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
 
 function decodeJsonSegment(segment: string, name: 'header' | 'payload'): Record<string, unknown> {
   const n = name === 'header' ? 1 : 2;
   const text = Buffer.from(segment, 'base64url').toString('utf8');
+  if (exceedsJsonDepth(text)) throw new JwtTooDeepError(tooDeepMessage(`the ${name} (segment ${n})`));
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -12,6 +12,7 @@ const TOKEN_DEFECTS = [
   'iss',
   'aud',
   'aud_missing',
+  'aud_untrusted',
   'sub_missing',
   'iat_missing',
   'exp_missing',
@@ -37,6 +38,7 @@ const TOKEN_DEFECTS = [
   'iss_param',
   'hybrid_sub',
   'query_channel',
+  'query_unless_asked',
   'access_denied',
   'hs256',
   'key_confusion',
@@ -76,6 +78,12 @@ const TOKEN_CATALOGUE: DefectInfo[] = [
   { name: 'iss', does: 'ID token iss names another issuer', rule: 'Core 3.1.3.7 step 2', expect: reject('iss') },
   { name: 'aud', does: 'ID token aud names another client', rule: 'Core 3.1.3.7 step 3', expect: reject('aud') },
   { name: 'aud_missing', does: 'ID token without aud', rule: 'Core 2 (aud REQUIRED)', expect: reject('aud') },
+  {
+    name: 'aud_untrusted',
+    does: 'ID token aud lists "untrusted-api" besides the client (azp the client)',
+    rule: 'Core 3.1.3.7 step 3 (audiences the client does not trust)',
+    expect: { outcome: 'warn', check: 'aud' },
+  },
   { name: 'sub_missing', does: 'ID token without sub', rule: 'Core 2 (sub REQUIRED)', expect: reject('sub') },
   { name: 'iat_missing', does: 'ID token without iat', rule: 'Core 2 (iat REQUIRED)', expect: reject('iat') },
   { name: 'exp_missing', does: 'ID token without exp', rule: 'Core 2 (exp REQUIRED)', expect: reject('exp') },
@@ -216,6 +224,12 @@ const TOKEN_CATALOGUE: DefectInfo[] = [
     expect: reject('response_mode'),
   },
   {
+    name: 'query_unless_asked',
+    does: 'answers in the query string unless a response_mode is sent (ignores the fragment default)',
+    rule: 'Multiple Response Types §2.1',
+    expect: reject('response_mode'),
+  },
+  {
     name: 'access_denied',
     does: 'answers every authorization request with error=access_denied',
     rule: 'RFC 6749 §4.1.2.1 (an error response, not a grant)',
@@ -292,6 +306,10 @@ export function applyClaimDefects(
   });
   apply('aud', () => {
     out.aud = 'someone-else';
+  });
+  apply('aud_untrusted', () => {
+    out.aud = [claims.aud, 'untrusted-api'];
+    out.azp = claims.aud;
   });
   if (typeof out.iat === 'number') {
     const iat = out.iat;
@@ -399,7 +417,7 @@ export function applyResponseDefects(
   params: Readonly<Record<string, string>>,
   mode: 'query' | 'fragment' | 'form_post',
   defects: ReadonlySet<Defect>,
-  ctx: { issuer: string },
+  ctx: { issuer: string; responseModeSent: boolean },
 ): { params: Record<string, string>; mode: 'query' | 'fragment' | 'form_post'; applied: Defect[] } {
   const out = { ...params };
   const applied: Defect[] = [];
@@ -415,6 +433,9 @@ export function applyResponseDefects(
   if (defects.has('query_channel') && mode !== 'query') {
     channel = 'query';
     applied.push('query_channel');
+  } else if (defects.has('query_unless_asked') && mode !== 'query' && !ctx.responseModeSent) {
+    channel = 'query';
+    applied.push('query_unless_asked');
   }
   return { params: out, mode: channel, applied };
 }

@@ -83,6 +83,8 @@ export interface AuthorizationRequest {
   redirectUri: string;
   responseType: ResponseTypeWords;
   responseMode: ResponseMode;
+  /** The request named its response_mode (rather than leaving the response type's default). */
+  responseModeSent: boolean;
   scope: string[];
   state: string | undefined;
   nonce: string | undefined;
@@ -200,6 +202,7 @@ export function checkAuthorizationRequest(
       redirectUri,
       responseType,
       responseMode: (modeParam as ResponseMode | undefined) ?? defaultResponseMode(responseType),
+      responseModeSent: modeParam !== undefined,
       scope,
       state: params.state,
       nonce: params.nonce,

@@ -90,3 +90,6 @@ export function redactBody(body: string, contentType: string | undefined, show: 
   if (type === 'application/jwt' || /^[\w-]+\.[\w-]+\.[\w-]*$/.test(body.trim())) return redacted(body);
   return body;
 }
+
+/** A parsed JSON value with the members named in SECRET_NAMES redacted, at any depth. */
+export const redactJson = (value: unknown): unknown => redactJsonValue(value);

@@ -1,6 +1,6 @@
 // Checks on a UserInfo answer (OIDC Core 5.3.2–5.3.4): sub must be the ID token's; a signed answer
 // is verified like any JWT and should carry iss and aud.
-import { fail, pass, skip, type Check } from './checks.js';
+import { fail, pass, skip, warn, type Check } from './checks.js';
 import type { KeySource } from './jws-signature.js';
 import { validateJwt } from './validate-jwt.js';
 
@@ -14,6 +14,9 @@ export interface UserinfoExpectations {
   expectedSub?: string | undefined;
   issuer?: string | undefined;
   clientId?: string | undefined;
+  /** The ID token's audience rules apply to a signed answer's aud too (Core 3.1.3.7 item 3). */
+  trustedAudiences?: string[] | undefined;
+  strictAudience?: boolean | undefined;
   keys?: KeySource | undefined;
   now?: number | undefined;
 }
@@ -43,11 +46,17 @@ export async function validateUserinfo(
     const v = await validateJwt(answer.jwt, exp.keys, {
       issuer: exp.issuer,
       audience: exp.clientId ? [exp.clientId] : undefined,
+      trustedAudiences: exp.trustedAudiences,
+      strictAudience: exp.strictAudience,
       clientId: exp.clientId,
       now: exp.now,
     });
     const keep = new Set(['format', 'alg', 'kid', 'signature', 'iss', 'aud']);
-    checks.push(...v.checks.filter((c) => keep.has(c.id)));
+    for (const c of v.checks.filter((c) => keep.has(c.id))) {
+      // SHOULD, not MUST: a missing iss or aud is worth a warning, not a failure.
+      const absent = (c.id === 'iss' || c.id === 'aud') && v.payload[c.id] === undefined;
+      checks.push(absent ? warn(c.id, `no ${c.id} claim; a signed UserInfo answer should carry one (Core 5.3.2)`) : c);
+    }
   }
   checks.push(checkUserinfoSub(answer.claims, exp.expectedSub));
   return { claims: answer.claims, checks };

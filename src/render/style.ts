@@ -28,11 +28,7 @@ const plain: Style = new Proxy(
   },
 ) as unknown as Style;
 
-export function colorLevelFor(
-  stream: { isTTY?: boolean },
-  flagColor: boolean,
-  env: NodeJS.ProcessEnv = process.env,
-): 0 | 1 | 2 | 3 {
+export function colorLevelFor(stream: { isTTY?: boolean }, flagColor: boolean, env: NodeJS.ProcessEnv): 0 | 1 | 2 | 3 {
   if (!flagColor) return 0;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
   const force = env.FORCE_COLOR;

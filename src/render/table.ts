@@ -23,10 +23,3 @@ export function renderTable(spec: TableSpec, style: Style): string {
   for (const row of spec.rows) table.push(row);
   return table.toString();
 }
-
-/** Width a value column may take so the table fits the terminal. */
-export function valueColumnWidth(otherColumns: number, min = 30): number | null {
-  const cols = process.stdout.columns;
-  if (!cols) return null;
-  return Math.max(min, cols - otherColumns);
-}

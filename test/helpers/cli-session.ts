@@ -3,6 +3,7 @@
 // the exit code and output.
 import { spawn } from 'node:child_process';
 import { BIN, type CliRun } from './cli.js';
+import { isolatedEnv, startInProcess } from './in-process.js';
 
 export interface CliSession {
   /** Resolves with the first stderr line that is an http(s) URL starting with `prefix`, or undefined if the command ended first. */
@@ -10,22 +11,18 @@ export interface CliSession {
   done: Promise<CliRun>;
   stderr(): string;
   kill(signal: NodeJS.Signals): void;
+  /** The process id of the running command. */
+  pid: number;
+  /** Resolves with the first match of `pattern` in stderr, or undefined if the command ended first. */
+  stderrMatch(pattern: RegExp): Promise<RegExpMatchArray | undefined>;
 }
 
-export function startCli(
+export function startBinary(
   args: string[],
   opts: { env?: Record<string, string | undefined>; timeoutMs?: number } = {},
 ): CliSession {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    NO_COLOR: undefined,
-    FORCE_COLOR: undefined,
-    CI: 'true',
-    ...opts.env,
-  };
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: env as NodeJS.ProcessEnv,
+    env: isolatedEnv(opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -63,6 +60,18 @@ export function startCli(
     kill: (signal) => {
       child.kill(signal);
     },
+    pid: child.pid!,
+    stderrMatch(pattern) {
+      return new Promise((resolve) => {
+        const look = () => {
+          const m = pattern.exec(stderr);
+          if (m) return resolve(m);
+          if (ended || child.exitCode !== null) return resolve(undefined);
+          waiters.add(look);
+        };
+        look();
+      });
+    },
     urlLine(prefix) {
       return new Promise((resolve) => {
         const look = () => {
@@ -75,6 +84,49 @@ export function startCli(
           waiters.add(look);
         };
         look();
+      });
+    },
+  };
+}
+
+/** A session run in this process: no process id to signal but the run's own handlers. */
+export type InProcessCliSession = Omit<CliSession, 'pid' | 'stderrMatch'>;
+
+/** The same session, run in this process (what most tests use). */
+export function startCli(
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): InProcessCliSession {
+  const session = startInProcess(args, opts);
+  let ended = false;
+  void session.done.then(
+    () => {
+      ended = true;
+    },
+    () => {
+      ended = true;
+    },
+  );
+  return {
+    done: session.done,
+    stderr: session.stderr,
+    kill: (signal) => session.kill(signal),
+    urlLine(prefix) {
+      return new Promise((resolve) => {
+        const look = (): boolean => {
+          const line = session
+            .stderr()
+            .split('\n')
+            .map((l) => l.trim())
+            .find((l) => l.startsWith(prefix) && /^https?:\/\/\S+$/.test(l));
+          if (line) resolve(line);
+          else if (ended) resolve(undefined);
+          else return false;
+          return true;
+        };
+        if (look()) return;
+        session.onStderr(() => void look());
+        void session.done.finally(() => setImmediate(() => look()));
       });
     },
   };

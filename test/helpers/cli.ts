@@ -1,31 +1,46 @@
-// Runs the built binary exactly as a user would and captures exit code, stdout and stderr.
+// Runs the CLI and captures exit code, stdout and stderr: `runCli` in this process (fast; what most
+// tests use), `runBinary` as the built binary exactly as a user would (test/e2e/).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { isolatedEnv, runInProcess, type CliRun } from './in-process.js';
+
+export type { CliRun } from './in-process.js';
 
 export const BIN = fileURLToPath(new URL('../../../bin/oidc-probe.cjs', import.meta.url));
 
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 export function runCli(
   args: string[],
-  opts: { input?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+  opts: {
+    input?: string;
+    env?: Record<string, string | undefined>;
+    timeoutMs?: number;
+    ttyColumns?: number;
+    /** Run as another user: only a real process can (then the built binary runs). */
+    uid?: number;
+    gid?: number;
+  } = {},
+): Promise<CliRun> {
+  if (opts.uid !== undefined || opts.gid !== undefined) return runBinary(args, opts);
+  return runInProcess(args, opts);
+}
+
+export function runBinary(
+  args: string[],
+  opts: {
+    input?: string;
+    env?: Record<string, string | undefined>;
+    timeoutMs?: number;
+    /** Run as another user (the test must be root). */
+    uid?: number;
+    gid?: number;
+  } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = {
-      ...process.env,
-      NO_COLOR: undefined,
-      FORCE_COLOR: undefined,
-      CI: 'true',
-      ...opts.env,
-    };
-    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: env as NodeJS.ProcessEnv,
+      env: isolatedEnv(opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+      ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
     });
     let stdout = '';
     let stderr = '';
@@ -49,5 +64,4 @@ export function runCli(
   });
 }
 
-// eslint-disable-next-line no-control-regex
 export const ANSI = /\u001b\[[0-9;]*m/;

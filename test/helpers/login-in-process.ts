@@ -1,22 +1,26 @@
-// `oidc-probe login --no-browser` run in-process (the flow itself, src/flows/login.ts), the test
-// playing the user agent: it watches the flow's stderr for the authorization URL and delivers the
-// answer to the flow's loopback listener as a browser would. No binary is spawned, so a table of
-// many cases stays cheap on a small machine.
-import { Writable } from 'node:stream';
-import { makeContext } from '../../src/cli/context.js';
-import { exitCodeFor, OidcProbeError, ProviderError } from '../../src/errors.js';
-import { runLogin, type LoginResult } from '../../src/flows/login.js';
-import { createHttpClient } from '../../src/net/http.js';
-import { parseResponseType, resolveResponseMode } from '../../src/protocol/response-type.js';
+// `oidc-probe login --no-browser --json` run in this process (test/helpers/in-process.ts), the test
+// playing the user agent: it takes the authorization URL from stderr and delivers the provider's
+// answer to login's loopback listener as a browser would. No process per run, so a table of many
+// cases stays cheap on a small machine.
+import type { Check } from '../../src/protocol/checks.js';
+import { startCli } from './cli-session.js';
 import { deliverAuthorizationResponse } from './user-agent.js';
 
+/** The parts of login's JSON document the serve tests read. */
+export interface LoginDocument {
+  valid: boolean;
+  checks: Check[];
+  callback?: { channel: string; redeemed: boolean; not_redeemed_reason?: string };
+  id_token?: { header: Record<string, unknown>; payload: Record<string, unknown> };
+  userinfo?: { claims: Record<string, unknown> };
+}
+
 export interface InProcessLogin {
-  /** The exit code the binary would end with. */
-  exit: number;
-  result?: LoginResult;
-  /** The error the flow stopped with: its stable code, and the provider's OAuth error if any. */
+  exit: number | null;
+  result?: LoginDocument;
+  /** The error the run stopped with: its stable code, and the provider's OAuth error if any. */
   error?: { code: string; message: string; oauthError?: string };
-  /** The channel the test delivered the authorization response on, if the flow got that far. */
+  /** The channel the test delivered the authorization response on, if the run got that far. */
   delivered?: string;
   stderr: string;
 }
@@ -28,74 +32,64 @@ export interface LoginInput {
   responseType: string;
   responseMode?: string | undefined;
   scope?: string;
-  httpTimeoutMs?: number;
-  /** Play the user agent (default); false when a real browser does it. */
-  deliver?: boolean;
-  /** Called with the authorization URL instead of delivering it. */
-  onAuthorizationUrl?: (url: string) => void;
+  /** --http-timeout, whole seconds. */
+  httpTimeout?: number;
+  extra?: string[];
+  env?: Record<string, string | undefined>;
+  /** Called with the authorization URL instead of delivering it (a real browser does it). */
+  onAuthorizationUrl?: (url: string) => Promise<void>;
 }
 
 export async function loginInProcess(input: LoginInput): Promise<InProcessLogin> {
-  let stderr = '';
-  let delivered: Promise<string | undefined> | undefined;
-  const prefix = `${input.issuer.replace(/\/$/, '')}/authorize?`;
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      stderr += chunk.toString('utf8');
-      if (!delivered) {
-        const line = stderr.split('\n').find((l) => l.startsWith(prefix));
-        if (line) {
-          if (input.onAuthorizationUrl) {
-            input.onAuthorizationUrl(line);
-            delivered = Promise.resolve(undefined);
-          } else {
-            delivered = deliverAuthorizationResponse(line).then(
-              (d) => d.channel,
-              () => undefined,
-            );
-          }
-        }
-      }
-      done();
-    },
-  });
-  const ctx = makeContext({ json: true, color: false }, { stdout: sink as never, stderr: sink as never });
-  const http = createHttpClient({ timeoutMs: input.httpTimeoutMs ?? 10_000 });
-  const rt = parseResponseType(input.responseType);
-  try {
-    const view = await runLogin(ctx, http, {
-      issuer: input.issuer,
-      clientId: input.clientId,
-      clientSecret: input.clientSecret,
-      responseType: rt,
-      responseMode: resolveResponseMode(rt, input.responseMode),
-      scope: input.scope ?? 'openid profile email',
-      redirectUri: 'http://127.0.0.1:0/callback',
-      pkce: true,
-      params: {},
-      openBrowser: false,
-      timeoutSeconds: 30,
-      userinfo: true,
-    });
-    const channel = await delivered;
-    return {
-      exit: view.result.valid ? 0 : 1,
-      result: view.result,
-      stderr,
-      ...(channel ? { delivered: channel } : {}),
-    };
-  } catch (err) {
-    const channel = await delivered;
-    const known = err instanceof OidcProbeError;
-    return {
-      exit: exitCodeFor(err),
-      error: {
-        code: known ? err.code : 'internal_error',
-        message: (err as Error).message,
-        ...(err instanceof ProviderError ? { oauthError: err.error } : {}),
-      },
-      stderr,
-      ...(channel ? { delivered: channel } : {}),
-    };
+  const session = startCli(
+    [
+      'login',
+      '--no-browser',
+      '--json',
+      '--issuer',
+      input.issuer,
+      '--client-id',
+      input.clientId,
+      '--redirect-uri',
+      'http://127.0.0.1:0/callback',
+      '--response-type',
+      input.responseType,
+      '--timeout',
+      '30',
+      '--http-timeout',
+      String(input.httpTimeout ?? 10),
+      ...(input.responseMode ? ['--response-mode', input.responseMode] : []),
+      ...(input.scope ? ['--scope', input.scope] : []),
+      ...(input.extra ?? []),
+    ],
+    { env: { ...(input.clientSecret ? { OIDC_PROBE_CLIENT_SECRET: input.clientSecret } : {}), ...input.env } },
+  );
+  const url = await session.urlLine(`${input.issuer.replace(/\/$/, '')}/authorize`);
+  let delivered: string | undefined;
+  if (url) {
+    if (input.onAuthorizationUrl) await input.onAuthorizationUrl(url);
+    else delivered = (await deliverAuthorizationResponse(url).catch(() => undefined))?.channel;
   }
+  const run = await session.done;
+  let doc: (LoginDocument & { error?: { code: string; message: string; error?: string } }) | undefined;
+  try {
+    doc = JSON.parse(run.stdout) as typeof doc;
+  } catch {
+    doc = undefined;
+  }
+  return {
+    exit: run.code,
+    stderr: run.stderr,
+    ...(doc && !doc.error ? { result: doc } : {}),
+    ...(doc?.error
+      ? {
+          error: {
+            code: doc.error.code,
+            message: doc.error.message,
+            ...(doc.error.error ? { oauthError: doc.error.error } : {}),
+          },
+        }
+      : {}),
+    ...(delivered ? { delivered } : {}),
+  };
 }

@@ -6,6 +6,7 @@ import {
   checkState,
   pkceChallenge,
   randomValue,
+  strayErrorResponse,
 } from '../../src/protocol/authorization-request.js';
 import { parseResponseType } from '../../src/protocol/response-type.js';
 
@@ -62,4 +63,18 @@ test('RFC 9207 iss: equal passes, different fails, absent fails only when advert
   assert.equal(checkIssParameter({ iss: 'https://evil.test' }, 'https://op.test', false).status, 'fail');
   assert.equal(checkIssParameter({}, 'https://op.test', true).status, 'fail');
   assert.equal(checkIssParameter({}, 'https://op.test', false).status, 'skip');
+});
+
+test('RFC 6749 §4.1.2.1: an error response belongs to this run only with its state; else why it is a stray', () => {
+  assert.equal(strayErrorResponse({ code: 'c', state: 'other' }, 's'), undefined, 'not an error response');
+  assert.equal(strayErrorResponse({ error: 'access_denied', state: 's' }, 's'), undefined);
+  assert.match(
+    strayErrorResponse({ error: 'access_denied' }, 's')!,
+    /^an error response \(error "access_denied"\) without a state/,
+  );
+  assert.match(strayErrorResponse({ error: 'access_denied', state: 'S' }, 's')!, /with a state this run did not send/);
+  assert.match(strayErrorResponse({ error: 'access_denied', state: '' }, 's')!, /with a state this run did not send/);
+  // Not an RFC 6749 error code (a quote, a control character): not repeated.
+  assert.doesNotMatch(strayErrorResponse({ error: 'a"b' }, 's')!, /a"b/);
+  assert.doesNotMatch(strayErrorResponse({ error: '\u001b[2J' }, 's')!, /\u001b/);
 });

@@ -108,6 +108,25 @@ test('PKCE: absent warns, S256 passes, plain only warns', () => {
   );
 });
 
+test('PKCE: an unregistered method beside S256 warns and names it (RFC 7636 §6.2 registry: plain, S256)', () => {
+  const r = row(
+    lint(good({ code_challenge_methods_supported: ['S256', 'RS256'] })),
+    'discovery.code_challenge_methods_supported',
+  );
+  assert.equal(r.status, 'warn');
+  assert.match(r.message, /unregistered.*"RS256"/);
+});
+
+test('PKCE: plain only with an unregistered method warns about both', () => {
+  const r = row(
+    lint(good({ code_challenge_methods_supported: ['plain', 'S512'] })),
+    'discovery.code_challenge_methods_supported',
+  );
+  assert.equal(r.status, 'warn');
+  assert.match(r.message, /"plain" only/);
+  assert.match(r.message, /"S512"/);
+});
+
 test('RFC 9207 iss parameter: absent warns, true passes', () => {
   assert.equal(
     row(

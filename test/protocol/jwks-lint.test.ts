@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import type { JWK } from 'jose';
 import { lintJwks } from '../../src/protocol/jwks-lint.js';
 import { makeCertifiedKey, type CertifiedKey } from '../helpers/x509.js';
@@ -119,4 +119,75 @@ test('x5c holding another public key than the JWK fails (RFC 7517 §4.7)', async
   const r = row((await lintJwks({ keys: [mixed] }, NOW)).checks, 'jwks.x5c');
   assert.equal(r.status, 'fail');
   assert.match(r.message, /holds another public key/);
+});
+
+// x5t / x5t#S256 (RFC 7517 §4.8-4.9): base64url of the SHA-1 / SHA-256 digest of the DER certificate.
+const digest = (alg: 'sha1' | 'sha256', der: Buffer) => createHash(alg).update(der).digest();
+
+test('x5t and x5t#S256 that are the digests of the x5c certificate pass', async () => {
+  const der = certified.certificate.raw;
+  const jwk = {
+    ...certified.jwk,
+    x5t: digest('sha1', der).toString('base64url'),
+    'x5t#S256': digest('sha256', der).toString('base64url'),
+  };
+  assert.equal(row((await lintJwks({ keys: [jwk] }, NOW)).checks, 'jwks.x5t').status, 'pass');
+});
+
+test('x5t that is the digest of another certificate fails, naming the key', async () => {
+  const jwk = { ...certified.jwk, x5t: digest('sha1', other.certificate.raw).toString('base64url') };
+  const r = row((await lintJwks({ keys: [jwk] }, NOW)).checks, 'jwks.x5t');
+  assert.equal(r.status, 'fail');
+  assert.match(r.message, /"cert".*x5t is not the SHA-1 digest/);
+});
+
+test('x5t#S256 that is the base64url of the hex text of the thumbprint fails and says so', async () => {
+  const hexText = digest('sha256', certified.certificate.raw).toString('hex').toUpperCase();
+  const jwk = { ...certified.jwk, 'x5t#S256': Buffer.from(hexText).toString('base64url') };
+  const r = row((await lintJwks({ keys: [jwk] }, NOW)).checks, 'jwks.x5t');
+  assert.equal(r.status, 'fail');
+  assert.match(r.message, /hex text/);
+});
+
+test('x5t as base64url of the hex text fails even without an x5c to compare with', async () => {
+  const hexText = digest('sha1', Buffer.from('some certificate')).toString('hex');
+  const jwk = { ...pub('rsa', 'r'), x5t: Buffer.from(hexText).toString('base64url') };
+  const r = row((await lintJwks({ keys: [jwk] }, NOW)).checks, 'jwks.x5t');
+  assert.equal(r.status, 'fail');
+  assert.match(r.message, /hex text/);
+});
+
+test('x5t of the right length without x5c cannot be compared and is skipped', async () => {
+  const jwk = { ...pub('rsa', 'r'), x5t: digest('sha1', Buffer.from('cert')).toString('base64url') };
+  assert.equal(row((await lintJwks({ keys: [jwk] }, NOW)).checks, 'jwks.x5t').status, 'skip');
+});
+
+test('no key with x5t or x5t#S256 skips jwks.x5t', async () => {
+  assert.equal(row((await lintJwks({ keys: [certified.jwk] }, NOW)).checks, 'jwks.x5t').status, 'skip');
+});
+
+// use (Discovery §3 jwks_uri): with signing and encryption keys in one set, every key needs use.
+test('signing and encryption keys with use on every key pass jwks.use', async () => {
+  const keys = [pub('rsa', 's', { use: 'sig' }), pub('rsa', 'e', { use: 'enc' })];
+  assert.equal(row((await lintJwks({ keys }, NOW)).checks, 'jwks.use').status, 'pass');
+});
+
+test('an encryption key beside a key without use fails jwks.use, naming the key', async () => {
+  const keys = [pub('rsa', 's'), pub('rsa', 'e', { use: 'enc' })];
+  const r = row((await lintJwks({ keys }, NOW)).checks, 'jwks.use');
+  assert.equal(r.status, 'fail');
+  assert.match(r.message, /"s"/);
+  assert.match(r.message, /Discovery §3/);
+});
+
+test('an encryption key known by its alg counts: use is then required on every key', async () => {
+  const keys = [pub('rsa', 's', { alg: 'RS256', use: 'sig' }), pub('rsa', 'e', { alg: 'RSA-OAEP-256' })];
+  const r = row((await lintJwks({ keys }, NOW)).checks, 'jwks.use');
+  assert.equal(r.status, 'fail');
+  assert.match(r.message, /"e"/);
+});
+
+test('a set of signing keys only needs no use: jwks.use is skipped', async () => {
+  const keys = [pub('rsa', 'a'), pub('ec', 'b')];
+  assert.equal(row((await lintJwks({ keys }, NOW)).checks, 'jwks.use').status, 'skip');
 });

@@ -131,3 +131,12 @@ test('with b64:false (RFC 7797) the payload segment is taken as it is, attached 
   assert.equal(detached.payloadText, '');
   assert.match(detached.payloadNote ?? '', /detached/);
 });
+
+test('with b64:false a payload that is a JSON object is read as the claims set', async () => {
+  const flat = await new FlattenedSign(new TextEncoder().encode('{"sub":"alice"}'))
+    .setProtectedHeader({ alg: 'ES256', b64: false, crit: ['b64'] })
+    .sign((await keys).privateKey);
+  const d = decodeJwt(`${flat.protected}.{"sub":"alice"}.${flat.signature}`) as DecodedJws;
+  assert.deepEqual(d.payload, { sub: 'alice' });
+  assert.equal(d.payloadText, undefined);
+});

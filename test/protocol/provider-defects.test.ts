@@ -39,6 +39,7 @@ test('each claim defect changes only its claim', () => {
   const cases: [Defect, Record<string, unknown>][] = [
     ['iss', { iss: `${ISSUER}/not-the-issuer` }],
     ['aud', { aud: 'someone-else' }],
+    ['aud_untrusted', { aud: ['app', 'untrusted-api'], azp: 'app' }],
     ['iat_future', { iat: CLAIMS.iat + 3600 }],
     ['expired', { iat: CLAIMS.iat - 7200, exp: CLAIMS.iat - 3600 }],
     ['nonce', { nonce: 'not-the-nonce' }],
@@ -126,17 +127,32 @@ test('the JWKS: rotation publishes its key from the second fetch since the defec
 
 test('response defects: state, the RFC 9207 iss parameter, and the query channel', () => {
   const params = { code: 'c', state: 's', iss: ISSUER };
-  assert.deepEqual(applyResponseDefects(params, 'fragment', on(), { issuer: ISSUER }), {
+  assert.deepEqual(applyResponseDefects(params, 'fragment', on(), { issuer: ISSUER, responseModeSent: true }), {
     params,
     mode: 'fragment',
     applied: [],
   });
-  const r = applyResponseDefects(params, 'form_post', on('state', 'iss_param', 'query_channel'), { issuer: ISSUER });
+  const r = applyResponseDefects(params, 'form_post', on('state', 'iss_param', 'query_channel'), {
+    issuer: ISSUER,
+    responseModeSent: true,
+  });
   assert.deepEqual(r.params, { code: 'c', state: 's-not-the-state', iss: `${ISSUER}/not-the-issuer` });
   assert.equal(r.mode, 'query');
   assert.deepEqual(r.applied, ['state', 'iss_param', 'query_channel']);
   // Already in the query: the query_channel defect changes nothing and says so.
-  assert.deepEqual(applyResponseDefects(params, 'query', on('query_channel'), { issuer: ISSUER }).applied, []);
+  assert.deepEqual(
+    applyResponseDefects(params, 'query', on('query_channel'), { issuer: ISSUER, responseModeSent: true }).applied,
+    [],
+  );
+});
+
+test('query_unless_asked: the query string only when the request left response_mode to the default', () => {
+  const params = { id_token: 'x', state: 's' };
+  const d = on('query_unless_asked');
+  const defaulted = applyResponseDefects(params, 'fragment', d, { issuer: ISSUER, responseModeSent: false });
+  assert.deepEqual([defaulted.mode, defaulted.applied], ['query', ['query_unless_asked']]);
+  const asked = applyResponseDefects(params, 'fragment', d, { issuer: ISSUER, responseModeSent: true });
+  assert.deepEqual([asked.mode, asked.applied], ['fragment', []]);
 });
 
 test('resilience faults hit only their endpoint; a 500 wins over malformed JSON', () => {

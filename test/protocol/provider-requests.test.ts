@@ -134,7 +134,7 @@ test('client authentication: Basic (form-urlencoded), client_secret_post, none f
   assert.deepEqual(pub, { kind: 'ok', client: native, method: 'none' });
 });
 
-test('client authentication failures: wrong secret, two methods, a public client with a secret, none for a confidential one', () => {
+test('client authentication failures: wrong secret, two methods, a secret for a public client, none for others', () => {
   const fail = (auth: string | undefined, form: Record<string, string>) => {
     const r = authenticateClient(auth, new URLSearchParams(form), CLIENTS);
     assert.equal(r.kind, 'error');

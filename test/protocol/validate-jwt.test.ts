@@ -298,3 +298,51 @@ test('a JWS whose payload is not JSON still has its signature checked', async ()
   assert.equal(statusOf(checks, 'format'), 'warn');
   assert.equal(statusOf(checks, 'signature'), 'pass');
 });
+
+test('an expected issuer and audience on a token that has neither fail, whatever the type', async () => {
+  const token = await new SignJWT({ sub: 'a' }).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(rsa.privateKey);
+  const v = await validateJwt(token, jwks, { issuer: 'https://op.test', audience: ['client-1'] });
+  assert.equal(statusOf(v.checks, 'iss'), 'fail');
+  assert.equal(statusOf(v.checks, 'aud'), 'fail');
+  assert.equal(v.valid, false);
+});
+
+test('an ID token for the client and an untrusted audience is valid with a warning naming it', async () => {
+  const v = await validateJwt(await mintIdToken(rsa, { claims: { aud: ['client-1', 'api'], azp: 'client-1' } }), jwks, {
+    ...idTokenRules,
+  });
+  assert.equal(statusOf(v.checks, 'aud'), 'warn');
+  assert.match(v.checks.find((c) => c.id === 'aud')!.message, /"api"/);
+  assert.equal(v.valid, true);
+});
+
+test('an ID token with an untrusted audience is invalid under the strict audience rule', async () => {
+  const token = await mintIdToken(rsa, { claims: { aud: ['client-1', 'api'], azp: 'client-1' } });
+  assert.equal((await validateJwt(token, jwks, { ...idTokenRules, strictAudience: true })).valid, false);
+  const trusted = await validateJwt(token, jwks, { ...idTokenRules, strictAudience: true, trustedAudiences: ['api'] });
+  assert.equal(statusOf(trusted.checks, 'aud'), 'pass');
+});
+
+test('an ID token whose exp is this very second fails with no clock tolerance', async () => {
+  const now = nowSeconds();
+  const v = await validateJwt(await mintIdToken(rsa, { claims: { exp: now } }), jwks, {
+    ...idTokenRules,
+    clockTolerance: 0,
+    now,
+  });
+  assert.equal(statusOf(v.checks, 'exp'), 'fail');
+});
+
+test('a JWS with b64:false and a JSON payload is checked as claims (RFC 7797)', async () => {
+  const { createPrivateKey, sign } = await import('node:crypto');
+  const { exportJWK } = await import('jose');
+  const header = { alg: 'RS256', kid: 'rsa-1', b64: false, crit: ['b64'] };
+  // A compact b64:false payload cannot contain "." (RFC 7797 §5.2): values without dots.
+  const payload = JSON.stringify({ iss: 'op-test', sub: 'alice', aud: 'client-1', exp: nowSeconds() + 600 });
+  const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${payload}`;
+  const key = createPrivateKey({ key: (await exportJWK(rsa.privateKey)) as never, format: 'jwk' });
+  const token = `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+  const v = await validateJwt(token, jwks, { issuer: 'op-test', audience: ['client-1'] });
+  assert.equal(v.payload.sub, 'alice');
+  for (const id of ['format', 'signature', 'iss', 'aud', 'exp']) assert.equal(statusOf(v.checks, id), 'pass', id);
+});

@@ -4,9 +4,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createFrontChannel, type FrontChannel } from '../../src/net/front-channel.js';
-import { createHttpClient } from '../../src/net/http.js';
-import { remoteJwksSource } from '../../src/net/keys.js';
+import { createFrontChannel, type FrontChannel } from '../../src/io/front-channel.js';
+import { createHttpClient } from '../../src/io/http.js';
+import { remoteJwksSource } from '../../src/io/keys.js';
 import {
   checkResponseChannel,
   checkResponseParameters,

@@ -1,7 +1,7 @@
-// `oidc-probe serve`: the options. The command itself (and its provider, keys, pages) is in a
-// bundle of its own (dist/bundle/serve.cjs, see scripts/bundle.mjs), loaded only when serve runs.
+// `oidc-probe serve`: the options. The command is imported when serve runs, and the provider it
+// starts is a bundle of its own (dist/bundle/serve.cjs, see scripts/bundle.mjs).
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { collect, seconds } from '../../cli/option-parsers.js';
+import { collect, MAX_TIMER_SECONDS, type RunAction, seconds } from '../shared/options.js';
 
 export interface ServeOptions {
   port: number;
@@ -25,7 +25,15 @@ function port(value: string): number {
   return n;
 }
 
-export function registerServe(program: Command): void {
+/** A delay that becomes a timer: whole seconds, at most the longest timer Node.js can set. */
+function delaySeconds(value: string): number {
+  const n = seconds(value);
+  if (n > MAX_TIMER_SECONDS)
+    throw new InvalidArgumentError(`must be at most ${MAX_TIMER_SECONDS} seconds (the longest timer Node.js can set)`);
+  return n;
+}
+
+export function registerServe(program: Command, runAction: RunAction): void {
   program
     .command('serve')
     .description('run a local OpenID provider on loopback that misbehaves on demand, to test your own client')
@@ -47,9 +55,8 @@ export function registerServe(program: Command): void {
         .choices(['RS256', 'ES256', 'EdDSA'])
         .default('RS256'),
     )
-    .option('--slow-delay <seconds>', 'how long the slow_* defects wait', seconds, 5)
-    .action(async (opts: ServeOptions, cmd: Command) => {
-      const { serveCommand } = await import('./command.js');
-      await serveCommand(opts, cmd.optsWithGlobals());
-    });
+    .option('--slow-delay <seconds>', 'how long the slow_* defects wait', delaySeconds, 5)
+    .action((opts: ServeOptions, cmd: Command) =>
+      runAction(cmd, async (ctx) => (await import('./command.js')).serveCommand(opts, ctx)),
+    );
 }

@@ -1,8 +1,8 @@
 // serve's views: the banner with the issuer, clients and a ready `oidc-probe login` line; one log
 // line per request (or one JSON object with --json-log); the defect list. Everything a request
 // brought in (paths, client ids, redirect URIs) is escaped before it reaches a terminal.
+import { CONTROL_DEFECTS_PATH } from '../../io/provider/paths.js';
 import type { ProviderEvent } from '../../io/provider/server.js';
-import { CONTROL_DEFECTS_PATH } from '../../io/provider/server.js';
 import { DEFECT_CATALOGUE, type DefectInfo } from '../../protocol/provider-defects.js';
 import { isLoopbackRedirect } from '../../protocol/provider-requests.js';
 import type { Style } from '../../render/style.js';
@@ -17,7 +17,7 @@ export function terminalSafe(s: string): string {
   );
 }
 
-/** The JSON a machine reads once the provider listens (stdout with --json, stderr with --json-log). */
+/** What a machine reads once the provider listens: the first line of the --json-log on stderr. */
 export function readyDocument(h: ServeHandle): Record<string, unknown> {
   return {
     event: 'ready',

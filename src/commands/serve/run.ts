@@ -2,8 +2,8 @@
 // every request goes to the injected log sink, and the caller shows the handle.
 import { UsageError } from '../../errors.js';
 import type { ProviderUser } from '../../io/provider/core.js';
-import { generateKeyMaterial, type KeyMaterial } from '../../io/provider/keys.js';
-import { startProvider, type ProviderEvent, type ProviderHandle } from '../../io/provider/server.js';
+import type { KeyMaterial } from '../../io/provider/keys.js';
+import type { ProviderEvent, ProviderHandle } from '../../io/provider/server.js';
 import { DEFECTS, parseDefectNames, type Defect, type ProviderAlg } from '../../protocol/provider-defects.js';
 import type { ProviderClient } from '../../protocol/provider-requests.js';
 import type { ServeOptions } from './options.js';
@@ -51,6 +51,8 @@ export async function run(options: ServeOptions, deps: ServeDeps): Promise<Serve
     );
   const signingAlg = options.signingAlg as ProviderAlg;
   const warnings = defectWarnings(defects, clients);
+  // The provider itself (keys, endpoints, pages) is serve's own bundle, loaded only now.
+  const { startProvider, generateKeyMaterial } = await import('../../io/provider/index.js');
   const provider = await startProvider({
     port: options.port,
     hosts: deps.hosts ?? ['127.0.0.1', '::1'],
@@ -64,6 +66,8 @@ export async function run(options: ServeOptions, deps: ServeDeps): Promise<Serve
     deviceIntervalSeconds: deps.deviceIntervalSeconds ?? 5,
     keys: deps.keys ?? (await generateKeyMaterial()),
     log: deps.log,
+  }).catch((err: unknown) => {
+    throw listenFailure(err, options.port);
   });
   return { ...provider, clients, user, autoApprove: options.autoApprove === true, signingAlg, warnings };
 }
@@ -164,4 +168,15 @@ function defectWarnings(defects: readonly Defect[], clients: readonly ProviderCl
     if (defects.includes(d) && secretless)
       warnings.push(`defect ${d} signs with the client secret, and no client here has one: it will not apply`);
   return warnings;
+}
+
+/** A ListenError from the provider's bundle, as the usage error it is (its class is that bundle's). */
+function listenFailure(err: unknown, port: number): unknown {
+  const e = err as { name?: string; code?: string; message?: string };
+  if (e?.name !== 'ListenError') return err;
+  if (e.code === 'EADDRINUSE')
+    return new UsageError('port_in_use', `port ${port} is already in use on loopback`, {
+      hint: 'choose another with --port, or --port 0 for any free one',
+    });
+  return new UsageError('listen_failed', `cannot listen on loopback port ${port}: ${e.message}`);
 }

@@ -157,7 +157,10 @@ async function respond(core: ProviderCore, request: AuthorizationRequest, user: 
   if (request.state !== undefined) params.state = request.state;
   // RFC 9207 §2: iss with every authorization response.
   params.iss = core.settings.issuer;
-  const changed = applyResponseDefects(params, request.responseMode, core.defects, { issuer: core.settings.issuer });
+  const changed = applyResponseDefects(params, request.responseMode, core.defects, {
+    issuer: core.settings.issuer,
+    responseModeSent: request.responseModeSent,
+  });
   applied.push(...changed.applied);
   const what = params.error
     ? params.error

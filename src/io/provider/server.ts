@@ -3,7 +3,6 @@
 // the resilience faults, the control endpoint, and one log event per request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { UsageError } from '../../errors.js';
 import {
   DEFECTS,
   parseDefectNames,
@@ -21,6 +20,7 @@ import {
   endSessionEndpoint,
 } from './end-session.js';
 import { Keyring, type KeyMaterial } from './keys.js';
+import { CONTROL_DEFECTS_PATH } from './paths.js';
 import { json, oauthError, text, type Reply } from './reply.js';
 import type { ProviderRequest } from './request.js';
 import { introspectionEndpoint, revocationEndpoint, userinfoEndpoint } from './resources.js';
@@ -34,7 +34,7 @@ import {
 
 /** Request bodies are small forms and JSON lists; 64 KiB is far more than any of them needs. */
 export const MAX_BODY_BYTES = 64 * 1024;
-export const CONTROL_DEFECTS_PATH = '/_oidc-probe/defects';
+export { CONTROL_DEFECTS_PATH };
 export const CONTROL_ROTATE_PATH = '/_oidc-probe/rotate-keys';
 
 export interface ProviderEvent {
@@ -412,6 +412,18 @@ async function controlDefects(core: ProviderCore, req: ProviderRequest): Promise
   return json(200, defects, `defects now: ${defects.join(', ') || 'none'}`);
 }
 
+/** The provider could not listen; `code` is the system's (EADDRINUSE: the port is taken). */
+export class ListenError extends Error {
+  override name = 'ListenError';
+  constructor(
+    readonly code: string,
+    readonly port: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Listen on every host on one port; with port 0, find one that is free on all of them. */
 async function listenAll(
   servers: Server[],
@@ -446,11 +458,7 @@ async function listenAll(
       const code = (err as NodeJS.ErrnoException).code;
       // Port 0: the free port of 127.0.0.1 may be taken on [::1]; try another.
       if (code === 'EADDRINUSE' && config.port === 0 && attempt < 5) continue;
-      if (code === 'EADDRINUSE')
-        throw new UsageError('port_in_use', `port ${config.port} is already in use on loopback`, {
-          hint: 'choose another with --port, or --port 0 for any free one',
-        });
-      throw new UsageError('listen_failed', `cannot listen on loopback port ${config.port}: ${(err as Error).message}`);
+      throw new ListenError(code ?? 'unknown', config.port, (err as Error).message);
     }
   }
 }

@@ -49,6 +49,12 @@ const CASES: Case[] = [
   claim('iss', 'iss'),
   claim('aud', 'aud'),
   claim('aud_missing', 'aud'),
+  {
+    defect: 'aud_untrusted',
+    types: ALL,
+    expect: { outcome: 'warn', check: 'aud' },
+    more: (o) => assert.match(o.result!.checks.find((c) => c.id === 'aud')!.message, /"untrusted-api"/),
+  },
   claim('sub_missing', 'sub'),
   claim('iat_missing', 'iat'),
   claim('exp_missing', 'exp'),
@@ -115,6 +121,12 @@ const CASES: Case[] = [
   { defect: 'iss_param', types: ALL, expect: reject('iss_param'), heldBack: () => true },
   {
     defect: 'query_channel',
+    types: ['id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'],
+    expect: reject('response_mode'),
+    heldBack: () => true,
+  },
+  {
+    defect: 'query_unless_asked',
     types: ['id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'],
     expect: reject('response_mode'),
     heldBack: () => true,
@@ -199,7 +211,7 @@ async function caseRun(
     clientSecret: CLIENT_SECRET,
     responseType: rt,
     responseMode: mode,
-    httpTimeoutMs: 1000,
+    httpTimeout: 1,
   });
   const calls = Object.fromEntries(
     Object.entries(serve.calls).map(([k, v]) => [k, v - before[k as keyof typeof before]]),

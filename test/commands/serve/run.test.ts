@@ -4,17 +4,14 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { Writable } from 'node:stream';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { makeContext } from '../../../src/cli/context.js';
 import type { ServeOptions } from '../../../src/commands/serve/options.js';
 import { parseClients, run, type ServeHandle } from '../../../src/commands/serve/run.js';
 import { EXIT, UsageError } from '../../../src/errors.js';
-import { obtainTokens } from '../../../src/flows/token-grant.js';
 import { guard, isLoopbackAddress, type ProviderEvent } from '../../../src/io/provider/server.js';
-import { createHttpClient } from '../../../src/net/http.js';
 import { pkceChallenge, randomValue } from '../../../src/protocol/authorization-request.js';
 import { DEFECTS } from '../../../src/protocol/provider-defects.js';
+import { isolatedEnv, runInProcess } from '../../helpers/in-process.js';
 import { loginInProcess } from '../../helpers/login-in-process.js';
 import { sharedKeyMaterial } from '../../providers/rogue-op.js';
 
@@ -364,7 +361,14 @@ describe('the authorization endpoint', () => {
     try {
       const html = await (
         await fetch(
-          `${h.issuer}/authorize?${form({ client_id: 'app', redirect_uri: REDIRECT, response_type: 'id_token', scope: 'openid', nonce: 'n', state: 'st' })}`,
+          `${h.issuer}/authorize?${form({
+            client_id: 'app',
+            redirect_uri: REDIRECT,
+            response_type: 'id_token',
+            scope: 'openid',
+            nonce: 'n',
+            state: 'st',
+          })}`,
         )
       ).text();
       const interaction = /name="interaction" value="([^"]+)"/.exec(html)![1]!;
@@ -400,7 +404,7 @@ describe('the authorization endpoint', () => {
     }
   });
 
-  test('a redirect_uri with a newline or non-ASCII text is refused with a page, and the provider lives on', async () => {
+  test('a redirect_uri with a newline or non-ASCII text is refused with a page; the provider lives on', async () => {
     const h = await serve();
     try {
       for (const uri of [
@@ -409,14 +413,22 @@ describe('the authorization endpoint', () => {
         'http://127.0.0.1:1/caf\u00e9',
       ]) {
         const res = await fetch(
-          `${h.issuer}/authorize?${form({ client_id: 'public-app', redirect_uri: uri, response_type: 'code', scope: 'openid' })}`,
+          `${h.issuer}/authorize?${form({
+            client_id: 'public-app',
+            redirect_uri: uri,
+            response_type: 'code',
+            scope: 'openid',
+          })}`,
           { redirect: 'manual' },
         );
         assert.equal(res.status, 400, JSON.stringify(uri));
         assert.equal(res.headers.get('set-cookie'), null);
       }
       const bye = await fetch(
-        `${h.issuer}/end_session?${form({ client_id: 'public-app', post_logout_redirect_uri: 'http://127.0.0.1:1/\nx' })}`,
+        `${h.issuer}/end_session?${form({
+          client_id: 'public-app',
+          post_logout_redirect_uri: 'http://127.0.0.1:1/\nx',
+        })}`,
         { redirect: 'manual' },
       );
       assert.equal(bye.status, 400);
@@ -513,38 +525,50 @@ describe('the token endpoint', () => {
     }
   });
 
-  test('refresh_token with offline_access: the ID token keeps iss, sub, aud and auth_time (Core 12.2)', async () => {
+  test('refresh_token with offline_access: login --cache, then token --grant refresh_token (Core 12.2)', async () => {
     const h = await serve();
     try {
-      const { code, verifier } = await codeFor(h);
-      const first = await token(h, {
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: REDIRECT,
-        code_verifier: verifier,
-      });
-      assert.ok(first.json.refresh_token, 'offline_access gives a refresh token');
-      const ctx = makeContext({ json: true }, { stdout: devNull() as never, stderr: devNull() as never });
-      const outcome = await obtainTokens(ctx, createHttpClient(), {
-        grant: 'refresh_token',
+      // One user's HOME for both runs: the token command refreshes what login cached.
+      const env = isolatedEnv({ OIDC_PROBE_CLIENT_SECRET: SECRET });
+      const login = await loginInProcess({
         issuer: h.issuer,
         clientId: 'app',
         clientSecret: SECRET,
-        refreshToken: first.json.refresh_token,
-        previousIdToken: first.json.id_token,
+        responseType: 'code',
+        scope: 'openid offline_access',
+        extra: ['--cache', '--redirect-uri', 'http://127.0.0.1:0/cb'],
+        env,
       });
-      const failed = outcome.checks.filter((c) => c.status === 'fail');
-      assert.deepEqual(failed, []);
+      assert.equal(login.exit, 0, login.stderr);
+      const refreshed = await runInProcess(
+        // --min-ttl beyond the access token's 600 s: the cached one is not good enough, so refresh.
+        [
+          'token',
+          '--grant',
+          'refresh_token',
+          '--issuer',
+          h.issuer,
+          '--client-id',
+          'app',
+          '--min-ttl',
+          '3600',
+          '--json',
+        ],
+        { env },
+      );
+      assert.equal(refreshed.code, 0, refreshed.stderr + refreshed.stdout);
+      const doc = JSON.parse(refreshed.stdout) as {
+        checks: { id: string; status: string }[];
+        id_token: string;
+        cache: { action: string };
+      };
       for (const id of ['refresh_iss', 'refresh_sub', 'refresh_aud', 'refresh_auth_time'])
         assert.ok(
-          outcome.checks.some((c) => c.id === id && c.status === 'pass'),
-          id,
+          doc.checks.some((c) => c.id === id && c.status === 'pass'),
+          `${id} passes: ${JSON.stringify(doc.checks)}`,
         );
-      assert.equal(
-        outcome.tokens.refresh_token,
-        first.json.refresh_token,
-        'a confidential client keeps its refresh token',
-      );
+      assert.equal(decodeJwt(doc.id_token).sub, 'alice');
+      assert.equal(h.calls.token, 2, 'one code redemption, one refresh');
     } finally {
       await h.close();
     }
@@ -587,23 +611,21 @@ describe('the token endpoint', () => {
     }
   });
 
-  test('client_credentials for a confidential client through `oidc-probe token`; a public client is refused', async () => {
+  test('client_credentials through `oidc-probe token` for a confidential client; a public one is refused', async () => {
     const h = await serve();
     try {
-      const ctx = makeContext({ json: true }, { stdout: devNull() as never, stderr: devNull() as never });
-      const outcome = await obtainTokens(ctx, createHttpClient(), {
-        grant: 'client_credentials',
-        issuer: h.issuer,
-        clientId: 'app',
-        clientSecret: SECRET,
-        scope: 'api:read',
-      });
-      assert.equal(outcome.tokens.scope, 'api:read');
-      assert.equal(outcome.tokens.id_token, undefined);
+      const run = await runInProcess(
+        ['token', '--grant', 'client_credentials', '--issuer', h.issuer, '--client-id', 'app', '--scope', 'api:read'],
+        { env: { OIDC_PROBE_CLIENT_SECRET: SECRET } },
+      );
+      assert.equal(run.code, 0, run.stderr);
+      // Not a terminal: the raw access token and a newline.
+      const accessToken = run.stdout.trim();
+      assert.match(accessToken, /^[A-Za-z0-9_-]{20,}$/);
       const intro = await fetch(`${h.issuer}/introspect`, {
         method: 'POST',
         headers: { ...FORM, authorization: basic('app', SECRET) },
-        body: form({ token: outcome.tokens.access_token! }),
+        body: form({ token: accessToken }),
       });
       assert.deepEqual(
         { ...((await intro.json()) as object), exp: 0, iat: 0 },
@@ -661,19 +683,18 @@ describe('the token endpoint', () => {
   test('device_code with --auto-approve through `oidc-probe token --grant device_code`', async () => {
     const h = await serve({}, { deviceIntervalSeconds: 1 });
     try {
-      const ctx = makeContext({ json: true }, { stdout: devNull() as never, stderr: devNull() as never });
-      const outcome = await obtainTokens(ctx, createHttpClient(), {
-        grant: 'device_code',
-        issuer: h.issuer,
-        clientId: 'app',
-        clientSecret: SECRET,
-        scope: 'openid',
-      });
+      const run = await runInProcess(
+        ['token', '--grant', 'device_code', '--issuer', h.issuer, '--client-id', 'app', '--scope', 'openid', '--json'],
+        { env: { OIDC_PROBE_CLIENT_SECRET: SECRET } },
+      );
+      assert.equal(run.code, 0, run.stderr);
+      const doc = JSON.parse(run.stdout) as { checks: { status: string }[]; id_token: string };
       assert.deepEqual(
-        outcome.checks.filter((c) => c.status === 'fail'),
+        doc.checks.filter((c) => c.status === 'fail'),
         [],
       );
-      assert.equal(decodeJwt(outcome.tokens.id_token!).sub, 'alice');
+      assert.equal(decodeJwt(doc.id_token).sub, 'alice');
+      assert.match(run.stderr, /To sign in/, 'the device step is shown even though serve approved it at once');
     } finally {
       await h.close();
     }
@@ -751,7 +772,11 @@ describe('end_session (RP-Initiated Logout)', () => {
     for (const autoApprove of [true, false]) {
       const h = await serve({ autoApprove });
       try {
-        const url = `${h.issuer}/end_session?${form({ client_id: 'public-app', post_logout_redirect_uri: 'http://127.0.0.1:7000/bye', state: 'z' })}`;
+        const url = `${h.issuer}/end_session?${form({
+          client_id: 'public-app',
+          post_logout_redirect_uri: 'http://127.0.0.1:7000/bye',
+          state: 'z',
+        })}`;
         let res = await fetch(url, { redirect: 'manual' });
         if (!autoApprove) {
           assert.equal(res.status, 200);
@@ -815,7 +840,3 @@ test('the log: one event per request, the path without its query, and the defect
     await h.close();
   }
 });
-
-function devNull(): Writable {
-  return new Writable({ write: (_c, _e, done) => done() });
-}

@@ -1,0 +1,80 @@
+// `oidc-probe login`: a browser flow through a loopback listener (cli-contract.md "login").
+import type { Command } from 'commander';
+import type { Flags } from '../shared/settings.js';
+import {
+  collect,
+  positiveSeconds,
+  seconds,
+  addClientOptions,
+  addProfileOptions,
+  flagsOf,
+  type RunAction,
+} from '../shared/options.js';
+
+export interface LoginOptions {
+  flags: Flags;
+  issuer?: string;
+  clientId?: string;
+  clientSecret?: string;
+  clientSecretFile?: string;
+  authMethod?: string;
+  flow?: string;
+  responseType?: string;
+  responseMode?: string;
+  scope?: string;
+  redirectUri?: string;
+  pkce: boolean;
+  prompt?: string;
+  loginHint?: string;
+  acrValues?: string;
+  maxAge?: number;
+  param?: string[];
+  browser: boolean;
+  timeout: number;
+  userinfo: boolean;
+  httpTimeout: number;
+  profile?: string;
+  config?: string;
+  cache?: boolean;
+  privateKey?: string;
+  signingAlg?: string;
+  trustedAudience?: string[];
+  strictAudience?: boolean;
+}
+
+export function registerLogin(program: Command, runAction: RunAction): void {
+  const cmd = program
+    .command('login')
+    .description('sign in through a browser and a loopback listener, then check everything that came back')
+    .option(
+      '--flow <flow>',
+      'code, implicit or hybrid (default code; implicit means "id_token token", hybrid "code id_token")',
+    )
+    .option(
+      '--response-type <types>',
+      'space-separated: code, id_token, "id_token token", "code id_token", "code token", "code id_token token"',
+    )
+    .option('--response-mode <mode>', 'query, fragment or form_post (default: query for code, fragment otherwise)')
+    .option('--scope <scopes>', 'space-separated scopes', 'openid profile email')
+    .option('--redirect-uri <uri>', 'loopback redirect URI (port 0 = any free port)', 'http://127.0.0.1:8765/callback')
+    .option('--no-pkce', 'do not send a PKCE code challenge')
+    .option('--prompt <prompt>', 'prompt parameter (none, login, consent, select_account)')
+    .option('--login-hint <hint>', 'login_hint parameter')
+    .option('--acr-values <values>', 'acr_values parameter (space-separated)')
+    .option('--max-age <seconds>', 'max_age parameter: auth_time becomes required and is checked', seconds)
+    .option('--param <key=value>', 'extra authorization request parameter (repeatable)', collect)
+    .option('--no-browser', 'print the authorization URL on stderr instead of opening a browser')
+    .option('--timeout <seconds>', 'how long to wait for the authorization response', positiveSeconds, 300)
+    .option('--http-timeout <seconds>', 'per-request timeout talking to the provider', positiveSeconds, 10)
+    .option('--no-userinfo', 'do not call the userinfo endpoint')
+    .option('--trusted-audience <aud>', 'another audience you trust in the ID token aud (repeatable)', collect)
+    .option('--strict-audience', 'fail, not warn, when the ID token aud lists audiences you do not trust')
+    .option(
+      '--cache',
+      'store the tokens in the token cache, so `oidc-probe token --grant refresh_token` can refresh them',
+    );
+  addClientOptions(cmd);
+  addProfileOptions(cmd).action((opts: Omit<LoginOptions, 'flags'>, command: Command) =>
+    runAction(command, async (ctx) => (await import('./run.js')).run({ ...opts, flags: flagsOf(command) }, ctx)),
+  );
+}

@@ -1,0 +1,116 @@
+// login: settings → response type and mode → the flow → result.
+import type { CommandResult, Context } from '../shared/context.js';
+import type { LoginOptions } from './options.js';
+import { canPrompt, missingSetting, resolveCommandSettings, settingValue } from '../shared/settings.js';
+import { CLIENT_SETTING_NAMES, resolveClient } from '../shared/client.js';
+import { UsageError } from '../../errors.js';
+import { runLogin } from './flow.js';
+import { parseLoopbackRedirectUri } from '../../io/loopback-listener.js';
+import { resolveResponseMode, resolveResponseType } from '../../protocol/response-type.js';
+import { renderLogin } from './render.js';
+
+const SETTINGS = [
+  'issuer',
+  'client-id',
+  ...CLIENT_SETTING_NAMES,
+  'scope',
+  'redirect-uri',
+  'flow',
+  'response-type',
+  'response-mode',
+] as const;
+
+export async function run(opts: LoginOptions, ctx: Context): Promise<CommandResult> {
+  const settings = await resolveCommandSettings(opts.flags, SETTINGS, ctx.env);
+  // Option contradictions first: they need no network.
+  const responseType = resolveResponseType({
+    flow: settingValue(settings, 'flow'),
+    responseType: settingValue(settings, 'response-type'),
+  });
+  const responseMode = resolveResponseMode(responseType, settingValue(settings, 'response-mode'));
+  const redirectUri = settingValue(settings, 'redirect-uri') ?? 'http://127.0.0.1:8765/callback';
+  parseLoopbackRedirectUri(redirectUri);
+  let issuer = settingValue(settings, 'issuer');
+  let clientId = settingValue(settings, 'client-id');
+  let client = await resolveClient(ctx, settings, clientId ?? '');
+  if (issuer === undefined || clientId === undefined) {
+    if (!canPrompt(ctx)) throw missingSetting(issuer === undefined ? 'issuer' : 'client-id');
+    const hasSecret = client.clientSecret !== undefined;
+    const answers = await ctx.promptLogin({ issuer, clientId, hasSecret });
+    issuer = answers.issuer;
+    clientId = answers.clientId;
+    client = { ...client, clientId, clientSecret: client.clientSecret ?? answers.clientSecret };
+  }
+  const params: Record<string, string> = {};
+  for (const kv of opts.param ?? []) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new UsageError('bad_param', `--param "${kv}" is not key=value`);
+    params[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  const http = ctx.httpClient({ timeoutSeconds: opts.httpTimeout, clientCertificate: client.certificate });
+  const view = await runLogin(ctx, http, {
+    ...client,
+    issuer,
+    responseType,
+    responseMode,
+    responseModeRequested: settingValue(settings, 'response-mode') !== undefined,
+    scope: settingValue(settings, 'scope') ?? 'openid profile email',
+    redirectUri,
+    pkce: opts.pkce,
+    prompt: opts.prompt,
+    loginHint: opts.loginHint,
+    acrValues: opts.acrValues,
+    maxAge: opts.maxAge,
+    params,
+    openBrowser: opts.browser,
+    timeoutSeconds: opts.timeout,
+    userinfo: opts.userinfo,
+    trustedAudiences: opts.trustedAudience,
+    strictAudience: opts.strictAudience,
+  });
+  if (opts.cache && view.result.valid) await cacheLoginTokens(ctx, issuer, clientId, view.result.tokens);
+  return {
+    data: view.result,
+    human: (c) =>
+      renderLogin(view, c.style, {
+        showSecrets: c.showSecrets,
+        ...(c.columns ? { width: c.columns } : {}),
+      }),
+  };
+}
+
+/** `login --cache`: keep the tokens where `token --grant refresh_token` looks (same issuer and client, no --scope). */
+async function cacheLoginTokens(
+  ctx: Context,
+  issuer: string,
+  clientId: string,
+  tokens: Record<string, unknown> | undefined,
+): Promise<void> {
+  if (!tokens || typeof tokens.access_token !== 'string') return;
+  const [{ cacheKey, expiresAt }, { writeEntry }] = await Promise.all([
+    import('../../protocol/token-cache-policy.js'),
+    import('../../io/token-cache.js'),
+  ]);
+  const { parseTokenResponse } = await import('../../protocol/token-response.js');
+  const t = parseTokenResponse(tokens);
+  const now = ctx.now();
+  const identity = { issuer, clientId, grant: 'refresh_token' };
+  const path = await writeEntry(
+    cacheKey(identity),
+    {
+      version: 1,
+      ...identity,
+      access_token: t.access_token!,
+      token_type: t.token_type,
+      expires_at: expiresAt(now, t.expires_in, t.access_token!),
+      refresh_token: t.refresh_token,
+      id_token: t.id_token,
+      scope_granted: t.scope,
+      obtained_at: now,
+    },
+    ctx.tokenCacheDir,
+  );
+  ctx.info(
+    `cached the tokens in ${path}${t.refresh_token ? '' : ' (no refresh token came: ask for offline_access to get one)'}`,
+  );
+}

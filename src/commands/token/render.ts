@@ -1,0 +1,56 @@
+// Human view of `token`: what was obtained, from where (cache or provider), and its checks.
+import type { Check } from '../../protocol/checks.js';
+import { renderChecks } from '../../render/checks.js';
+import type { Style } from '../../render/style.js';
+import { renderTable } from '../../render/table.js';
+import { redactSecret } from '../../render/text.js';
+import { isoUtc, relativeTime } from '../../render/time.js';
+
+export interface TokenView {
+  grant: string;
+  issuer: string;
+  client_id: string;
+  cache: { action: 'reuse' | 'refresh' | 'fetch'; reason: string };
+  access_token?: string;
+  token_type?: string | undefined;
+  expires_at?: number | undefined;
+  scope?: string | undefined;
+  refresh_token?: string;
+  id_token?: string;
+  auth_method?: string;
+  tokens?: Record<string, unknown>;
+  checks: Check[];
+  valid: boolean;
+}
+
+export function renderToken(v: TokenView, style: Style, opts: { showSecrets: boolean; now?: number }): string {
+  const now = opts.now ?? Math.floor(Date.now() / 1000);
+  const from =
+    v.cache.action === 'reuse'
+      ? 'the cache (no request made)'
+      : v.cache.action === 'refresh'
+        ? 'a refresh at the provider'
+        : 'the provider';
+  const rows: string[][] = [
+    ['grant', v.grant],
+    ['from', `${from}\n${style.dim(v.cache.reason)}`],
+    ['issuer', v.issuer],
+    ['client_id', v.client_id],
+  ];
+  if (v.auth_method) rows.push(['client auth', v.auth_method]);
+  if (v.token_type) rows.push(['token_type', v.token_type]);
+  if (v.access_token) rows.push(['access_token', redactSecret(v.access_token, opts.showSecrets)]);
+  rows.push([
+    'expires',
+    v.expires_at === undefined
+      ? style.yellow('unknown (no expires_in, not a JWT)')
+      : `${isoUtc(v.expires_at)} (${relativeTime(v.expires_at, now, { expiry: true })})`,
+  ]);
+  if (v.scope) rows.push(['scope', v.scope]);
+  rows.push(['refresh_token', v.refresh_token ? redactSecret(v.refresh_token, opts.showSecrets) : style.dim('none')]);
+  if (v.id_token) rows.push(['id_token', redactSecret(v.id_token, opts.showSecrets)]);
+  const out = [renderTable({ rows }, style)];
+  if (v.checks.length)
+    out.push(renderChecks(v.checks, style, { title: 'Checks', showSource: v.checks.some((c) => c.source) }));
+  return out.join('\n');
+}

@@ -1,0 +1,211 @@
+// token: settings → cache (reuse: no network at all) → lock → refresh or grant → cache → output.
+// The heavy parts (HTTP, jose) are imported only when the cache cannot answer.
+import type { CommandResult, Context } from '../shared/context.js';
+import type { TokenOptions } from './options.js';
+import { GRANT_NAMES, isGrantName } from '../../protocol/grants.js';
+import { checkAuthMethod, missingSetting, resolveCommandSettings, settingValue } from '../shared/settings.js';
+import { CLIENT_SETTING_NAMES, resolveClient } from '../shared/client.js';
+import { UsageError } from '../../errors.js';
+import { readUserFile } from '../../io/input.js';
+import { readEntry, withLock, writeEntry } from '../../io/token-cache.js';
+import { isValid, type Check } from '../../protocol/checks.js';
+import {
+  cacheKey,
+  decideFromCache,
+  expiresAt,
+  type CacheEntry,
+  type CacheIdentity,
+} from '../../protocol/token-cache-policy.js';
+import { renderToken, type TokenView } from './render.js';
+
+const SETTINGS = ['issuer', 'client-id', ...CLIENT_SETTING_NAMES, 'grant', 'scope', 'username', 'output'] as const;
+
+export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResult> {
+  const settings = await resolveCommandSettings(opts.flags, SETTINGS, ctx.env);
+  const grant = settingValue(settings, 'grant') ?? 'client_credentials';
+  if (!isGrantName(grant))
+    throw new UsageError('unknown_grant', `unknown grant "${grant}"; valid grants: ${GRANT_NAMES.join(', ')}`);
+  checkAuthMethod(settingValue(settings, 'auth-method')); // a typo is exit 2 before any request
+  const issuer = settingValue(settings, 'issuer');
+  if (issuer === undefined) throw missingSetting('issuer');
+  const clientId = settingValue(settings, 'client-id');
+  if (clientId === undefined) throw missingSetting('client-id');
+  const output = ctx.json
+    ? 'json'
+    : (opts.output ??
+      (settingValue(settings, 'output') as TokenOptions['output']) ??
+      (ctx.stdout.isTTY ? 'table' : 'raw'));
+  if (output === 'json') ctx.json = true;
+
+  const identity: CacheIdentity = {
+    issuer,
+    clientId,
+    grant,
+    scope: settingValue(settings, 'scope'),
+    audience: opts.audience,
+    resource: opts.resource,
+    subject:
+      grant === 'password'
+        ? settingValue(settings, 'username')
+        : grant === 'token_exchange'
+          ? opts.subjectToken?.slice(-16)
+          : undefined,
+  };
+  // Grants whose input is a one-off credential are not worth caching by default.
+  const cacheable = opts.cache && !['token_exchange', 'jwt_bearer'].includes(grant);
+  const key = cacheKey(identity);
+  const now = () => ctx.now();
+
+  const fromCache = async (): Promise<{ entry?: CacheEntry; decision: ReturnType<typeof decideFromCache> }> => {
+    const read = await readEntry(key, ctx.tokenCacheDir);
+    if (read.corrupt)
+      ctx.warn(
+        `the cache file for this token (${ctx.tokenCacheDir}/${key}.json) is unreadable (${read.corrupt}); ignoring it and fetching a new token`,
+      );
+    return { ...(read.entry ? { entry: read.entry } : {}), decision: decideFromCache(read.entry, now(), opts.minTtl) };
+  };
+
+  if (cacheable) {
+    const first = await fromCache();
+    if (first.decision.action === 'reuse')
+      return result(
+        ctx,
+        output,
+        viewFromEntry(first.entry!, 'reuse', `cached, ${first.decision.secondsLeft} s left`, []),
+      );
+  }
+
+  const fetchFresh = async (
+    cached: CacheEntry | undefined,
+    action: 'refresh' | 'fetch',
+    reason: string,
+  ): Promise<TokenView> => {
+    const client = await resolveClient(ctx, settings, clientId);
+    const password =
+      grant === 'password'
+        ? opts.passwordFile
+          ? (await readUserFile(opts.passwordFile, '--password-file')).replace(/\r?\n$/, '')
+          : ctx.env.OIDC_PROBE_PASSWORD
+        : undefined;
+    const { obtainTokens } = await import('./grants.js');
+    const http = ctx.httpClient({ timeoutSeconds: opts.timeout, clientCertificate: client.certificate });
+    const useRefresh = action === 'refresh' && cached?.refresh_token !== undefined;
+    const outcome = await obtainTokens(ctx, http, {
+      grant: useRefresh ? 'refresh_token' : grant,
+      ...client,
+      issuer,
+      scope: identity.scope,
+      audience: opts.audience,
+      resource: opts.resource,
+      refreshToken: useRefresh
+        ? cached!.refresh_token
+        : (opts.refreshToken ?? (grant === 'refresh_token' ? cached?.refresh_token : undefined)),
+      previousIdToken: cached?.id_token,
+      username: settingValue(settings, 'username'),
+      password,
+      subjectToken: opts.subjectToken,
+      subjectTokenType: opts.subjectTokenType,
+      actorToken: opts.actorToken,
+      actorTokenType: opts.actorTokenType,
+      requestedTokenType: opts.requestedTokenType,
+      assertion: opts.assertion,
+      assertionSubject: opts.assertionSubject,
+    });
+    const t = outcome.tokens;
+    if (t.access_token === undefined)
+      return { ...baseView(identity, 'fetch', reason), checks: outcome.checks, valid: false, tokens: t.raw };
+    const entry: CacheEntry = {
+      version: 1,
+      ...identity,
+      access_token: t.access_token,
+      token_type: t.token_type,
+      expires_at: expiresAt(now(), t.expires_in, t.access_token),
+      // RFC 6749 §6: a refresh answer may omit refresh_token; the old one then stays valid.
+      refresh_token: t.refresh_token ?? cached?.refresh_token,
+      id_token: t.id_token ?? cached?.id_token,
+      scope_granted: t.scope,
+      obtained_at: now(),
+    };
+    if (cacheable && isValid(outcome.checks)) await writeEntry(key, entry, ctx.tokenCacheDir);
+    return {
+      ...viewFromEntry(entry, useRefresh ? 'refresh' : 'fetch', reason, outcome.checks),
+      tokens: t.raw,
+      auth_method: outcome.authMethod,
+    };
+  };
+
+  if (!cacheable) return result(ctx, output, await fetchFresh(undefined, 'fetch', 'cache not used'));
+  // Inside the lock, look again: a parallel job may have just fetched the same token.
+  const view = await withLock(
+    key,
+    async () => {
+      const again = await fromCache();
+      if (again.decision.action === 'reuse')
+        return viewFromEntry(
+          again.entry!,
+          'reuse',
+          `cached by a parallel job, ${again.decision.secondsLeft} s left`,
+          [],
+        );
+      return fetchFresh(again.entry, again.decision.action, again.decision.reason);
+    },
+    ctx.tokenCacheDir,
+    {
+      onWait: (o) =>
+        ctx.info(`waiting for ${o ? `process ${o.pid} on ${o.host}` : 'another job'}, which is fetching this token…`),
+      onTakeOver: (o, why) =>
+        ctx.info(`taking over the cache lock of ${o ? `process ${o.pid}` : 'another job'}: ${why}`),
+    },
+  );
+  return result(ctx, output, view);
+}
+
+function baseView(
+  id: CacheIdentity,
+  action: TokenView['cache']['action'],
+  reason: string,
+): Omit<TokenView, 'checks' | 'valid'> {
+  return { grant: id.grant, issuer: id.issuer, client_id: id.clientId, cache: { action, reason } };
+}
+
+function viewFromEntry(
+  e: CacheEntry,
+  action: TokenView['cache']['action'],
+  reason: string,
+  checks: Check[],
+): TokenView {
+  return {
+    ...baseView(e, action, reason),
+    access_token: e.access_token,
+    token_type: e.token_type,
+    expires_at: e.expires_at,
+    scope: e.scope_granted ?? e.scope,
+    ...(e.refresh_token ? { refresh_token: e.refresh_token } : {}),
+    ...(e.id_token ? { id_token: e.id_token } : {}),
+    checks,
+    valid: isValid(checks),
+  };
+}
+
+function result(_ctx: Context, output: string, view: TokenView): CommandResult {
+  if (output === 'raw' && (!view.valid || !view.access_token)) {
+    // A script must never receive a token that failed its checks: nothing on stdout, exit 1.
+    return {
+      data: view,
+      human: (c) => {
+        c.warn(
+          `no token printed: ${
+            view.checks
+              .filter((x) => x.status === 'fail')
+              .map((x) => `${x.id}: ${x.message}`)
+              .join('; ') || 'no access_token in the response'
+          }`,
+        );
+        return '';
+      },
+      exit: 1,
+    };
+  }
+  if (output === 'raw') return { data: view, human: () => view.access_token! };
+  return { data: view, human: (c) => renderToken(view, c.style, { showSecrets: c.showSecrets }) };
+}

@@ -1,0 +1,113 @@
+// --har FILE: the run's HTTP exchanges as HAR 1.2, redacted like the traces, written 0600 at the end.
+// The path is checked before any request so a typo costs nothing.
+// fs.promises on use, not node:fs/promises on import: loading it costs every start-up ~2 ms.
+import { promises as fs } from 'node:fs';
+import { UsageError } from '../errors.js';
+import { redactBody, redactHeaders, redactUrl } from '../protocol/redact.js';
+import { redactResponseBody } from '../protocol/redact-response.js';
+import { VERSION } from '../version.js';
+import type { HttpExchange } from './http.js';
+
+/** What the HAR writer needs from a run (a command's Context satisfies it). */
+export interface HarContext {
+  http: { har?: string | undefined };
+  showSecrets: boolean;
+  readonly finalizers: Array<() => Promise<void>>;
+}
+
+const recorded = new WeakMap<object, HttpExchange[]>();
+
+export async function prepareHarFile(ctx: HarContext): Promise<void> {
+  const path = ctx.http.har!;
+  try {
+    const fh = await fs.open(path, 'w', 0o600);
+    await fh.close();
+  } catch (err) {
+    throw new UsageError(
+      'har_not_writable',
+      `cannot write the HAR file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message}`,
+    );
+  }
+  recorded.set(ctx, []);
+  ctx.finalizers.push(() => writeHar(ctx, path));
+}
+
+export function harObserver(ctx: HarContext): ((e: HttpExchange) => void) | undefined {
+  const list = recorded.get(ctx);
+  return list ? (e) => list.push(e) : undefined;
+}
+
+const pairs = (h: Record<string, string>) => Object.entries(h).map(([name, value]) => ({ name, value }));
+
+export function toHar(exchanges: HttpExchange[], show: boolean): unknown {
+  return {
+    log: {
+      version: '1.2',
+      creator: { name: 'oidc-probe', version: VERSION },
+      entries: exchanges.map((e) => {
+        const url = redactUrl(e.request.url, show);
+        const reqType = e.request.headers['content-type'];
+        const res = e.response;
+        const resType = res?.headers['content-type'];
+        return {
+          startedDateTime: e.startedAt.toISOString(),
+          time: res ? Math.round(res.durationMs) : 0,
+          request: {
+            method: e.request.method,
+            url,
+            httpVersion: 'HTTP/1.1',
+            cookies: [],
+            headers: pairs(redactHeaders(e.request.headers, show)),
+            queryString: [...new URL(url).searchParams].map(([name, value]) => ({ name, value })),
+            headersSize: -1,
+            bodySize: e.request.body ? Buffer.byteLength(e.request.body) : 0,
+            ...(e.request.body !== undefined
+              ? { postData: { mimeType: reqType ?? '', text: redactBody(e.request.body, reqType, show) } }
+              : {}),
+          },
+          response: res
+            ? {
+                status: res.status,
+                statusText: '',
+                httpVersion: 'HTTP/1.1',
+                cookies: [],
+                headers: pairs(redactHeaders(res.headers, show)),
+                content: {
+                  size: res.body.length,
+                  mimeType: resType ?? '',
+                  text: redactResponseBody(
+                    res.body.toString('utf8'),
+                    { contentType: resType, carriesSecrets: e.request.carriesSecrets },
+                    show,
+                  ),
+                },
+                redirectURL: res.headers.location ?? '',
+                headersSize: -1,
+                bodySize: res.body.length,
+              }
+            : {
+                status: 0,
+                statusText: e.error?.message ?? 'failed',
+                httpVersion: '',
+                cookies: [],
+                headers: [],
+                content: { size: 0, mimeType: '' },
+                redirectURL: '',
+                headersSize: -1,
+                bodySize: -1,
+                _error: e.error?.message,
+              },
+          cache: {},
+          timings: { send: 0, wait: res ? Math.round(res.durationMs) : 0, receive: 0 },
+        };
+      }),
+    },
+  };
+}
+
+async function writeHar(ctx: HarContext, path: string): Promise<void> {
+  await fs.writeFile(path, JSON.stringify(toHar(recorded.get(ctx) ?? [], ctx.showSecrets), null, 2) + '\n', {
+    mode: 0o600,
+  });
+  await fs.chmod(path, 0o600);
+}
