@@ -145,6 +145,35 @@ try {
     );
   else check(!existsSync(codeCache), 'no compile cache on a Node without one');
 
+  if (commands.has('serve')) {
+    const listed = cli(['serve', '--list-defects']);
+    check(
+      listed.code === 0 && /^ {2}at_hash +/m.test(listed.stdout),
+      'serve --list-defects runs from the installed package (dist/bundle/serve.cjs)',
+      listed.stdout + listed.stderr,
+    );
+    // Started, then stopped with SIGINT once the ready event is out: exit 130 after a clean close.
+    // (spawnSync reports the timeout it was asked for as an error; the output is what counts.)
+    const served = spawnSync(bin, ['serve', '--port', '0', '--json-log'], {
+      cwd: app,
+      env,
+      encoding: 'utf8',
+      timeout: 8000,
+      killSignal: 'SIGINT',
+    });
+    let issuer;
+    try {
+      issuer = JSON.parse(served.stderr.split('\n')[0]).issuer;
+    } catch {
+      /* reported below */
+    }
+    check(
+      /^http:\/\/127\.0\.0\.1:\d+$/.test(issuer ?? '') && served.status === 130,
+      'serve starts a provider on loopback, prints its issuer and stops cleanly on SIGINT',
+      served.stdout + served.stderr,
+    );
+  } else console.log('  skip serve: not in this build');
+
   console.log(`pack-test (${nodeLabel}): all checks passed`);
 } finally {
   rmSync(work, { recursive: true, force: true });

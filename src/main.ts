@@ -23,6 +23,7 @@ import { registerDiscover } from './commands/discover/options.js';
 import { registerIntrospect } from './commands/introspect/options.js';
 import { registerLogin } from './commands/login/options.js';
 import { registerLogout } from './commands/logout/options.js';
+import { registerServe } from './commands/serve/options.js';
 import { registerToken } from './commands/token/options.js';
 import { registerUserinfo } from './commands/userinfo/options.js';
 import { registerVerify } from './commands/verify/options.js';
@@ -41,6 +42,7 @@ const COMMANDS: Record<string, Register> = {
   introspect: registerIntrospect,
   revoke: registerIntrospect,
   logout: registerLogout,
+  serve: registerServe,
   completion: registerCompletion,
 };
 
