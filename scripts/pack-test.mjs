@@ -57,7 +57,8 @@ try {
     tarball = join(work, info.filename);
     checkContents(info.files.map((f) => f.path));
     console.log(
-      `  tarball ${info.filename}: ${kib(info.size)} packed, ${kib(info.unpackedSize)} unpacked, ${info.entryCount} files`,
+      `  tarball ${info.filename}: ${kib(info.size)} packed, ${kib(info.unpackedSize)} unpacked, ` +
+        `${info.entryCount} files`,
     );
   }
   console.log(`pack-test on ${nodeLabel} with ${tarball}`);

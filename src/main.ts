@@ -77,7 +77,8 @@ export function processEdges(): Edges {
 export function buildProgram(only: string | undefined, runAction: RunAction, edges: Edges): Command {
   const program = new Command('oidc-probe')
     .description(
-      'Debug OpenID Connect: run flows through a loopback listener, decode and verify tokens, lint discovery documents.',
+      'Debug OpenID Connect: run flows through a loopback listener, decode and verify tokens, lint ' +
+        'discovery documents.',
     )
     .version(VERSION, '-V, --version', 'print the version')
     .option('--json', 'print exactly one JSON document on stdout')
@@ -110,7 +111,8 @@ export function buildProgram(only: string | undefined, runAction: RunAction, edg
     .addHelpText(
       'after',
       `
-Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error · 5 user step unfinished · 130 interrupted`,
+Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error · 5 user step unfinished ·
+130 interrupted`,
     );
 
   const one = only !== undefined && only !== 'completion' ? COMMANDS[only] : undefined;

@@ -121,7 +121,8 @@ export async function discoverMetadata(
   if (/[?#]/.test(input))
     throw new UsageError(
       'bad_issuer',
-      `${label} "${input}" has a query or fragment: an issuer has neither (Discovery §3); pass the issuer or the full well-known URL`,
+      `${label} "${input}" has a query or fragment: an issuer has neither (Discovery §3); pass the ` +
+        `issuer or the full well-known URL`,
     );
   const { expectedIssuer, locations } = metadataLocations(input);
   const tried: string[] = [];
@@ -138,7 +139,8 @@ export async function discoverMetadata(
     if (notHere && misses.length > 0) {
       throw new NetworkError(
         'http_status',
-        `no metadata found: ${misses.join(', ')}, and the RFC 8414 location ${location.url} answered HTTP ${response.status}`,
+        `no metadata found: ${misses.join(', ')}, and the RFC 8414 location ${location.url} ` +
+          `answered HTTP ${response.status}`,
         { hint: 'check the issuer URL, or pass the full well-known URL' },
       );
     }
@@ -171,7 +173,8 @@ export function metadataFromResponse(response: HttpResponse, what: string): Prov
   } catch {
     throw new NetworkError(
       'invalid_json',
-      `${what} at ${response.url} is not JSON (status ${response.status}, content-type ${response.headers['content-type'] ?? 'none'})`,
+      `${what} at ${response.url} is not JSON (status ${response.status}, content-type ` +
+        `${response.headers['content-type'] ?? 'none'})`,
     );
   }
   if (Array.isArray(parsed))

@@ -95,7 +95,9 @@ export function createFrontChannel(
         ...(opts.expectFragment
           ? {}
           : {
-              note: 'a request without parameters reached the redirect URI; served the fragment relay page in case the provider answered in the fragment',
+              note:
+                'a request without parameters reached the redirect URI; served the fragment ' +
+                'relay page in case the provider answered in the fragment',
             }),
       };
     }

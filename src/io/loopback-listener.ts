@@ -47,7 +47,8 @@ export function parseLoopbackRedirectUri(value: string): URL {
     throw new UsageError('bad_redirect_uri', `--redirect-uri "${value}" is not a URL`);
   }
   const why =
-    'a native client receives the response on a loopback listener: http://127.0.0.1:PORT/path, http://[::1]:PORT/path or http://localhost:PORT/path (RFC 8252 §7.3)';
+    'a native client receives the response on a loopback listener: http://127.0.0.1:PORT/path, ' +
+    'http://[::1]:PORT/path or http://localhost:PORT/path (RFC 8252 §7.3)';
   if (url.protocol !== 'http:')
     throw new UsageError('bad_redirect_uri', `--redirect-uri "${value}" is not http: ${why}`);
   if (!(url.hostname in LOOPBACK_HOSTS))
@@ -62,7 +63,8 @@ export function parseLoopbackRedirectUri(value: string): URL {
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>oidc-probe: ${title}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em;line-height:1.5}</style></head>
+<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:3em auto;
+padding:0 1em;line-height:1.5}</style></head>
 <body><h1 id="done">${title}</h1>${body}</body></html>`;
 }
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -178,7 +180,9 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
           'port_in_use',
           `port ${port} on ${host} is already in use, so the redirect URI ${redirectUri} cannot be listened on`,
           {
-            hint: 'choose another port with --redirect-uri http://127.0.0.1:PORT/callback (it must be registered with the provider), or port 0 for any free one',
+            hint:
+              'choose another port with --redirect-uri http://127.0.0.1:PORT/callback (it must ' +
+              'be registered with the provider), or port 0 for any free one',
           },
         );
       }

@@ -96,7 +96,8 @@ export function checkIssParameter(params: Record<string, string>, issuer: string
     return advertised
       ? fail(
           'iss_param',
-          'no iss parameter, though the provider advertises authorization_response_iss_parameter_supported (RFC 9207 §2.4)',
+          'no iss parameter, though the provider advertises ' +
+            'authorization_response_iss_parameter_supported (RFC 9207 §2.4)',
         )
       : skip('iss_param', 'no iss parameter (RFC 9207 not advertised)');
   }

@@ -24,7 +24,8 @@ export function checkResponseChannel(expected: ResponseMode, channel: Channel, p
     // Multiple Response Types §3: tokens in a URL query end up in logs, history and Referer headers.
     return fail(
       'response_mode',
-      `${tokens.join(' and ')} arrived in the query string: tokens must never be sent there (OAuth 2.0 Multiple Response Types §3)`,
+      `${tokens.join(' and ')} arrived in the query string: tokens must never be sent there (OAuth ` +
+        `2.0 Multiple Response Types §3)`,
       { expected, actual: channel },
     );
   }
@@ -226,12 +227,14 @@ export function checkHybridIdTokens(front: Record<string, unknown>, back: Record
     if (a === undefined || b === undefined)
       return skip(
         id,
-        `${claim} missing from ${a === undefined ? 'the front-channel' : 'the token endpoint'} ID token; compared nowhere else`,
+        `${claim} missing from ${a === undefined ? 'the front-channel' : 'the token endpoint'} ID ` +
+          `token; compared nowhere else`,
       );
     if (a === b) return pass(id, `${claim} is the same in both ID tokens`);
     return fail(
       id,
-      `the token endpoint ID token has ${claim} "${String(b)}", the authorization endpoint one "${String(a)}": they must be identical (Core 3.3.3.6)`,
+      `the token endpoint ID token has ${claim} "${String(b)}", the authorization endpoint one ` +
+        `"${String(a)}": they must be identical (Core 3.3.3.6)`,
       { expected: a, actual: b },
     );
   });
@@ -253,6 +256,8 @@ export function redemptionDecision(frontChecks: readonly Check[]): RedemptionDec
   const failed = [...new Set(frontChecks.filter((c) => c.status === 'fail').map((c) => c.id))];
   return {
     redeem: false,
-    reason: `the authorization response failed ${failed.join(', ')}: the code was not redeemed and userinfo was not called`,
+    reason:
+      `the authorization response failed ${failed.join(', ')}: the code was not redeemed and ` +
+      `userinfo was not called`,
   };
 }

@@ -48,7 +48,8 @@ export function parseResponseType(input: string): ResponseType {
       const hint = w === 'none' ? ' ("none" returns nothing to check)' : '';
       throw new UsageError(
         'bad_response_type',
-        `--response-type "${input}": unknown value "${w}"${hint}; use one of ${RESPONSE_TYPES.map((t) => `"${t}"`).join(', ')}`,
+        `--response-type "${input}": unknown value "${w}"${hint}; use one of ` +
+          `${RESPONSE_TYPES.map((t) => `"${t}"`).join(', ')}`,
       );
     }
   }
@@ -60,7 +61,8 @@ export function parseResponseType(input: string): ResponseType {
     // "token" alone is OAuth 2.0 implicit without an ID token: nothing OpenID Connect can verify.
     throw new UsageError(
       'bad_response_type',
-      `--response-type "${input}" is not an OpenID Connect response type; use one of ${RESPONSE_TYPES.map((t) => `"${t}"`).join(', ')}`,
+      `--response-type "${input}" is not an OpenID Connect response type; use one of ` +
+        `${RESPONSE_TYPES.map((t) => `"${t}"`).join(', ')}`,
     );
   }
   const flow: Flow = !code ? 'implicit' : idToken || accessToken ? 'hybrid' : 'code';
@@ -122,7 +124,8 @@ export function resolveResponseMode(rt: ResponseType, mode: string | undefined):
   if (mode === 'query' && returnsTokens(rt)) {
     throw new UsageError(
       'contradictory_options',
-      `--response-mode query cannot carry the tokens of --response-type "${rt.value}": tokens are never sent in a query string (OAuth 2.0 Multiple Response Types §3)`,
+      `--response-mode query cannot carry the tokens of --response-type "${rt.value}": tokens are ` +
+        `never sent in a query string (OAuth 2.0 Multiple Response Types §3)`,
       {
         hint: 'use --response-mode fragment (the default for this response type) or form_post',
       },

@@ -6,7 +6,10 @@ import { BIN, type CliRun } from './cli.js';
 import { isolatedEnv, startInProcess } from './in-process.js';
 
 export interface CliSession {
-  /** Resolves with the first stderr line that is an http(s) URL starting with `prefix`, or undefined if the command ended first. */
+  /**
+   * Resolves with the first stderr line that is an http(s) URL starting with `prefix`, or undefined
+   * if the command ended first.
+   */
   urlLine(prefix: string): Promise<string | undefined>;
   done: Promise<CliRun>;
   stderr(): string;

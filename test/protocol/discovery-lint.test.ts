@@ -37,16 +37,19 @@ test('a complete https document has no failures and no warnings', () => {
   );
 });
 
-test('issuer: identical passes; a trailing slash is a mismatch with a hint; http off loopback fails; missing fails', () => {
-  assert.equal(checkIssuer(ISSUER, ISSUER).status, 'pass');
-  const slash = checkIssuer(`${ISSUER}/`, ISSUER);
-  assert.equal(slash.status, 'fail');
-  assert.match(slash.message, /differ only by a trailing slash/);
-  assert.equal(checkIssuer('HTTPS://op.example.test', ISSUER).status, 'fail', 'no case normalisation either');
-  assert.equal(checkIssuer('http://op.example.test', 'http://op.example.test').status, 'fail');
-  assert.equal(checkIssuer('http://localhost:8080', 'http://localhost:8080').status, 'warn');
-  assert.equal(checkIssuer(undefined, ISSUER).status, 'fail');
-});
+test(
+  'issuer: identical passes; a trailing slash is a mismatch with a hint; http off loopback ' + 'fails; missing fails',
+  () => {
+    assert.equal(checkIssuer(ISSUER, ISSUER).status, 'pass');
+    const slash = checkIssuer(`${ISSUER}/`, ISSUER);
+    assert.equal(slash.status, 'fail');
+    assert.match(slash.message, /differ only by a trailing slash/);
+    assert.equal(checkIssuer('HTTPS://op.example.test', ISSUER).status, 'fail', 'no case normalisation either');
+    assert.equal(checkIssuer('http://op.example.test', 'http://op.example.test').status, 'fail');
+    assert.equal(checkIssuer('http://localhost:8080', 'http://localhost:8080').status, 'warn');
+    assert.equal(checkIssuer(undefined, ISSUER).status, 'fail');
+  },
+);
 
 test('endpoints: http on loopback (127.x, ::1, localhost) warns; a non-URL value fails', () => {
   const checks = lint(

@@ -64,7 +64,8 @@ export const DEFECTS = [
  * key that appears in the JWKS only from its second fetch on. state / iss_param: wrong response
  * parameters. hybrid_sub: the token endpoint ID token names another sub. query_channel: answers in
  * the query string whatever was asked. query_unless_asked: answers in the query string unless a
- * response_mode is sent (it ignores the response type's default). access_denied: an OAuth error response instead of a grant.
+ * response_mode is sent (it ignores the response type's default). access_denied: an OAuth error response
+ * instead of a grant.
  * hs256 (not a defect): valid HS256 ID tokens keyed with the client secret.
  * Issue 14 (a token request with a DPoP header otherwise gets token_type DPoP; response_mode *.jwt gets
  * a JARM response signed like the ID tokens; /par stores pushed requests for /authorize):

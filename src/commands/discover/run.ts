@@ -59,7 +59,8 @@ export async function run(opts: DiscoverOptions, ctx: Context): Promise<CommandR
     // Loud on stderr as well, so it is seen with --json and in CI logs.
     if (leaking.length)
       ctx.warn(
-        `the JWKS at ${jwksUri} publishes PRIVATE key material (${leaking.map((k) => k.kid ?? `#${k.index}`).join(', ')}): anyone can sign as this provider`,
+        `the JWKS at ${jwksUri} publishes PRIVATE key material ` +
+          `(${leaking.map((k) => k.kid ?? `#${k.index}`).join(', ')}): anyone can sign as this provider`,
       );
   } else {
     checks.push(

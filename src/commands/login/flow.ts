@@ -133,7 +133,8 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     checks.push(
       fail(
         'discovery.issuer',
-        `the discovery document says issuer "${String(metadata.issuer)}", you asked for "${s.issuer}" (they must be identical, Discovery §4.3); stopped before the authorization request`,
+        `the discovery document says issuer "${String(metadata.issuer)}", you asked for ` +
+          `"${s.issuer}" (they must be identical, Discovery §4.3); stopped before the authorization request`,
         { expected: s.issuer, actual: metadata.issuer },
       ),
     );

@@ -147,7 +147,8 @@ async function cacheLoginTokens(
     ctx.tokenCacheDir,
   );
   ctx.info(
-    `cached the tokens in ${path}${t.refresh_token ? '' : ' (no refresh token came: ask for offline_access to get one)'}`,
+    `cached the tokens in ` +
+      `${path}${t.refresh_token ? '' : ' (no refresh token came: ask for offline_access to get one)'}`,
   );
 }
 

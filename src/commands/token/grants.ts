@@ -78,7 +78,8 @@ export async function obtainTokens(ctx: Context, plainHttp: HttpClient, req: Gra
 
   if (req.grant === 'password') {
     ctx.warn(
-      "the password grant hands the user's password to the client; the OAuth 2.0 Security BCP (RFC 9700 §2.4) says it MUST NOT be used. Use it only to debug a legacy setup.",
+      "the password grant hands the user's password to the client; the OAuth 2.0 Security BCP (RFC " +
+        '9700 §2.4) says it MUST NOT be used. Use it only to debug a legacy setup.',
     );
   }
   if (req.grant === 'jwt_bearer' && !req.assertion && req.privateKey) {
@@ -217,7 +218,9 @@ function withClientHint(err: unknown, method: ClientAuthMethod, advertised: stri
     !['invalid_client', 'unauthorized_client', 'invalid_grant'].includes(err.error)
   )
     return err;
-  const hint = `client authentication was ${method}; the provider advertises ${advertised?.join(', ') ?? 'no token_endpoint_auth_methods_supported'}`;
+  const hint =
+    `client authentication was ${method}; the provider advertises ` +
+    `${advertised?.join(', ') ?? 'no token_endpoint_auth_methods_supported'}`;
   return new ProviderError(
     { error: err.error, error_description: err.errorDescription, error_uri: err.errorUri },
     'the token endpoint',

@@ -43,7 +43,8 @@ export function registerToken(program: Command, runAction: RunAction): void {
   const cmd = program
     .command('token')
     .description(
-      'get a token without a browser (client credentials, refresh, device code, token exchange, JWT bearer, password), cached for scripts',
+      'get a token without a browser (client credentials, refresh, device code, token exchange, JWT ' +
+        'bearer, password), cached for scripts',
     )
     .option('--grant <grant>', `${GRANT_NAMES.join(', ')} (env OIDC_PROBE_GRANT; default client_credentials)`)
     .option('--scope <scopes>', 'space-separated scopes')

@@ -82,7 +82,8 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
     const read = await readEntry(key, ctx.tokenCacheDir);
     if (read.corrupt)
       ctx.warn(
-        `the cache file for this token (${ctx.tokenCacheDir}/${key}.json) is unreadable (${read.corrupt}); ignoring it and fetching a new token`,
+        `the cache file for this token (${ctx.tokenCacheDir}/${key}.json) is unreadable ` +
+          `(${read.corrupt}); ignoring it and fetching a new token`,
       );
     const decision = decideFromCache(read.entry, now(), opts.minTtl, { dpopJkt: givenDpopKey?.thumbprint });
     return { ...(read.entry ? { entry: read.entry } : {}), decision };

@@ -99,7 +99,8 @@ function refuseIdToken(token: string): void {
   if (kind.id === 'id_token' && kind.confidence !== 'possible') {
     throw new UsageError(
       'id_token_given',
-      'that is an ID token, not an access token: ID tokens tell the client who signed in and are not for calling APIs such as userinfo',
+      'that is an ID token, not an access token: ID tokens tell the client who signed in and are ' +
+        'not for calling APIs such as userinfo',
       { hint: 'pass the access_token from the same token response' },
     );
   }
