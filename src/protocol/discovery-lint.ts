@@ -2,6 +2,7 @@
 // and the issuer that was asked in, rows out. Informational rows use status "pass" with a message
 // that starts with "info:" (the contract has no "info" status).
 import { fail, pass, skip, warn, type Check } from './checks.js';
+import { isWorkloadIdentityMetadata } from './provider-quirks.js';
 
 export interface DiscoveryLintInput {
   metadata: Record<string, unknown>;
@@ -169,7 +170,33 @@ export function lintDiscovery(input: DiscoveryLintInput): Check[] {
     checkGrantTypes(m.grant_types_supported, m.response_types_supported),
     checkUnknownFields(m),
   );
-  return checks;
+  return isWorkloadIdentityMetadata(m) ? asWorkloadIdentityIssuer(checks) : checks;
+}
+
+/** Rows about signing users in, which say nothing about an issuer nobody signs in at. */
+const LOGIN_ONLY = new Set([
+  'discovery.code_challenge_methods_supported',
+  'discovery.authorization_response_iss_parameter_supported',
+  'discovery.response_types_implicit',
+  'discovery.grant_types_supported',
+]);
+
+/**
+ * A workload-identity issuer (provider-quirks.ts) publishes discovery only so that its tokens can be
+ * verified: no authorization endpoint by design, so its absence is a skip and the login-only rows go.
+ */
+function asWorkloadIdentityIssuer(checks: Check[]): Check[] {
+  return checks
+    .filter((c) => !LOGIN_ONLY.has(c.id))
+    .map((c) =>
+      c.id === 'discovery.authorization_endpoint' && c.status === 'fail'
+        ? skip(
+            c.id,
+            'no authorization_endpoint: this is a workload-identity issuer (tokens minted by a platform for ' +
+              'workloads; nobody signs in here), which leaves it out by design',
+          )
+        : c,
+    );
 }
 
 /** Discovery §4.3 / RFC 8414 §3.3: identical to the issuer used to build the URL, no normalisation. */

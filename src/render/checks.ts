@@ -30,6 +30,7 @@ export function renderChecks(
       if (c.actual !== undefined) parts.push(`actual: ${shortenMiddle(formatValue(c.actual), 80)}`);
       message += `\n${style.dim(parts.join('\n'))}`;
     }
+    if (c.hint) message += `\n${style.cyan(`hint: ${c.hint}`)}`;
     const row = [c.id, statusLabel(c.status, style), message];
     if (opts.showSource) row.splice(1, 0, c.source ?? '');
     return row;
