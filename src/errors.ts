@@ -57,6 +57,9 @@ export const ERROR_CODES = {
   har_not_writable: EXIT.usage,
   port_in_use: EXIT.usage,
   listen_failed: EXIT.usage,
+  bad_listen: EXIT.usage,
+  non_loopback_listen: EXIT.usage,
+  paste_failed: EXIT.usage,
   prompt_failed: EXIT.usage,
   // 3: network: the server could not be reached or did not answer as HTTP/JSON should
   network: EXIT.network,

@@ -480,3 +480,37 @@ function checkUnknownFields(m: Record<string, unknown>): Check {
     { actual: unknown },
   );
 }
+
+/** Whether an issuer template (with {tenantid}) is filled to the issuer asked by one path segment. */
+export function issuerTemplateMatches(template: string, asked: string): boolean {
+  if (!template.includes('{tenantid}')) return false;
+  const pattern = template
+    .split('{tenantid}')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/?#]+');
+  return new RegExp(`^${pattern}$`).test(asked);
+}
+
+/**
+ * Discovery §4.3 for a client about to use the document: the issuer must be identical to the one
+ * asked. On request, an issuer published as a template with {tenantid} (Microsoft Entra's
+ * multi-tenant endpoints) is accepted when the URL asked fills it; each ID token's iss is then held
+ * to the template with its own tid (claim-checks.ts).
+ */
+export function checkIssuerForClient(published: unknown, asked: string, opts: { acceptTemplate?: boolean }): Check {
+  const id = 'discovery.issuer';
+  if (published === asked) return pass(id, 'the discovery document names the issuer asked for');
+  if (opts.acceptTemplate && typeof published === 'string' && issuerTemplateMatches(published, asked))
+    return warn(
+      id,
+      `the discovery document names the issuer template "${published}", not "${asked}" (Discovery §4.3); ` +
+        "accepted on request: each ID token's iss must be the template filled with its own tid",
+      { expected: asked, actual: published },
+    );
+  return fail(
+    id,
+    `the discovery document says issuer "${String(published)}", you asked for "${asked}" ` +
+      '(they must be identical, Discovery §4.3)',
+    { expected: asked, actual: published },
+  );
+}

@@ -49,7 +49,11 @@ export async function run(opts: LogoutOptions, ctx: Context): Promise<CommandRes
       postLogoutRedirectUri: listener.redirectUri,
       state,
     });
-    await openOrPrint(ctx, url.href, { openBrowser: opts.browser, purpose: 'sign out' });
+    await openOrPrint(ctx, url.href, {
+      openBrowser: opts.browser,
+      purpose: 'sign out',
+      browser: ctx.env.OIDC_PROBE_BROWSER || undefined,
+    });
     params = (await listener.response).params;
   } finally {
     await listener.close();

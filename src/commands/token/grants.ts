@@ -2,20 +2,22 @@
 // device code (RFC 8628), token exchange (RFC 8693), JWT bearer (RFC 7523); then the checks on
 // what came back. Loaded only when the cache cannot answer.
 import type { Context } from '../shared/context.js';
-import { NetworkError, ProviderError, UsageError, UserStepError } from '../../errors.js';
+import { ProviderError, UsageError } from '../../errors.js';
 import { advertisedEndpoint, fetchDiscovery, type ProviderMetadata } from '../../io/discovery.js';
 import type { HttpClient } from '../../io/http.js';
 import { remoteJwksSource } from '../../io/keys.js';
 import { requestTokens } from '../../io/token-endpoint.js';
 import type { Check } from '../../protocol/checks.js';
-import type { ClientAuthMethod, ClientAuthParts } from '../../protocol/client-auth.js';
+import type { ClientAuthMethod } from '../../protocol/client-auth.js';
+import { deviceCodeTokens } from '../shared/device-authorization.js';
 import { authenticateClient, clientAuthMethodFor, type ClientSettings } from '../shared/client.js';
 import { ClientKeyError, signGrantAssertion } from '../../protocol/client-assertion.js';
-import { checkRefreshedIdToken } from '../../protocol/refresh-checks.js';
+import { checkRefreshedIdToken, refreshWithoutIdToken } from '../../protocol/refresh-checks.js';
 import { mtlsAlias } from '../../protocol/mtls.js';
-import { checkTokenType, parseTokenResponse, type TokenResponse } from '../../protocol/token-response.js';
+import { checkExpiresIn, checkTokenType, type TokenResponse } from '../../protocol/token-response.js';
 import { validateJwt } from '../../protocol/validate-jwt.js';
 import { GRANT_TYPES, type GrantName } from '../../protocol/grants.js';
+import { withQuirkHints } from '../../protocol/provider-quirks.js';
 
 export interface GrantRequest extends ClientSettings {
   grant: GrantName;
@@ -82,13 +84,24 @@ export async function obtainTokens(ctx: Context, http: HttpClient, req: GrantReq
   try {
     tokens =
       req.grant === 'device_code'
-        ? await deviceFlow(ctx, http, metadata, req, auth)
+        ? (
+            await deviceCodeTokens(ctx, http, metadata, {
+              issuer: req.issuer,
+              tokenEndpoint,
+              auth,
+              scope: req.scope,
+              resource: req.resource,
+            })
+          ).tokens
         : (await requestTokens(http, { endpoint: tokenEndpoint, auth: await auth(), params: grantParameters(req) }))
             .tokens;
   } catch (err) {
     throw withClientHint(err, authMethod, advertised);
   }
   const checks: Check[] = [checkTokenType(tokens, ['Bearer', 'DPoP', 'N_A'])];
+  if (tokens.access_token !== undefined) checks.push(checkExpiresIn(tokens.raw));
+  // Core 12.2: a refresh may leave the ID token out.
+  if (tokens.id_token === undefined && req.grant === 'refresh_token') checks.push(refreshWithoutIdToken());
   if (tokens.id_token !== undefined) {
     const keys = typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(http, metadata.jwks_uri) : undefined;
     const v = await validateJwt(tokens.id_token, keys, {
@@ -112,7 +125,7 @@ export async function obtainTokens(ctx: Context, http: HttpClient, req: GrantReq
       checks.push(...checkRefreshedIdToken(original, v.payload));
     }
   }
-  return { tokens, checks, authMethod, tokenEndpoint };
+  return { tokens, checks: withQuirkHints(checks, { issuer: req.issuer, metadata }), authMethod, tokenEndpoint };
 }
 
 function stringField(metadata: ProviderMetadata, field: string, issuer: string): string {
@@ -178,71 +191,4 @@ function withClientHint(err: unknown, method: ClientAuthMethod, advertised: stri
     'the token endpoint',
     { hint },
   );
-}
-
-/** RFC 8628 §3.1–3.5: ask for a device code, tell the user where to go, poll at the interval. */
-async function deviceFlow(
-  ctx: Context,
-  http: HttpClient,
-  metadata: ProviderMetadata,
-  req: GrantRequest,
-  auth: () => Promise<ClientAuthParts>,
-): Promise<TokenResponse> {
-  const endpoint = stringField(metadata, 'device_authorization_endpoint', req.issuer);
-  const a = await auth();
-  const { json } = await http.json<Record<string, unknown>>({
-    url: endpoint,
-    method: 'POST',
-    what: 'device authorization endpoint',
-    headers: a.headers,
-    form: { ...a.form, scope: req.scope, resource: req.resource },
-  });
-  const deviceCode = json.device_code;
-  if (typeof deviceCode !== 'string')
-    throw new NetworkError('bad_device_response', 'the device authorization response has no device_code');
-  const s = ctx.errStyle;
-  ctx.info(
-    `${s.bold('To sign in')}, open ${s.cyan(String(json.verification_uri ?? json.verification_uri_complete))} and enter the code ${s.bold(String(json.user_code))}`,
-  );
-  if (typeof json.verification_uri_complete === 'string') ctx.info(json.verification_uri_complete);
-  const expiresIn = Number(json.expires_in) || 600;
-  let interval = Number(json.interval) || 5;
-  const deadline = Date.now() + expiresIn * 1000;
-  const tokenEndpoint = stringField(metadata, 'token_endpoint', req.issuer);
-  for (;;) {
-    if (Date.now() >= deadline)
-      throw new UserStepError(
-        'device_code_expired',
-        `the device code expired after ${expiresIn} s before the user finished`,
-      );
-    await new Promise((r) => setTimeout(r, interval * 1000));
-    const a2 = await auth();
-    const res = await http.request({
-      url: tokenEndpoint,
-      method: 'POST',
-      what: 'token endpoint',
-      headers: a2.headers,
-      form: { ...a2.form, grant_type: GRANT_TYPES.device_code, device_code: deviceCode },
-    });
-    let body: Record<string, unknown> & { error?: string; error_description?: string } = {};
-    try {
-      body = JSON.parse(res.body.toString('utf8')) as typeof body;
-    } catch {
-      /* not JSON: handled below */
-    }
-    if (res.status >= 200 && res.status < 300) return parseTokenResponse(body);
-    if (body.error === 'authorization_pending') continue;
-    if (body.error === 'slow_down') {
-      interval += 5;
-      continue;
-    } // RFC 8628 §3.5
-    if (body.error === 'expired_token')
-      throw new UserStepError(
-        'device_code_expired',
-        'the device code expired before the user finished (expired_token)',
-      );
-    if (body.error)
-      throw new ProviderError({ error: body.error, error_description: body.error_description }, 'the token endpoint');
-    throw new NetworkError('bad_device_poll', `the token endpoint answered HTTP ${res.status} while polling`);
-  }
 }
