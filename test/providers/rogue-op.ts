@@ -44,6 +44,18 @@ export const DEFECTS = [
   'query_unless_asked',
   'access_denied',
   'hs256',
+  // Provider quirks (src/protocol/provider-quirks.ts), one each:
+  'issuer_template',
+  'entra_v1',
+  'iss_no_scheme',
+  'localhost_only',
+  'apple_user',
+  'token_error_200',
+  'no_id_token',
+  'no_id_token_refresh',
+  'auth_time_zero',
+  'workload_identity',
+  'discovery_redirect',
 ] as const;
 /**
  * iss/aud/…: that claim wrong or missing in every ID token. aud_untrusted: aud lists the client and
@@ -55,6 +67,16 @@ export const DEFECTS = [
  * the query string whatever was asked. query_unless_asked: answers in the query string unless a
  * response_mode is sent (it ignores the response type's default). access_denied: an OAuth error response instead of a grant.
  * hs256 (not a defect): valid HS256 ID tokens keyed with the client secret.
+ * Quirks: issuer_template: discovery (also at /common/v2.0) names ISSUER/{tenantid}/v2.0, ID tokens
+ * ISSUER/<tid>/v2.0 with tid (Entra multi-tenant). entra_v1: expires_in as a string, ID token iss
+ * https://sts.windows.net/<tid>/. iss_no_scheme: iss without "http://" (Google's older tokens).
+ * localhost_only: a redirect URI not on localhost gets the provider's own error page with
+ * redirect_mismatch (Cognito). apple_user: form_post adds a user JSON field. token_error_200: token
+ * errors with HTTP 200. no_id_token: no id_token from the token endpoint. no_id_token_refresh: none on
+ * refresh. auth_time_zero: auth_time 0. workload_identity: discovery without endpoints, response type
+ * id_token only. discovery_redirect: the well-known URL answers 301 to /meta/openid-configuration.
+ * Always on: refresh tokens (grant refresh_token) and the device grant (approved by a GET of
+ * verification_uri_complete).
  */
 export type Defect = (typeof DEFECTS)[number];
 
@@ -145,7 +167,17 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
   const grants = new Map<string, Grant>();
   const accessTokens = new Map<string, string>();
   const issued: string[] = [];
+  const refreshTokens = new Map<string, Grant>();
+  const devices = new Map<string, { userCode: string; approved: boolean; scope: string }>();
   let issuer = '';
+  const TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+  const issIn = () => {
+    if (defects.has('iss')) return `${issuer}/not-the-issuer`;
+    if (defects.has('issuer_template')) return `${issuer}/${TENANT}/v2.0`;
+    if (defects.has('entra_v1')) return `https://sts.windows.net/${TENANT}/`;
+    if (defects.has('iss_no_scheme')) return issuer.replace(/^http:\/\//, '');
+    return issuer;
+  };
 
   const jwks = (): JWK[] => {
     if (defects.has('kid_absent_single')) return [k.rsa1.publicJwk];
@@ -166,12 +198,13 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
   ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const claims: Record<string, unknown> = {
-      iss: defects.has('iss') ? `${issuer}/not-the-issuer` : issuer,
+      iss: issIn(),
       sub: where === 'back' && defects.has('hybrid_sub') ? 'mallory' : sub,
       aud: defects.has('aud') ? 'someone-else' : clientId,
       iat: defects.has('iat_future') ? now + 3600 : defects.has('expired') ? now - 7200 : now,
       exp: defects.has('expired') ? now - 3600 : now + 600,
-      auth_time: now,
+      auth_time: defects.has('auth_time_zero') ? 0 : now,
+      ...(defects.has('issuer_template') || defects.has('entra_v1') ? { tid: TENANT } : {}),
     };
     if (defects.has('aud_untrusted')) Object.assign(claims, { aud: [clientId, 'untrusted-api'], azp: clientId });
     if (input.nonce !== undefined) claims.nonce = defects.has('nonce') ? 'not-the-nonce' : input.nonce;
@@ -217,6 +250,10 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
       res.writeHead(400, { 'content-type': 'text/plain' }).end('unknown client or redirect_uri');
       return;
     }
+    if (defects.has('localhost_only') && !redirectUri.startsWith('http://localhost:')) {
+      res.writeHead(302, { location: `${issuer}/error?error=redirect_mismatch&client_id=${clientId}` }).end();
+      return;
+    }
     const state = q.get('state') ?? undefined;
     const nonce = q.get('nonce') ?? undefined;
     const params: Record<string, string> = {};
@@ -252,12 +289,14 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
     }
     if (state !== undefined) params.state = defects.has('state') ? `${state}-not-the-state` : state;
     // RFC 9207 §2: the iss parameter with every authorization response.
-    params.iss = defects.has('iss_param') ? `${issuer}/not-the-issuer` : issuer;
+    if (!defects.has('issuer_template')) params.iss = defects.has('iss_param') ? `${issuer}/not-the-issuer` : issuer;
 
     const fragmentDefault = responseType.some((t) => t !== 'code');
     const mode = defects.has('query_channel')
       ? 'query'
       : (q.get('response_mode') ?? (fragmentDefault && !defects.has('query_unless_asked') ? 'fragment' : 'query'));
+    if (mode === 'form_post' && defects.has('apple_user'))
+      params.user = JSON.stringify({ name: { firstName: 'Alice', lastName: 'Rogue' }, email: 'alice@rogue.test' });
     const encoded = new URLSearchParams(params).toString();
     if (mode === 'form_post') {
       const inputs = Object.entries(params)
@@ -300,7 +339,28 @@ ${inputs}
     }
     if (id !== clientId || (secret !== undefined && secret !== clientSecret))
       return void oauthError(401, 'invalid_client', 'client authentication failed');
-    if (form.get('grant_type') !== 'authorization_code')
+    if (defects.has('token_error_200'))
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'bad_verification_code', error_description: 'The code passed is incorrect.' }));
+    const grantType = form.get('grant_type');
+    if (grantType === 'refresh_token' || grantType === 'urn:ietf:params:oauth:grant-type:device_code') {
+      const refresh = grantType === 'refresh_token';
+      const device = devices.get(form.get('device_code') ?? '');
+      const old = refresh ? refreshTokens.get(form.get('refresh_token') ?? '') : undefined;
+      if (refresh && !old) return void oauthError(400, 'invalid_grant', 'unknown refresh token');
+      if (!refresh && !device) return void oauthError(400, 'invalid_grant', 'unknown device code');
+      if (device && !device.approved) return void oauthError(400, 'authorization_pending', 'not yet');
+      const at = random();
+      accessTokens.set(at, sub);
+      issued.push(at);
+      const out: Record<string, unknown> = { access_token: at, token_type: 'Bearer', expires_in: 600 };
+      if (!(refresh && defects.has('no_id_token_refresh')))
+        out.id_token = await idToken('back', { nonce: undefined, accessToken: at });
+      if (device) devices.delete(form.get('device_code')!);
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
+    }
+    if (grantType !== 'authorization_code')
       return void oauthError(400, 'unsupported_grant_type', 'only authorization_code');
     const code = form.get('code') ?? '';
     const grant = grants.get(code);
@@ -318,14 +378,18 @@ ${inputs}
     const accessToken = random();
     accessTokens.set(accessToken, sub);
     issued.push(accessToken);
-    const body = {
+    const refreshToken = random();
+    refreshTokens.set(refreshToken, grant);
+    const body: Record<string, unknown> = {
       access_token: accessToken,
       token_type: 'Bearer',
-      expires_in: 600,
+      expires_in: defects.has('entra_v1') ? '600' : 600,
       scope: grant.scope,
+      refresh_token: refreshToken,
       id_token: await idToken('back', { nonce: grant.nonce, accessToken }),
     };
-    issued.push(body.id_token);
+    if (defects.has('no_id_token')) delete body.id_token;
+    else issued.push(body.id_token as string);
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
   }
 
@@ -354,11 +418,34 @@ ${inputs}
     const json = (body: unknown) =>
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     void (async () => {
-      switch (url.pathname) {
+      const discovery = url.pathname === '/.well-known/openid-configuration';
+      if (discovery && defects.has('discovery_redirect'))
+        return void res.writeHead(301, { location: `${issuer}/meta/openid-configuration` }).end();
+      if (defects.has('workload_identity') && discovery) {
+        calls.discovery++;
+        return json({
+          issuer,
+          jwks_uri: `${issuer}/jwks`,
+          response_types_supported: ['id_token'],
+          subject_types_supported: ['public'],
+          id_token_signing_alg_values_supported: ['RS256'],
+        });
+      }
+      switch (
+        url.pathname === '/meta/openid-configuration' ||
+        (defects.has('issuer_template') && url.pathname === '/common/v2.0/.well-known/openid-configuration')
+          ? '/.well-known/openid-configuration'
+          : url.pathname
+      ) {
         case '/.well-known/openid-configuration':
           calls.discovery++;
           return json({
-            issuer: defects.has('discovery_issuer') ? `${issuer}/not-the-issuer` : issuer,
+            issuer: defects.has('discovery_issuer')
+              ? `${issuer}/not-the-issuer`
+              : defects.has('issuer_template')
+                ? `${issuer}/{tenantid}/v2.0`
+                : issuer,
+            device_authorization_endpoint: `${issuer}/device_authorization`,
             authorization_endpoint: `${issuer}/authorize`,
             token_endpoint: `${issuer}/token`,
             userinfo_endpoint: `${issuer}/userinfo`,
@@ -390,8 +477,30 @@ ${inputs}
               'email',
               'email_verified',
             ],
-            authorization_response_iss_parameter_supported: true,
+            authorization_response_iss_parameter_supported: !defects.has('issuer_template'),
           });
+        case '/device_authorization': {
+          const device = random();
+          const userCode = randomBytes(4).toString('hex').toUpperCase();
+          devices.set(device, {
+            userCode,
+            approved: false,
+            scope: new URLSearchParams(await readBody(req)).get('scope') ?? '',
+          });
+          return json({
+            device_code: device,
+            user_code: userCode,
+            verification_uri: `${issuer}/device`,
+            verification_uri_complete: `${issuer}/device?user_code=${userCode}`,
+            expires_in: 60,
+            interval: 1,
+          });
+        }
+        case '/device': {
+          const entry = [...devices.values()].find((d) => d.userCode === url.searchParams.get('user_code'));
+          if (entry) entry.approved = true;
+          return void res.writeHead(entry ? 200 : 404, { 'content-type': 'text/plain' }).end(entry ? 'approved' : 'no');
+        }
         case '/jwks':
           calls.jwks++;
           return json({ keys: jwks() });

@@ -11,6 +11,7 @@ import { shortenMiddle } from '../../render/text.js';
 
 export interface DiscoverView {
   url: string;
+  redirects?: { url: string; status: number; location: string }[];
   source: 'openid-configuration' | 'oauth-authorization-server';
   tried: string[];
   metadata: Record<string, unknown>;
@@ -28,8 +29,10 @@ const SOURCE_NAMES = {
 
 export function renderDiscover(view: DiscoverView, style: Style, now: number): string {
   const fallbackNote = view.tried.length > 1 ? ` — ${view.tried[0]} had none, the RFC 8414 location answered` : '';
+  const hops = (view.redirects ?? []).map((r) => `  ${style.yellow(`↳ HTTP ${r.status}`)} ${r.url} → ${r.location}`);
   const out = [
     `${style.bold('metadata')} ${view.url} (${SOURCE_NAMES[view.source]}${fallbackNote})`,
+    ...hops,
     `${style.bold('issuer')}   ${typeof view.metadata.issuer === 'string' ? view.metadata.issuer : style.red('(none)')}`,
     '',
     style.bold('endpoints'),
