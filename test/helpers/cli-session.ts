@@ -11,6 +11,11 @@ export interface CliSession {
   done: Promise<CliRun>;
   stderr(): string;
   kill(signal: NodeJS.Signals): void;
+  /** Types into stdin (in process, with openStdin). */
+  input?(text: string): void;
+  endInput?(): void;
+  /** Resolves once stderr matches, or with false when the command ends first. */
+  waitFor(re: RegExp): Promise<boolean>;
 }
 
 export function startBinary(
@@ -56,6 +61,16 @@ export function startBinary(
     kill: (signal) => {
       child.kill(signal);
     },
+    waitFor(re) {
+      return new Promise((resolve) => {
+        const look = () => {
+          if (re.test(stderr)) return resolve(true);
+          if (ended || child.exitCode !== null) return resolve(false);
+          waiters.add(look);
+        };
+        look();
+      });
+    },
     urlLine(prefix) {
       return new Promise((resolve) => {
         const look = () => {
@@ -76,7 +91,12 @@ export function startBinary(
 /** The same session, run in this process (what most tests use). */
 export function startCli(
   args: string[],
-  opts: { env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+  opts: {
+    env?: Record<string, string | undefined>;
+    timeoutMs?: number;
+    openStdin?: boolean;
+    openBrowser?: (url: string, browser?: string) => Promise<void>;
+  } = {},
 ): CliSession {
   const session = startInProcess(args, opts);
   let ended = false;
@@ -92,6 +112,19 @@ export function startCli(
     done: session.done,
     stderr: session.stderr,
     kill: (signal) => session.kill(signal),
+    input: (text) => session.input(text),
+    endInput: () => session.endInput(),
+    waitFor(re) {
+      return new Promise((resolve) => {
+        const look = () => {
+          if (re.test(session.stderr())) resolve(true);
+          else if (ended) resolve(false);
+        };
+        session.onStderr(look);
+        void session.done.finally(() => setImmediate(look)).catch(() => undefined);
+        look();
+      });
+    },
     urlLine(prefix) {
       return new Promise((resolve) => {
         const look = (): boolean => {
