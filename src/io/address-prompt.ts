@@ -1,11 +1,10 @@
 // Asking for the address the browser ended on (`login --paste`). The question goes to stderr
-// (stdout is the result, even with --json). At a terminal the answer is read by an inquirer prompt
-// in raw mode, which, unlike a line in cooked mode, is not cut at the terminal's 4 KiB line limit
-// (an address with an ID token in it is longer); otherwise each line of stdin is one answer.
+// (stdout is the result, even with --json). At a terminal the line is read in raw mode, which, unlike
+// the terminal's cooked mode, does not cut it at 4 KiB (an address with an ID token in it is
+// longer); otherwise each line of stdin is one answer.
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { InterruptedError } from '../errors.js';
-import { importEsm } from './import-esm.js';
 
 export interface AddressPrompt {
   /** One answer; undefined when stdin has ended or the prompt was closed. */
@@ -23,23 +22,29 @@ export function addressPrompt(edges: PromptEdges): AddressPrompt {
 }
 
 function terminalPrompt(edges: PromptEdges): AddressPrompt {
-  const abort = new AbortController();
+  // Raw mode (terminal: true): the line is edited here, not by the terminal's cooked mode and its limit.
+  const rl = createInterface({
+    input: edges.stdin,
+    output: edges.stderr as unknown as NodeJS.WritableStream,
+    terminal: true,
+  });
+  let closed = false;
+  let interrupted: (() => void) | undefined;
+  // Ctrl-C at the prompt is the contract's 130, as anywhere else.
+  rl.on('SIGINT', () => interrupted?.());
   return {
-    async ask(message) {
-      if (abort.signal.aborted) return undefined;
-      const { input } = await importEsm<typeof import('@inquirer/prompts')>('@inquirer/prompts');
-      try {
-        return await input(
-          { message },
-          { input: edges.stdin, output: edges.stderr as NodeJS.WritableStream, signal: abort.signal },
-        );
-      } catch (err) {
-        if ((err as Error).name === 'ExitPromptError') throw new InterruptedError();
-        if ((err as Error).name === 'AbortPromptError') return undefined;
-        throw err;
-      }
+    ask(message) {
+      if (closed) return Promise.resolve(undefined);
+      return new Promise((resolve, reject) => {
+        interrupted = () => reject(new InterruptedError());
+        rl.once('close', () => resolve(undefined));
+        rl.question(`${message} `, (answer) => resolve(answer));
+      });
     },
-    close: () => abort.abort(),
+    close() {
+      closed = true;
+      rl.close();
+    },
   };
 }
 
