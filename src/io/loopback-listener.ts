@@ -22,6 +22,8 @@ export interface AuthorizationResponse {
 export interface LoopbackListener {
   /** The redirect URI with the real port. */
   redirectUri: string;
+  /** Where it listens (host:port; differs from the redirect URI's with --listen). */
+  address: string;
   /** Resolves with the first authorization response; rejects with UserStepError after the timeout. */
   response: Promise<AuthorizationResponse>;
   /**
@@ -310,5 +312,7 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
     return outcome;
   };
   // The redirect URI keeps its exact string apart from the port (RFC 8252 §7.3).
-  return { redirectUri: url.href, response, offerAddress, close };
+  const first = servers[0]!.address() as AddressInfo;
+  const address = `${first.family === 'IPv6' ? `[${first.address}]` : first.address}:${first.port}`;
+  return { redirectUri: url.href, address, response, offerAddress, close };
 }

@@ -179,12 +179,8 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   const responseModeSent = s.responseModeRequested || s.responseMode !== defaultResponseMode(s.responseType);
   quirkContext.responseModeSent = responseModeSent;
   try {
-    if (s.listen && !s.listen.loopback)
-      ctx.warn(
-        `the listener is bound to ${s.listen.host}:${new URL(listener.redirectUri).port || s.listen.port}, which is ` +
-          'not loopback: anything that can reach this address can send it an authorization response (RFC 8252 ' +
-          '§8.3); the state still has to match, but keep the run short',
-      );
+    if (s.listen)
+      ctx.info(`listening on ${listener.address}; the browser is sent to ${listener.redirectUri} (forward it here)`);
     const early = hintForEvent('authorization_request', quirkContext);
     if (early) ctx.warn(early);
     const url = buildAuthorizationUrl({

@@ -121,6 +121,12 @@ function where(
     opts.listen === undefined
       ? undefined
       : parseListenAddress(opts.listen, redirectUrl, { any: Boolean(opts.listenAny) });
+  if (listen && !listen.loopback)
+    ctx.warn(
+      `--listen ${opts.listen} is not a loopback address: anything that can reach it can send the listener an ` +
+        'authorization response, which RFC 8252 §8.3 keeps to the loopback interface; the state still has to ' +
+        "match, but publish the port on the host's loopback only and keep the run short",
+    );
   const named = typeof opts.browser === 'string' ? opts.browser : ctx.env.OIDC_PROBE_BROWSER || undefined;
   let paste = opts.paste === true;
   // A shell on another machine (SSH) with no display of its own: the browser is on the person's machine.
