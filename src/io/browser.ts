@@ -13,8 +13,9 @@ const KNOWN_BROWSERS = ['chrome', 'firefox', 'edge', 'brave'] as const;
  */
 export function parseBrowserCommand(value: string): { name: string; arguments: string[] } {
   const words: string[] = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  for (const m of value.matchAll(re)) words.push(m[1] ?? m[2] ?? m[3]!);
+  // A word is a run of unquoted characters and quoted parts with no space between them.
+  for (const word of value.matchAll(/(?:"[^"]*"|'[^']*'|[^\s"']+)+/g))
+    words.push(word[0].replace(/"([^"]*)"|'([^']*)'/g, (_m, dq?: string, sq?: string) => dq ?? sq ?? ''));
   if (words.length === 0 || /[\u0000-\u001f\u007f]/.test(value))
     throw new UsageError('usage', `--browser "${value.replace(/[\u0000-\u001f\u007f]/g, '?')}" names no browser`);
   return { name: words[0]!, arguments: words.slice(1) };
