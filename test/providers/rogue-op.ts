@@ -142,6 +142,8 @@ interface Grant {
   codeChallenge: string | undefined;
   scope: string;
   used: boolean;
+  /** When the user authenticated (Core 12.2: a refreshed ID token keeps it). */
+  authTime?: number;
 }
 
 const hashHalf = (value: string) =>
@@ -194,6 +196,7 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
       accessToken?: string | undefined;
       code?: string | undefined;
       state?: string | undefined;
+      authTime?: number | undefined;
     },
   ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
@@ -203,7 +206,7 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
       aud: defects.has('aud') ? 'someone-else' : clientId,
       iat: defects.has('iat_future') ? now + 3600 : defects.has('expired') ? now - 7200 : now,
       exp: defects.has('expired') ? now - 3600 : now + 600,
-      auth_time: defects.has('auth_time_zero') ? 0 : now,
+      auth_time: defects.has('auth_time_zero') ? 0 : (input.authTime ?? now),
       ...(defects.has('issuer_template') || defects.has('entra_v1') ? { tid: TENANT } : {}),
     };
     if (defects.has('aud_untrusted')) Object.assign(claims, { aud: [clientId, 'untrusted-api'], azp: clientId });
@@ -271,6 +274,7 @@ export async function startRogueOp(opts: RogueOpOptions = {}): Promise<RogueOp> 
         codeChallenge: q.get('code_challenge') ?? undefined,
         scope: q.get('scope') ?? 'openid',
         used: false,
+        authTime: Math.floor(Date.now() / 1000),
       });
       params.code = code;
       issued.push(code);
@@ -356,7 +360,7 @@ ${inputs}
       issued.push(at);
       const out: Record<string, unknown> = { access_token: at, token_type: 'Bearer', expires_in: 600 };
       if (!(refresh && defects.has('no_id_token_refresh')))
-        out.id_token = await idToken('back', { nonce: undefined, accessToken: at });
+        out.id_token = await idToken('back', { nonce: undefined, accessToken: at, authTime: old?.authTime });
       if (device) devices.delete(form.get('device_code')!);
       return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
     }
@@ -386,7 +390,7 @@ ${inputs}
       expires_in: defects.has('entra_v1') ? '600' : 600,
       scope: grant.scope,
       refresh_token: refreshToken,
-      id_token: await idToken('back', { nonce: grant.nonce, accessToken }),
+      id_token: await idToken('back', { nonce: grant.nonce, accessToken, authTime: grant.authTime }),
     };
     if (defects.has('no_id_token')) delete body.id_token;
     else issued.push(body.id_token as string);
