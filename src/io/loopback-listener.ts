@@ -261,7 +261,8 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
           'port_in_use',
           listen
             ? `port ${port} on ${host} is already in use${by}, so --listen ${where} cannot be bound`
-            : `port ${port} on ${host} is already in use${by}, so the redirect URI ${redirectUri} cannot be listened on`,
+            : `port ${port} on ${host} is already in use${by}, so the redirect URI ${redirectUri} ` +
+                'cannot be listened on',
           {
             hint: listen
               ? `${owner?.pid ? 'stop that process, or ' : ''}choose another port with --listen HOST:PORT ` +

@@ -46,7 +46,7 @@ test('control characters, emptiness and a text longer than any address bar are r
   assert.match(reason(`http://127.0.0.1:8765/callback?x=${'a'.repeat(MAX_PASTED_LENGTH)}`).reason, /characters long/);
 });
 
-test('another state is refused (RFC 6749 §10.12); a response without state goes on, for the state check to fail', () => {
+test('another state is refused (RFC 6749 §10.12); no state goes on, for the state check to fail', () => {
   assert.match(reason('http://127.0.0.1:8765/callback?code=C&state=OTHER').reason, /another state/);
   assert.equal(judge('http://127.0.0.1:8765/callback?code=C').kind, 'response');
 });

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCli } from '../../helpers/cli-session.js';
+import { loginArgs } from '../../helpers/login-args.js';
 import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
 import { startRogueOp } from '../../providers/rogue-op.js';
 import { parseBrowserCommand } from '../../../src/io/browser.js';
@@ -23,22 +24,9 @@ async function waitForFile(path: string): Promise<string> {
 async function loginWith(browserArgs: string[], env: Record<string, string>) {
   const op = await startRogueOp();
   try {
-    const session = startCli(
-      [
-        'login',
-        '--json',
-        '--issuer',
-        op.issuer,
-        '--client-id',
-        op.clientId,
-        '--redirect-uri',
-        'http://127.0.0.1:0/callback',
-        '--timeout',
-        '30',
-        ...browserArgs,
-      ],
-      { env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret, ...env } },
-    );
+    const session = startCli(loginArgs(op, '--json', ...browserArgs), {
+      env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret, ...env },
+    });
     return { op, session };
   } catch (err) {
     await op.close();
@@ -54,7 +42,8 @@ test('OIDC_PROBE_BROWSER names a command with arguments: it is started with them
   const seen = join(dir, 'seen.json');
   await writeFile(
     script,
-    "import { writeFileSync } from 'node:fs';\nwriteFileSync(process.argv[2], JSON.stringify(process.argv.slice(3)));\n",
+    "import { writeFileSync } from 'node:fs';\n" +
+      'writeFileSync(process.argv[2], JSON.stringify(process.argv.slice(3)));\n',
   );
   const { op, session } = await loginWith([], {
     OIDC_PROBE_BROWSER: `"${process.execPath}" "${script}" "${seen}" --incognito`,

@@ -79,7 +79,7 @@ test('login --device with an ID token for another audience is exit 1 and userinf
   assert.equal(op.calls.userinfo, 0);
 });
 
-test('--device contradicts --paste, --listen, --browser, --response-mode and a non-code flow: exit 2, no request', async () => {
+test('--device contradicts --paste, --listen, --browser, --response-mode and other flows: exit 2', async () => {
   const op = await startRogueOp();
   try {
     for (const extra of [

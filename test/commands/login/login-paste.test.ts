@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCli, type CliSession } from '../../helpers/cli-session.js';
+import { loginArgs } from '../../helpers/login-args.js';
 import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
 import { startRogueOp, type Defect, type RogueOp } from '../../providers/rogue-op.js';
 
@@ -31,22 +32,10 @@ async function withPaste(
 ): Promise<{ code: number | null; stdout: string; stderr: string; doc: Doc; op: RogueOp }> {
   const op = await startRogueOp({ defects });
   try {
-    const session = startCli(
-      [
-        'login',
-        '--json',
-        '--issuer',
-        op.issuer,
-        '--client-id',
-        op.clientId,
-        '--redirect-uri',
-        'http://127.0.0.1:0/callback',
-        '--timeout',
-        '30',
-        ...extra,
-      ],
-      { env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret, ...env }, openStdin: true },
-    );
+    const session = startCli(loginArgs(op, '--json', ...extra), {
+      env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret, ...env },
+      openStdin: true,
+    });
     const url = await session.urlLine(`${op.issuer}/authorize`);
     assert.ok(url, session.stderr());
     await play(session, url, op);

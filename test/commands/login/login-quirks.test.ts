@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../../helpers/cli.js';
 import { startCli, type CliSession } from '../../helpers/cli-session.js';
+import { loginArgs } from '../../helpers/login-args.js';
 import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
 import { startRogueOp, type Defect, type RogueOp } from '../../providers/rogue-op.js';
 
@@ -28,23 +29,16 @@ async function login(
 ) {
   const op = await startRogueOp({ defects });
   try {
-    const session = startCli(
-      [
-        'login',
-        '--no-browser',
-        ...(opts.json === false ? [] : ['--json']),
-        '--issuer',
-        op.issuer + (opts.issuerPath ?? ''),
-        '--client-id',
-        op.clientId,
-        '--redirect-uri',
-        'http://127.0.0.1:0/callback',
-        '--timeout',
-        '30',
-        ...extra,
-      ],
-      { env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret }, openStdin: true },
+    const issuer = op.issuer + (opts.issuerPath ?? '');
+    const args = loginArgs(
+      { issuer, clientId: op.clientId },
+      '--no-browser',
+      ...(opts.json === false ? [] : ['--json']),
     );
+    const session = startCli([...args, ...extra], {
+      env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret },
+      openStdin: true,
+    });
     const url = await session.urlLine(`${op.issuer}/authorize`);
     if (url) await (opts.play ?? ((_s, u) => deliverAuthorizationResponse(u).then(() => undefined)))(session, url);
     const run = await session.done;
@@ -199,20 +193,9 @@ test('a refresh answer without an ID token is a skip (Core 12.2) with a hint, an
 }, async () => {
   const op = await startRogueOp({ defects: ['no_id_token_refresh'] });
   try {
-    const session = startCli(
-      [
-        'login',
-        '--no-browser',
-        '--json',
-        '--issuer',
-        op.issuer,
-        '--client-id',
-        op.clientId,
-        '--redirect-uri',
-        'http://127.0.0.1:0/callback',
-      ],
-      { env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret } },
-    );
+    const session = startCli(loginArgs(op, '--no-browser', '--json'), {
+      env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret },
+    });
     await deliverAuthorizationResponse((await session.urlLine(`${op.issuer}/authorize`))!);
     const logged = JSON.parse((await session.done).stdout) as { tokens: { refresh_token: string } };
     const r = await runCli(

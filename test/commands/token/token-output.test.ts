@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../helpers/cli.js';
 import { startCli } from '../../helpers/cli-session.js';
+import { loginArgs } from '../../helpers/login-args.js';
 import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
 import { startRogueOp, type RogueOp } from '../../providers/rogue-op.js';
 import { envAssignments, execCredential } from '../../../src/protocol/token-output.js';
@@ -127,27 +128,16 @@ test('env: a token with a newline (which would add a line to $GITHUB_ENV) is ref
 
 /** login --cache against rogue-op: the tokens `token --grant refresh_token` finds in the cache. */
 async function loggedIn(op: RogueOp, env: Record<string, string>): Promise<void> {
-  const session = startCli(
-    [
-      'login',
-      '--no-browser',
-      '--cache',
-      '--issuer',
-      op.issuer,
-      '--client-id',
-      op.clientId,
-      '--redirect-uri',
-      'http://127.0.0.1:0/callback',
-    ],
-    { env: { ...env, OIDC_PROBE_CLIENT_SECRET: op.clientSecret } },
-  );
+  const session = startCli(loginArgs(op, '--no-browser', '--cache'), {
+    env: { ...env, OIDC_PROBE_CLIENT_SECRET: op.clientSecret },
+  });
   const url = await session.urlLine(`${op.issuer}/authorize`);
   assert.ok(url, session.stderr());
   await deliverAuthorizationResponse(url);
   assert.equal((await session.done).code, 0);
 }
 
-test('exec-credential after login --cache: the ID token with its exp, from the cache; ACCESS_TOKEN and ID_TOKEN for env', {
+test('after login --cache: exec-credential gives the ID token with its exp from the cache; env gives both tokens', {
   timeout: 60_000,
 }, async () => {
   const op = await startRogueOp();
