@@ -1,10 +1,13 @@
 // Start-up benchmark (issue 2 item 6, issue 8 item 3): medians of the built CLI against
 // `node -e 0` measured in the same run, interleaved, so machine load hits both alike.
-// Usage: npm run bench  (or node bench/startup.mjs [--runs N] [--as-is])
+// Usage: npm run bench  (or node bench/startup.mjs [--runs N] [--as-is] [--node PATH])
+// --node PATH times the CLI and the `node -e 0` baseline on that Node binary (e.g. the Node 26 that
+// scripts/node-lines.sh caches in .tmp/node26/bin/node); this script itself runs on any Node.
 // Never part of `npm test`: timings are reported here, never asserted.
-// The CLI keeps compiled code between runs (src/start.ts); the warm-up rounds fill that cache,
-// so the rows with targets are what a user sees from the second run on. The "first run" rows turn
-// the cache off (NODE_DISABLE_COMPILE_CACHE) and show what every run would cost without it.
+// On Node >= 22.8 the CLI keeps compiled code between runs (Node's compile cache, src/start.ts);
+// the warm-up rounds fill it, so the rows with targets are what a user sees from the second run on.
+// The "first run" rows turn it off (NODE_DISABLE_COMPILE_CACHE): what every run costs without it,
+// and what every run costs on Node 20, which has no compile cache.
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +18,8 @@ import { startTokenProvider, tokenArgs } from './token-provider.mjs';
 
 const BIN = fileURLToPath(new URL('../bin/oidc-probe.cjs', import.meta.url));
 const runsArg = process.argv.indexOf('--runs');
+const nodeArg = process.argv.indexOf('--node');
+const NODE = nodeArg > 0 ? process.argv[nodeArg + 1] : process.execPath;
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : Number(process.env.BENCH_RUNS ?? 15);
 const WARMUP = 3;
 
@@ -30,7 +35,7 @@ const env = {
 // alike, unless --as-is: NODE_EXTRA_CA_CERTS makes Node read and parse a CA bundle before any code
 // runs (~90 ms on the machines here), which would hide the CLI's own cost in a slower baseline.
 const AS_IS = process.argv.includes('--as-is');
-const UNSET = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'NODE_DISABLE_COMPILE_CACHE'];
+const UNSET = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'NODE_DISABLE_COMPILE_CACHE', 'NODE_COMPILE_CACHE'];
 const unset = AS_IS ? [] : UNSET.filter((name) => name in env);
 for (const name of unset) delete env[name];
 const notes = [];
@@ -39,7 +44,7 @@ const noCodeCache = { NODE_DISABLE_COMPILE_CACHE: '1' };
 
 function run(args, extraEnv) {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, {
+  const r = spawnSync(NODE, args, {
     env: extraEnv ? { ...env, ...extraEnv } : env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -55,6 +60,8 @@ const median = (xs) => {
 
 let tokenProvider;
 try {
+  const version = run(['-p', 'process.versions.node']);
+  if (version.status !== 0) throw new Error(`${NODE} does not run: ${version.stderr.trim()}`);
   const help = run([BIN, '--help']);
   if (help.status !== 0)
     throw new Error(`oidc-probe --help exited ${help.status}; run npm run build first\n${help.stderr}`);
@@ -76,7 +83,7 @@ try {
       const args = [BIN, ...tokenArgs(tokenProvider.issuer)];
       // Asynchronously: the provider answers from this very process.
       await new Promise((resolve, reject) =>
-        execFile(process.execPath, args, { env, timeout: 60_000 }, (err, _out, stderr) => {
+        execFile(NODE, args, { env, timeout: 60_000 }, (err, _out, stderr) => {
           if (err) reject(new Error(`token exited ${err.code}: ${String(stderr).trim()}`));
           else resolve();
         }),
@@ -129,7 +136,7 @@ try {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   console.log(
-    `Start-up on Node ${process.versions.node}, ${RUNS} interleaved runs each after ${WARMUP} warm-up rounds (medians):\n`,
+    `Start-up on Node ${version.stdout.trim()} (${NODE}), ${RUNS} interleaved runs each after ${WARMUP} warm-up rounds (medians):\n`,
   );
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));

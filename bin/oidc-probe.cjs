@@ -22,5 +22,5 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     if (err.code !== 'EPIPE') throw err;
     process.exit(process.exitCode || 0);
   });
-  start.start(process.argv, require('node:path').join(__dirname, '..', 'dist', 'bundle', 'cli.cjs'));
+  start.start(process.argv);
 }

@@ -1,48 +1,16 @@
 // Bundles the CLI for start-up speed. Node pays for every module file it resolves and loads, and
 // for parsing and compiling the code in it, on every run:
 // - dist/bundle/cli.cjs: the whole CLI in one CommonJS file (commander, jose, cli-table3 and chalk
-//   inside). One file costs one read; V8 compiles a function only when it first runs, and
-//   src/start.ts keeps the compiled code between runs, so what a command does not use costs
-//   little more than a skim. CommonJS, because Node 20 keeps compiled code for a vm.Script, not for
-//   an ES module; it also spares --help and decode Node's ES module loader.
+//   inside). One file costs one read; V8 compiles a function only when it first runs, and on
+//   Node >= 22.8 src/start.ts has Node keep the compiled code between runs, so what a command
+//   does not use costs little more than a skim. CommonJS spares --help and decode Node's ES module
+//   loader.
 // - dist/bundle/start.cjs: the loader bin/oidc-probe.cjs calls (Node built-ins only).
 // Dependencies needed only by commands that go to the network or a terminal (undici, open, the
 // prompts) stay external and load from node_modules when those commands run.
 import { build, transform } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const stringWidthShortcut = fileURLToPath(new URL('../src/render/string-width-shortcut.ts', import.meta.url));
-
-// cli-table3's string-width, wrapped with an exact shortcut for one-column text (see the module).
-const fastStringWidth = {
-  name: 'string-width-one-column-shortcut',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, ({ path }) => ({
-      loader: 'js',
-      contents: `${readFileSync(path, 'utf8')}
-module.exports = require(${JSON.stringify(stringWidthShortcut)}).withOneColumnShortcut(module.exports);
-module.exports.default = module.exports;
-`,
-    }));
-  },
-};
-
-// commander loads child_process (and with it net, dgram…, ~3 ms) at start-up, for executable
-// subcommands, which oidc-probe has none of: in the bundle it loads when one would be spawned.
-const commanderWithoutEagerChildProcess = {
-  name: 'commander-lazy-child-process',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, ({ path }) => {
-      const eager = "const childProcess = require('node:child_process');";
-      const source = readFileSync(path, 'utf8');
-      if (!source.includes(eager)) throw new Error(`${path}: no "${eager}" to make lazy; see scripts/bundle.mjs`);
-      const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
-      return { loader: 'js', contents: source.replace(eager, lazy) };
-    });
-  },
-};
 
 const common = {
   bundle: true,
@@ -62,17 +30,8 @@ const cli = await build({
   outdir: 'dist/bundle',
   outExtension: { '.js': '.cjs' },
   external: ['undici', 'open', '@inquirer/prompts', 'oidc-provider', 'playwright-core'],
-  plugins: [fastStringWidth, commanderWithoutEagerChildProcess],
-  // import() becomes require(): a script compiled from a code cache cannot import() on Node 20.
-  // The ES-module-only dependencies come through src/io/import-esm.ts instead.
-  supported: { 'dynamic-import': false },
   metafile: true,
 });
-const dynamicImports = readFileSync('dist/bundle/cli.cjs', 'utf8').match(/\bimport\(/g);
-if (dynamicImports)
-  throw new Error(
-    `dist/bundle/cli.cjs has ${dynamicImports.length} import() call(s); route them through src/io/import-esm.ts`,
-  );
 await makeAscii('dist/bundle/cli.cjs');
 writeFileSync('dist/bundle/THIRD-PARTY-NOTICES.txt', thirdPartyNotices(Object.keys(cli.metafile.inputs)));
 await build({
@@ -100,7 +59,8 @@ function thirdPartyNotices(inputs) {
 
 /**
  * esbuild escapes every non-ASCII character in code (its default charset) but keeps comments as
- * written; replace the few in comments, so the start-up reads the bundle as Latin-1, not UTF-8.
+ * written; replace the few in comments, so that V8 holds the bundle's source as a one-byte string
+ * (a single character above U+00FF makes all of it two bytes a character, twice the memory to scan).
  * Proof that only comments changed: both versions minify to the same code.
  */
 async function makeAscii(path) {

@@ -1,10 +1,10 @@
-// Package test (issue 8): pack the package, install the tarball into an empty directory as a
-// user would, and run the installed `oidc-probe` there with the node running this script.
+// Package test: pack the package, install the tarball into an empty directory as a user would,
+// and run the installed `oidc-probe` there with the node running this script.
 // Usage: node scripts/pack-test.mjs [--tarball FILE]   (without --tarball: build, then npm pack)
-// Exits non-zero on the first failed assertion. Commands that have not landed yet are skipped
-// (found through `--help`), so the test grows with the CLI.
+// Exits non-zero on the first failed assertion.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
+import nodeModule from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,9 @@ function check(condition, what, detail = '') {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'oidc-probe-pack-'));
+// The installed CLI's caches and settings stay in here, never in the real home.
+env.XDG_CACHE_HOME = join(work, 'cache');
+env.XDG_CONFIG_HOME = join(work, 'config');
 try {
   let tarball;
   if (tarballArg > 0) {
@@ -78,7 +81,11 @@ try {
   const help = cli(['--help']);
   check(help.code === 0 && /Usage: oidc-probe/.test(help.stdout), '--help prints the usage and exits 0', help.stderr);
   const commands = commandsInHelp(help.stdout);
-  check(commands.has('decode'), '--help lists decode', help.stdout);
+  check(
+    ['decode', 'verify', 'completion'].every((name) => commands.has(name)),
+    '--help lists decode, verify and completion',
+    help.stdout,
+  );
 
   const { jwt, jwksPath, payload } = mintFixture(work);
   const decoded = cli(['decode', jwt]);
@@ -107,31 +114,36 @@ try {
     JSON.stringify(garbage),
   );
 
-  if (commands.has('verify')) {
-    const verified = cli(['verify', jwt, '--jwks', jwksPath, '--json']);
-    check(
-      verified.code === 0 && JSON.parse(verified.stdout).valid === true,
-      'verify <jwt> --jwks <file> is valid and exits 0',
-      verified.stdout + verified.stderr,
-    );
-    const [h, , s] = jwt.split('.');
-    const tampered = `${h}.${Buffer.from(JSON.stringify({ ...payload, sub: 'mallory' })).toString('base64url')}.${s}`;
-    const refused = cli(['verify', tampered, '--jwks', jwksPath]);
-    check(
-      refused.code === 1 && /signature/.test(refused.stdout),
-      'verify of a tampered token exits 1 with a failed signature row',
-      refused.stdout + refused.stderr,
-    );
-  } else console.log('  skip verify: not in this build');
+  const verified = cli(['verify', jwt, '--jwks', jwksPath, '--json']);
+  check(
+    verified.code === 0 && JSON.parse(verified.stdout).valid === true,
+    'verify <jwt> --jwks <file> is valid and exits 0',
+    verified.stdout + verified.stderr,
+  );
+  const [h, , s] = jwt.split('.');
+  const tampered = `${h}.${Buffer.from(JSON.stringify({ ...payload, sub: 'mallory' })).toString('base64url')}.${s}`;
+  const refused = cli(['verify', tampered, '--jwks', jwksPath]);
+  check(
+    refused.code === 1 && /signature/.test(refused.stdout),
+    'verify of a tampered token exits 1 with a failed signature row',
+    refused.stdout + refused.stderr,
+  );
 
-  if (commands.has('completion')) {
-    const completion = cli(['completion', 'bash']);
+  const completion = cli(['completion', 'bash']);
+  check(
+    completion.code === 0 && /^complete .*-F _oidc_probe oidc-probe$/m.test(completion.stdout),
+    'completion bash prints a bash completion script',
+    completion.stderr,
+  );
+
+  // Node >= 22.8 keeps the compiled CLI in a private directory (src/cli/start.ts); Node 20 has no compile cache.
+  const codeCache = join(env.XDG_CACHE_HOME, 'oidc-probe', 'code-cache');
+  if (typeof nodeModule.enableCompileCache === 'function')
     check(
-      completion.code === 0 && /^complete .*-F _oidc_probe oidc-probe$/m.test(completion.stdout),
-      'completion bash prints a bash completion script',
-      completion.stderr,
+      (statSync(codeCache).mode & 0o777) === 0o700 && readdirSync(codeCache, { recursive: true }).length > 0,
+      'the runs above left a compile cache in a 0700 directory under XDG_CACHE_HOME',
     );
-  } else console.log('  skip completion: not in this build');
+  else check(!existsSync(codeCache), 'no compile cache on a Node without one');
 
   console.log(`pack-test (${nodeLabel}): all checks passed`);
 } finally {

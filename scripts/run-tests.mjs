@@ -3,6 +3,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 
 const root = 'dist/test';
 const filter = process.argv.slice(2);
@@ -18,5 +19,14 @@ if (files.length === 0) {
   console.error('no test files found under ' + root);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+// Most tests wait on sockets, servers and a browser rather than the CPU, so files run four at a
+// time even on two cores (every test uses its own ports and directories).
+const concurrency = Number(process.env.TEST_CONCURRENCY) || Math.max(4, availableParallelism());
+const r = spawnSync(
+  process.execPath,
+  ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  {
+    stdio: 'inherit',
+  },
+);
 process.exit(r.status ?? 1);

@@ -1,8 +1,8 @@
-// Which command a command line runs, read before commander parses it: the start-up code cache
-// and the program builder both want to know early.
+// Which command a command line runs, read before commander parses it: the program builder then
+// defines that one command only.
 
 // Global options that take a value: the word after one of them is not the command.
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--har', '--ca-file']);
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--har', '--report', '--ca-file']);
 
 /** The first word that is not an option (`decode` in `oidc-probe --json decode x`), if any. */
 export function commandWord(args: readonly string[]): string | undefined {

@@ -36,6 +36,14 @@ export const ERROR_CODES = {
   bad_key: EXIT.usage,
   bad_jwks_file: EXIT.usage,
   bad_private_key: EXIT.usage,
+  bad_decryption_key: EXIT.usage,
+  bad_dpop_key: EXIT.usage,
+  bad_jwk: EXIT.usage,
+  bad_signing_alg: EXIT.usage,
+  bad_authorization_details: EXIT.usage,
+  decryption_key_mismatch: EXIT.usage,
+  encryption_not_supported: EXIT.usage,
+  no_encryption_key: EXIT.usage,
   bad_client_certificate: EXIT.usage,
   bad_flow: EXIT.usage,
   bad_response_type: EXIT.usage,
@@ -55,7 +63,13 @@ export const ERROR_CODES = {
   ambiguous_entry: EXIT.usage,
   corrupt_entry: EXIT.usage,
   har_not_writable: EXIT.usage,
+  report_not_writable: EXIT.usage,
+  report_format: EXIT.usage,
   port_in_use: EXIT.usage,
+  lock_failed: EXIT.usage,
+  untrusted_path: EXIT.usage,
+  cache_not_writable: EXIT.usage,
+  bad_proxy: EXIT.usage,
   listen_failed: EXIT.usage,
   bad_listen: EXIT.usage,
   non_loopback_listen: EXIT.usage,
@@ -71,6 +85,7 @@ export const ERROR_CODES = {
   http_status: EXIT.network,
   invalid_json: EXIT.network,
   too_large: EXIT.network,
+  proxy: EXIT.network,
   bad_url: EXIT.network,
   bad_jwks: EXIT.network,
   bad_userinfo: EXIT.network,
@@ -86,8 +101,12 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, ExitCode>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+/** The codes of usage errors (exit 2), which pure rules may name for input they refuse. */
+export type UsageErrorCode = CodeFor<2>;
 /** The codes whose exit code is E: each error class accepts only its own. */
-type CodeFor<E extends ExitCode> = { [K in ErrorCode]: (typeof ERROR_CODES)[K] extends E ? K : never }[ErrorCode];
+export type CodeFor<E extends ExitCode> = {
+  [K in ErrorCode]: (typeof ERROR_CODES)[K] extends E ? K : never;
+}[ErrorCode];
 
 export abstract class OidcProbeError extends Error {
   /** Stable machine-readable code for `{"error": {"code": …}}`. */

@@ -12,6 +12,7 @@ import { openInBrowser } from './io/browser.js';
 import { httpClientFor } from './io/http-setup.js';
 import { promptForLogin } from './io/prompts.js';
 import { cacheDir } from './io/token-cache.js';
+import { terminalOutput } from './render/escape.js';
 import { colorLevelFor, loadStyles, makeStyle } from './render/style.js';
 import { type ProcessControl, reportError, runCommand } from './run-command.js';
 import { VERSION } from './version.js';
@@ -25,8 +26,6 @@ import { registerLogout } from './commands/logout/options.js';
 import { registerToken } from './commands/token/options.js';
 import { registerUserinfo } from './commands/userinfo/options.js';
 import { registerVerify } from './commands/verify/options.js';
-
-export { setEsmImporter } from './io/import-esm.js';
 
 type Register = (program: Command, runAction: RunAction) => void;
 
@@ -87,6 +86,11 @@ export function buildProgram(only: string | undefined, runAction: RunAction, edg
       '--har <file>',
       'write every HTTP exchange of the run to a HAR 1.2 file (secrets redacted unless --show-secrets)',
     )
+    .option('--diagram', 'draw the run as a sequence diagram on stdout, after the results')
+    .option(
+      '--report <file>',
+      'write a picture of the run to FILE.html (self-contained) or FILE.md (Mermaid), secrets redacted',
+    )
     .option('--ca-file <pem>', 'trust this CA (PEM) for TLS, e.g. a private or corporate CA')
     .option('--insecure', 'do not verify TLS certificates (loudly warned on every run)')
     .addOption(new Option('--show-secrets', 'show tokens, codes and secrets in full instead of redacted'))
@@ -113,18 +117,13 @@ Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error
   return program;
 }
 
-/** The names of the commands. */
-export function commandNames(): string[] {
-  return Object.keys(COMMANDS);
-}
-
 /** Runs the command line and returns the exit code (bin sets process.exitCode from it). */
 export async function main(argv: string[], edges: Edges = processEdges()): Promise<number> {
   let exit = 0;
   const runAction: RunAction = async (cmd, run) => {
     const ctx = await makeContext(cmd.optsWithGlobals(), edges);
     for (const warning of commandLineSecretWarnings(flagsOf(cmd).typed)) ctx.warn(warning);
-    exit = await runCommand(ctx, edges, () => run(ctx));
+    exit = await runCommand(ctx, edges, () => run(ctx), cmd.name());
   };
   const program = buildProgram(commandWord(argv.slice(2)), runAction, edges);
   try {
@@ -164,20 +163,23 @@ export async function makeContext(opts: GlobalOptions, edges: Edges): Promise<Co
   const cleanups = new Set<() => void | Promise<void>>();
   const verbose = Boolean(opts.verbose || opts.debug);
   const { stdout, stderr } = edges;
+  // Progress, warnings and traces quote providers and callbacks: stderr gets the one escaping rule.
+  const err = (text: string) => stderr.write(terminalOutput(`${text}\n`, { colors: errLevel > 0 }));
   const ctx: Context = {
     json: Boolean(opts.json),
     verbose,
     debug: Boolean(opts.debug),
     showSecrets: Boolean(opts.showSecrets),
     http: { har: opts.har, caFile: opts.caFile, insecure: Boolean(opts.insecure) },
+    picture: { diagram: Boolean(opts.diagram), report: opts.report },
     finalizers: [],
     style,
     errStyle,
     out: (text) => stdout.write(text.endsWith('\n') ? text : text + '\n'),
-    info: (text) => stderr.write(text + '\n'),
-    warn: (text) => stderr.write(`${errStyle.yellow('warning:')} ${text}\n`),
+    info: (text) => err(text),
+    warn: (text) => err(`${errStyle.yellow('warning:')} ${text}`),
     trace: (text) => {
-      if (verbose) stderr.write(errStyle.dim(text) + '\n');
+      if (verbose) err(errStyle.dim(text));
     },
     onInterrupt: (cleanup) => {
       cleanups.add(cleanup);

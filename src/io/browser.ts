@@ -2,7 +2,7 @@
 // goes to stderr on a line of its own, so a person (or a test) can use it if no browser opens;
 // when the browser cannot be started, the run says why, prints the URL again and keeps waiting.
 import { UsageError } from '../errors.js';
-import { importEsm } from './import-esm.js';
+import { runRecorderFor } from './run-recorder.js';
 
 /** Names `open` knows per platform (its `apps`), besides any command. */
 const KNOWN_BROWSERS = ['chrome', 'firefox', 'edge', 'brave'] as const;
@@ -23,7 +23,7 @@ export function parseBrowserCommand(value: string): { name: string; arguments: s
 
 /** The user's default browser, or the one asked for, through the `open` package; throws when it cannot start. */
 export async function openInBrowser(url: string, browser?: string): Promise<void> {
-  const { default: open, apps } = await importEsm<typeof import('open')>('open');
+  const { default: open, apps } = await import('open');
   if (browser === undefined) {
     await open(url);
     return;
@@ -44,6 +44,7 @@ export async function openOrPrint(
   url: string,
   opts: { openBrowser: boolean; purpose: string; browser?: string | undefined },
 ): Promise<void> {
+  runRecorderFor(ctx)?.frontChannelRequest(url, opts);
   if (!opts.openBrowser) {
     ctx.info(`Open this URL in a browser to ${opts.purpose}:`);
     ctx.info(url);
@@ -54,10 +55,9 @@ export async function openOrPrint(
   try {
     await ctx.openBrowser(url, opts.browser);
   } catch (err) {
-    const which = opts.browser === undefined ? 'the browser' : `the browser "${opts.browser}"`;
-    const why = String((err as Error).message ?? err)
-      .split('\n')[0]!
-      .slice(0, 200);
+    const visible = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+    const which = opts.browser === undefined ? 'the browser' : `the browser "${visible(opts.browser)}"`;
+    const why = visible(String((err as Error).message ?? err).slice(0, 200));
     ctx.warn(`could not start ${which} (${why}); open this URL yourself to ${opts.purpose}, the run keeps waiting:`);
     ctx.info(url);
   }

@@ -5,9 +5,10 @@
 import { NetworkError, ProviderError, UserStepError } from '../errors.js';
 import type { ClientAuthParts } from '../protocol/client-auth.js';
 import { parseDeviceAuthorization, pollOutcome, type DeviceAuthorization } from '../protocol/device-authorization.js';
+import { afterSlowDown, pollDelayMs } from '../protocol/device-polling.js';
 import { GRANT_TYPES } from '../protocol/grants.js';
 import { parseTokenResponse, type TokenResponse } from '../protocol/token-response.js';
-import type { HttpClient } from './http.js';
+import { errorForStatus, jsonBody, type HttpClient } from './http.js';
 
 export interface DeviceGrantRequest {
   deviceAuthorizationEndpoint: string;
@@ -18,6 +19,8 @@ export interface DeviceGrantRequest {
   resource?: string[] | undefined;
   /** Tell the person where to go and what to enter. */
   show(authorization: DeviceAuthorization): void;
+  /** Say what was not used as the provider sent it (an interval out of bounds). */
+  warn(message: string): void;
   /** Stops the polling (Ctrl-C). */
   signal?: AbortSignal | undefined;
 }
@@ -46,20 +49,26 @@ export async function deviceAuthorizationGrant(http: HttpClient, req: DeviceGran
     form: { ...a.form, scope: req.scope, resource: req.resource },
   });
   const authorization = parseDeviceAuthorization(json);
-  if (typeof authorization === 'string') throw new NetworkError('bad_device_response', authorization);
+  if (typeof authorization === 'string')
+    throw new NetworkError(
+      'bad_device_response',
+      `the device authorization response from ${req.deviceAuthorizationEndpoint} ${authorization}`,
+    );
   req.show(authorization);
+  if (authorization.interval.adjusted)
+    req.warn(`the device authorization response's ${authorization.interval.adjusted}`);
   const { expiresIn } = authorization;
-  let interval = authorization.interval;
+  let interval = authorization.interval.seconds;
   const deadline = Date.now() + expiresIn * 1000;
   for (;;) {
+    await sleep(pollDelayMs(interval, deadline - Date.now()), req.signal);
+    if (req.signal?.aborted) throw new UserStepError('device_code_expired', 'stopped before the user finished');
     if (Date.now() >= deadline)
       throw new UserStepError(
         'device_code_expired',
         `the device code expired after ${expiresIn} s before the user finished`,
         { hint: 'run again and enter the code sooner' },
       );
-    await sleep(interval * 1000, req.signal);
-    if (req.signal?.aborted) throw new UserStepError('device_code_expired', 'stopped before the user finished');
     const auth = await req.auth();
     const res = await http.request({
       url: req.tokenEndpoint,
@@ -68,22 +77,16 @@ export async function deviceAuthorizationGrant(http: HttpClient, req: DeviceGran
       headers: auth.headers,
       form: { ...auth.form, grant_type: GRANT_TYPES.device_code, device_code: authorization.deviceCode },
     });
-    let body: Record<string, unknown> | undefined;
-    try {
-      const parsed: unknown = JSON.parse(res.body.toString('utf8'));
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
-        body = parsed as Record<string, unknown>;
-    } catch {
-      /* not JSON: unreadable below */
-    }
+    const body = jsonBody(res, 'token endpoint');
     const outcome = pollOutcome(res.status, body);
     switch (outcome.kind) {
       case 'tokens':
-        return { authorization, tokens: parseTokenResponse(body!) };
+        return { authorization, tokens: parseTokenResponse(body as Record<string, unknown>) };
       case 'pending':
         continue;
       case 'slow_down':
-        interval += 5; // RFC 8628 §3.5
+        // RFC 8628 §3.5: the interval goes up for this and all later requests.
+        interval = afterSlowDown(interval);
         continue;
       case 'expired':
         throw new UserStepError(
@@ -92,9 +95,18 @@ export async function deviceAuthorizationGrant(http: HttpClient, req: DeviceGran
           { hint: 'run again and enter the code sooner' },
         );
       case 'error':
-        throw new ProviderError({ error: outcome.error, error_description: outcome.description }, 'the token endpoint');
+        throw new ProviderError(
+          { error: outcome.error, error_description: outcome.description },
+          `the token endpoint (HTTP ${res.status})`,
+        );
       case 'unreadable':
-        throw new NetworkError('bad_device_poll', `the token endpoint answered HTTP ${res.status} while polling`);
+        if (res.status >= 200 && res.status < 300)
+          throw new NetworkError(
+            'invalid_json',
+            `the token endpoint at ${req.tokenEndpoint} answered HTTP ${res.status} without a JSON object while polling`,
+          );
+        // Not an OAuth error body: the provider's fault (exit 3).
+        throw errorForStatus(res, 'the token endpoint', body);
     }
   }
 }

@@ -3,6 +3,7 @@ import type { HttpClient, HttpResponse } from './http.js';
 import { errorForStatus } from './http.js';
 import { NetworkError, UsageError } from '../errors.js';
 import { warn, type Check } from '../protocol/checks.js';
+import { exceedsJsonDepth, tooDeepMessage } from '../protocol/json-depth.js';
 import { hintForEvent } from '../protocol/provider-quirks.js';
 
 export type ProviderMetadata = Record<string, unknown> & {
@@ -245,9 +246,11 @@ function checkNonStandardLocation(url: string, standardUrl: string): Check {
 /** A 2xx JSON object, or one sentence naming the URL and what is wrong with the answer (exit 3). */
 export function metadataFromResponse(response: HttpResponse, what: string): ProviderMetadata {
   if (response.status < 200 || response.status > 299) throw errorForStatus(response, what);
+  const text = response.body.toString('utf8');
+  if (exceedsJsonDepth(text)) throw new NetworkError('invalid_json', tooDeepMessage(`the ${what} at ${response.url}`));
   let parsed: unknown;
   try {
-    parsed = JSON.parse(response.body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     throw new NetworkError(
       'invalid_json',

@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { redactBody, redactHeaders, redactUrl } from '../protocol/redact.js';
+import { redactResponseBody } from '../protocol/redact-response.js';
 import { VERSION } from '../version.js';
 import type { HttpExchange } from './http.js';
 
@@ -74,7 +75,11 @@ export function toHar(exchanges: HttpExchange[], show: boolean): unknown {
                 content: {
                   size: res.body.length,
                   mimeType: resType ?? '',
-                  text: redactBody(res.body.toString('utf8'), resType, show),
+                  text: redactResponseBody(
+                    res.body.toString('utf8'),
+                    { contentType: resType, carriesSecrets: e.request.carriesSecrets },
+                    show,
+                  ),
                 },
                 redirectURL: res.headers.location ?? '',
                 headersSize: -1,

@@ -2,11 +2,13 @@
 // (--ca-file, --insecure), proxies (HTTPS_PROXY/HTTP_PROXY/NO_PROXY), and the observers that show
 // the wire (--verbose traces, --har), all redacted unless --show-secrets.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { UsageError } from '../errors.js';
 import { redactBody, redactHeaders, redactUrl } from '../protocol/redact.js';
+import { redactResponseBody } from '../protocol/redact-response.js';
+import { runRecorderFor } from './run-recorder.js';
 import { harObserver } from './har.js';
-import { createHttpClient, type HttpClient, type HttpExchange } from './http.js';
+import { createDispatcher, proxyFor } from '../io/transport.js';
+import { createHttpClient, DEFAULT_TIMEOUT_MS, type HttpClient, type HttpExchange } from './http.js';
 
 /** What the HTTP edge needs from a run (a command's Context satisfies it). */
 export interface HttpEdgeContext {
@@ -34,23 +36,24 @@ export function httpClientFor(ctx: HttpEdgeContext, opts: HttpSetupOptions = {})
   if (ctx.verbose) observers.push((e) => ctx.trace(traceExchange(e, ctx.showSecrets)));
   const har = harObserver(ctx);
   if (har) observers.push(har);
-  const dispatcher = dispatcherFor(ctx, opts.clientCertificate);
+  const recorder = runRecorderFor(ctx);
+  if (recorder) observers.push(recorder.exchange);
+  const timeoutMs = (opts.timeoutSeconds ?? DEFAULT_TIMEOUT_MS / 1000) * 1000;
   return createHttpClient({
-    ...(opts.timeoutSeconds !== undefined ? { timeoutMs: opts.timeoutSeconds * 1000 } : {}),
+    timeoutMs,
     observers,
-    ...(dispatcher ? { dispatcher } : {}),
+    dispatcher: dispatcherFor(ctx, opts.clientCertificate, timeoutMs),
+    proxyOf: (url) => proxyOf(url, ctx.env),
   });
 }
 
-/** An undici dispatcher when trust or proxies differ from the defaults; undefined otherwise. */
-function dispatcherFor(ctx: HttpEdgeContext, clientCertificate: HttpSetupOptions['clientCertificate']): unknown {
+/** The dispatcher for this command: TLS trust, client certificate, proxies (io/transport.ts). */
+function dispatcherFor(
+  ctx: HttpEdgeContext,
+  clientCertificate: HttpSetupOptions['clientCertificate'],
+  timeoutMs: number,
+): unknown {
   const { caFile, insecure } = ctx.http;
-  const env = ctx.env;
-  const httpsProxy = env.HTTPS_PROXY || env.https_proxy;
-  const httpProxy = env.HTTP_PROXY || env.http_proxy;
-  const noProxy = env.NO_PROXY || env.no_proxy;
-  const proxied = Boolean(httpsProxy || httpProxy);
-  if (!caFile && !insecure && !proxied && !clientCertificate) return undefined;
   let ca: string | undefined;
   if (caFile) {
     try {
@@ -66,32 +69,20 @@ function dispatcherFor(ctx: HttpEdgeContext, clientCertificate: HttpSetupOptions
     warnedInsecure.add(ctx);
     ctx.warn('--insecure: TLS certificates are NOT verified; anyone on the path can read and change this traffic');
   }
-  const tls = {
-    ...(ca ? { ca } : {}),
-    ...(insecure ? { rejectUnauthorized: false } : {}),
-    ...(clientCertificate ?? {}),
-  };
-  const undici = loadUndici();
-  // The run's environment, not the process's: a test or an embedding passes its own.
-  return proxied
-    ? new undici.EnvHttpProxyAgent({
-        ...(httpProxy ? { httpProxy } : {}),
-        ...(httpsProxy ? { httpsProxy } : {}),
-        ...(noProxy ? { noProxy } : {}),
-        connect: tls,
-        requestTls: tls,
-      })
-    : new undici.Agent({ connect: tls });
+  return createDispatcher({ tls: { ca, insecure, ...(clientCertificate ?? {}) }, timeoutMs, env: ctx.env });
 }
 
-/** Synchronous, so httpClientFor stays synchronous; undici is loaded only on this path. */
-function loadUndici(): typeof import('undici') {
-  return createRequire(import.meta.url)('undici') as typeof import('undici');
+/** The proxy a URL goes through, as scheme://host:port (never its credentials), for messages. */
+function proxyOf(url: string, env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    const proxy = proxyFor(new URL(url), env);
+    return proxy ? `${proxy.protocol}//${proxy.host}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-function body(text: string | undefined, type: string | undefined, show: boolean): string {
-  if (!text) return '';
-  const shown = redactBody(text, type, show);
+function clip(shown: string): string {
   return shown.length > MAX_TRACE_BODY ? `${shown.slice(0, MAX_TRACE_BODY)}… (${shown.length} chars)` : shown;
 }
 
@@ -99,13 +90,19 @@ function body(text: string | undefined, type: string | undefined, show: boolean)
 export function traceExchange(e: HttpExchange, show: boolean): string {
   const lines = [`→ ${e.request.method} ${redactUrl(e.request.url, show)}`];
   for (const [k, v] of Object.entries(redactHeaders(e.request.headers, show))) lines.push(`  ${k}: ${v}`);
-  const reqBody = body(e.request.body, e.request.headers['content-type'], show);
+  const reqBody = e.request.body ? clip(redactBody(e.request.body, e.request.headers['content-type'], show)) : '';
   if (reqBody) lines.push(`  ${reqBody}`);
   if (e.response) {
     const r = e.response;
     lines.push(`← ${r.status} in ${Math.round(r.durationMs)} ms, ${r.body.length} bytes`);
     for (const [k, v] of Object.entries(redactHeaders(r.headers, show))) lines.push(`  ${k}: ${v}`);
-    const resBody = body(r.body.toString('utf8'), r.headers['content-type'], show);
+    const resBody = clip(
+      redactResponseBody(
+        r.body.toString('utf8'),
+        { contentType: r.headers['content-type'], carriesSecrets: e.request.carriesSecrets },
+        show,
+      ),
+    );
     if (resBody) lines.push(`  ${resBody}`);
   } else {
     lines.push(`✗ ${e.error?.message ?? 'failed'}`);

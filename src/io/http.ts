@@ -1,7 +1,9 @@
 // The HTTP edge every command uses (undici, loaded on first use). It turns transport failures into
 // NetworkError (exit 3) and OAuth error bodies into ProviderError (exit 4), enforces a timeout and a
 // size cap, and reports each exchange to observers (--verbose traces, HAR) after redaction there.
-import { NetworkError, ProviderError } from '../errors.js';
+import { type CodeFor, NetworkError, ProviderError } from '../errors.js';
+import { CertificateError, type PresentedCertificate, ProxyError } from '../io/transport.js';
+import { exceedsJsonDepth, tooDeepMessage } from '../protocol/json-depth.js';
 
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -16,6 +18,12 @@ export interface HttpRequest {
   /** What is being fetched, for messages: "discovery document", "JWKS", "token endpoint". */
   what: string;
   timeoutMs?: number;
+  /**
+   * The answer may hold tokens or credentials, so --verbose and --har withhold what cannot be
+   * parsed and redacted. Default: every POST (token, PAR, device authorization, introspection,
+   * registration); GETs (discovery, JWKS, userinfo) answer with metadata and claims.
+   */
+  carriesSecrets?: boolean;
 }
 
 export interface HttpResponse {
@@ -27,7 +35,15 @@ export interface HttpResponse {
 }
 
 export interface HttpExchange {
-  request: { method: string; url: string; headers: Record<string, string>; body: string | undefined };
+  /** What was fetched (HttpRequest.what): names the endpoint in the run record. */
+  what: string;
+  request: {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    body: string | undefined;
+    carriesSecrets: boolean;
+  };
   response?: HttpResponse;
   error?: NetworkError;
   startedAt: Date;
@@ -40,6 +56,8 @@ export interface HttpClientOptions {
   observers?: Array<(exchange: HttpExchange) => void>;
   /** An undici Dispatcher (proxy, custom CA…); undici's global one when absent. */
   dispatcher?: unknown;
+  /** The proxy a URL is fetched through, for messages; undefined when direct. */
+  proxyOf?: (url: string) => string | undefined;
 }
 
 export interface HttpClient {
@@ -51,30 +69,37 @@ export interface HttpClient {
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const client: HttpClient = {
     request: (req) => send(req, options),
-    async json<T>(req: HttpRequest) {
-      const response = await send(req, options);
-      const parsed = parseJsonBody(response, req.what);
-      if (response.status < 200 || response.status > 299) throw errorForStatus(response, req.what, parsed);
-      if (parsed === undefined)
-        throw new NetworkError(
-          'invalid_json',
-          `${req.what} at ${response.url} did not answer with JSON (status ${response.status}, content-type ${response.headers['content-type'] ?? 'none'})`,
-        );
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new NetworkError(
-          'invalid_json',
-          `${req.what} at ${response.url} answered with JSON that is not an object`,
-        );
-      }
-      return { response, json: parsed as T };
-    },
+    json: async <T>(req: HttpRequest) => readJsonResponse<T>(await send(req, options), req.what),
   };
   return client;
 }
 
-function parseJsonBody(response: HttpResponse, _what: string): unknown {
+/** What `json` makes of an answer; for clients that wrap `request` (DPoP proofs) and judge answers the same way. */
+export function readJsonResponse<T = Record<string, unknown>>(
+  response: HttpResponse,
+  what: string,
+): { response: HttpResponse; json: T } {
+  const parsed = jsonBody(response, what);
+  if (response.status < 200 || response.status > 299) throw errorForStatus(response, what, parsed);
+  if (parsed === undefined)
+    throw new NetworkError(
+      'invalid_json',
+      `${what} at ${response.url} did not answer with JSON (status ${response.status}, content-type ${response.headers['content-type'] ?? 'none'})`,
+    );
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new NetworkError('invalid_json', `${what} at ${response.url} answered with JSON that is not an object`);
+  }
+  return { response, json: parsed as T };
+}
+
+/**
+ * The body as JSON whatever its content type says (a BOM and surrounding whitespace allowed);
+ * undefined when it is not JSON. Too deep a nesting is a NetworkError (json-depth.ts).
+ */
+export function jsonBody(response: HttpResponse, what: string): unknown {
   const text = response.body.toString('utf8').trim();
   if (!text) return undefined;
+  if (exceedsJsonDepth(text)) throw new NetworkError('invalid_json', tooDeepMessage(`the ${what} at ${response.url}`));
   try {
     return JSON.parse(text);
   } catch {
@@ -84,7 +109,7 @@ function parseJsonBody(response: HttpResponse, _what: string): unknown {
 
 /** Non-2xx: an RFC 6749 §5.2 error body is the provider speaking (exit 4); anything else is exit 3. */
 export function errorForStatus(response: HttpResponse, what: string, parsed?: unknown): Error {
-  const body = parsed ?? parseJsonBody(response, what);
+  const body = parsed ?? jsonBody(response, what);
   if (body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string') {
     const e = body as { error: string; error_description?: unknown; error_uri?: unknown };
     return new ProviderError(
@@ -124,7 +149,12 @@ async function send(req: HttpRequest, options: HttpClientOptions): Promise<HttpR
     body = formBody(req.form);
     headers['content-type'] = 'application/x-www-form-urlencoded';
   }
-  const exchange: HttpExchange = { request: { method, url, headers, body }, startedAt: new Date() };
+  const carriesSecrets = req.carriesSecrets ?? method === 'POST';
+  const exchange: HttpExchange = {
+    what: req.what,
+    request: { method, url, headers, body, carriesSecrets },
+    startedAt: new Date(),
+  };
   const notify = () => {
     for (const o of options.observers ?? []) o(exchange);
   };
@@ -174,11 +204,23 @@ async function send(req: HttpRequest, options: HttpClientOptions): Promise<HttpR
     return exchange.response;
   } catch (err) {
     let netErr = err instanceof NetworkError ? err : transportError(err, url, req.what, timeoutMs);
-    if (netErr.code === 'tls') netErr = await nameTheCertificate(netErr, url);
+    const proxy = options.proxyOf?.(url);
+    if (proxy && !['tls', 'too_large', 'proxy'].includes(netErr.code))
+      netErr = new NetworkError(netErr.code as CodeFor<3>, `${netErr.message} (through the proxy ${proxy})`, {
+        cause: netErr,
+        hint: 'check HTTPS_PROXY / HTTP_PROXY, or exempt the host with NO_PROXY',
+      });
     exchange.error = netErr;
     notify();
     throw netErr;
   }
+}
+
+/** The certificate of a failed TLS handshake (io/transport.ts), on the error or its cause. */
+function certificateOf(err: unknown): PresentedCertificate | undefined {
+  const e = err as { cause?: unknown };
+  const found = [err, e?.cause].find((x) => x instanceof CertificateError) as CertificateError | undefined;
+  return found?.certificate;
 }
 
 /** One sentence for what went wrong on the wire, naming the URL. */
@@ -204,61 +246,32 @@ export function transportError(err: unknown, url: string, what: string, timeoutM
     return new NetworkError('dns', `${base}: the host name could not be resolved`, { cause: err });
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET')
     return new NetworkError('connection_reset', `${base}: the connection was closed by the server`, { cause: err });
+  const presented = certificateOf(err);
+  if (presented) {
+    const self = presented.selfSigned ? 'a self-signed certificate' : 'a certificate';
+    return new NetworkError(
+      'tls',
+      `${base}: TLS failure (${code}): the server presented ${self} ` +
+        `for "${presented.subject}" issued by "${presented.issuer}"`,
+      {
+        cause: err,
+        hint: 'if you trust it, pass its CA with --ca-file <pem> (or, for a throwaway test only, --insecure)',
+      },
+    );
+  }
   if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO/.test(code)) {
     return new NetworkError('tls', `${base}: TLS failure (${code})`, {
       cause: err,
       hint: 'trust a private CA with --ca-file <pem>',
     });
   }
+  const proxyError = [err, e.cause].find((x) => x instanceof ProxyError);
+  if (proxyError)
+    return new NetworkError('proxy', `${base}: ${(proxyError as Error).message}`, {
+      cause: err,
+      hint: 'check HTTPS_PROXY / HTTP_PROXY, or exempt the host with NO_PROXY',
+    });
   if (code === 'ERR_INVALID_URL' || e.name === 'InvalidArgumentError')
     return new NetworkError('bad_url', `${base}: ${e.message ?? 'invalid URL'}`, { cause: err });
   return new NetworkError('network', `${base}: ${e.message ?? code ?? 'unknown error'}`, { cause: err });
-}
-
-/** A TLS failure names the certificate the server showed, so the user knows what to trust. */
-async function nameTheCertificate(err: NetworkError, url: string): Promise<NetworkError> {
-  const { connect } = await import('node:tls');
-  const u = new URL(url);
-  const cert = await new Promise<{ subject?: Record<string, string>; issuer?: Record<string, string> } | undefined>(
-    (resolve) => {
-      const socket = connect(
-        {
-          host: u.hostname,
-          port: Number(u.port || 443),
-          servername: /^[\d.]+$|:/.test(u.hostname) ? undefined : u.hostname,
-          rejectUnauthorized: false,
-        },
-        () => {
-          const c = socket.getPeerCertificate();
-          socket.destroy();
-          resolve(
-            c && Object.keys(c).length
-              ? (c as unknown as { subject?: Record<string, string>; issuer?: Record<string, string> })
-              : undefined,
-          );
-        },
-      );
-      socket.setTimeout(2000, () => {
-        socket.destroy();
-        resolve(undefined);
-      });
-      socket.on('error', () => resolve(undefined));
-    },
-  );
-  if (!cert) return err;
-  const name = (x: Record<string, string> | undefined) =>
-    x
-      ? Object.entries(x)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(', ')
-      : '?';
-  const self = name(cert.subject) === name(cert.issuer) ? 'a self-signed certificate' : 'a certificate';
-  return new NetworkError(
-    'tls',
-    `${err.message}: the server presented ${self} for "${name(cert.subject)}" issued by "${name(cert.issuer)}"`,
-    {
-      cause: err,
-      hint: 'if you trust it, pass its CA with --ca-file <pem> (or, for a throwaway test only, --insecure)',
-    },
-  );
 }

@@ -2,6 +2,7 @@
 // an issuer whose discovery document points at its jwks_uri.
 import type { JWK } from 'jose';
 import { UsageError } from '../errors.js';
+import { exceedsJsonDepth, tooDeepMessage } from '../protocol/json-depth.js';
 import type { KeySource } from '../protocol/jws-signature.js';
 import { advertisedEndpoint, fetchDiscovery } from './discovery.js';
 import { fetchJwks } from './jwks.js';
@@ -64,6 +65,7 @@ function usableKeys(keys: unknown[]): JWK[] {
 }
 
 function parseJwks(text: string, where: string): { keys: JWK[] } {
+  if (exceedsJsonDepth(text)) throw new UsageError('bad_jwks_file', tooDeepMessage(where));
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -3,7 +3,6 @@
 // family is loaded only when a prompt is actually shown.
 import type { Readable } from 'node:stream';
 import { InterruptedError, UsageError } from '../errors.js';
-import { importEsm } from './import-esm.js';
 
 export interface LoginPromptAnswers {
   issuer: string;
@@ -21,7 +20,7 @@ export async function promptForLogin(
   streams: PromptStreams,
   known: { issuer?: string | undefined; clientId?: string | undefined; hasSecret: boolean },
 ): Promise<LoginPromptAnswers> {
-  const { input, confirm, password } = await importEsm<typeof import('@inquirer/prompts')>('@inquirer/prompts');
+  const { input, confirm, password } = await import('@inquirer/prompts');
   const io = { input: streams.stdin, output: streams.stderr as NodeJS.WritableStream };
   try {
     const issuer =

@@ -1,6 +1,7 @@
 // The UserInfo request (OIDC Core 5.3): GET with the access token as a Bearer credential.
 // The answer is JSON or, when the client registered for it, a signed JWT (application/jwt).
 import { NetworkError, ProviderError } from '../errors.js';
+import { exceedsJsonDepth, tooDeepMessage } from '../protocol/json-depth.js';
 import { errorForStatus, type HttpClient, type HttpResponse } from './http.js';
 
 export interface UserinfoResponse {
@@ -48,6 +49,8 @@ export async function fetchUserinfo(
       );
     }
   }
+  if (exceedsJsonDepth(text))
+    throw new NetworkError('bad_userinfo', tooDeepMessage(`the userinfo endpoint at ${endpoint}`));
   let json: unknown;
   try {
     json = JSON.parse(text);

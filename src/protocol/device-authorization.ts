@@ -1,31 +1,28 @@
 // The device authorization grant (RFC 8628): reading the device authorization response (§3.2) and
-// deciding what each answer of the token endpoint means while polling (§3.5). Pure.
+// deciding what each answer of the token endpoint means while polling (§3.5). How often to poll
+// is device-polling.ts. Pure.
+import { deviceCodeLifetime, initialPollInterval, type PollInterval } from './device-polling.js';
 
 export interface DeviceAuthorization {
   deviceCode: string;
   userCode: string;
   verificationUri: string;
   verificationUriComplete?: string;
-  /** Seconds the device code lives (§3.2: REQUIRED; 600 when a provider leaves it out). */
+  /** Seconds the device code lives (§3.2: REQUIRED; the default when a provider leaves it out). */
   expiresIn: number;
-  /** Seconds between polls (§3.2: default 5). */
-  interval: number;
+  /** Seconds between polls, kept within sane bounds (device-polling.ts). */
+  interval: PollInterval;
 }
 
-/** RFC 8628 §3.2, or the one sentence saying what is missing. */
+/** RFC 8628 §3.2, or what is missing (to follow "the device authorization response from <url>"). */
 export function parseDeviceAuthorization(json: Record<string, unknown>): DeviceAuthorization | string {
   const { device_code: deviceCode, user_code: userCode } = json;
   // Some providers spell it verification_url (an early draft's name).
   const verificationUri = json.verification_uri ?? json.verification_url;
-  if (typeof deviceCode !== 'string' || deviceCode === '')
-    return 'the device authorization response has no device_code';
-  if (typeof userCode !== 'string' || userCode === '') return 'the device authorization response has no user_code';
-  if (typeof verificationUri !== 'string' || verificationUri === '')
-    return 'the device authorization response has no verification_uri';
-  const seconds = (v: unknown, fallback: number) => {
-    const n = typeof v === 'string' ? Number(v) : v;
-    return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : fallback;
-  };
+  // Without them there is nothing to poll with, or nothing to tell the person (the provider's fault).
+  if (typeof deviceCode !== 'string' || deviceCode === '') return 'has no device_code (RFC 8628 §3.2)';
+  if (typeof userCode !== 'string' || userCode === '') return 'has no user_code (RFC 8628 §3.2)';
+  if (typeof verificationUri !== 'string' || verificationUri === '') return 'has no verification_uri (RFC 8628 §3.2)';
   return {
     deviceCode,
     userCode,
@@ -33,8 +30,8 @@ export function parseDeviceAuthorization(json: Record<string, unknown>): DeviceA
     ...(typeof json.verification_uri_complete === 'string'
       ? { verificationUriComplete: json.verification_uri_complete }
       : {}),
-    expiresIn: seconds(json.expires_in, 600),
-    interval: seconds(json.interval, 5),
+    expiresIn: deviceCodeLifetime(json.expires_in),
+    interval: initialPollInterval(json.interval),
   };
 }
 
@@ -55,8 +52,10 @@ export type PollOutcome =
  * What a token endpoint answer means while polling. The error member decides, whatever the status:
  * some providers answer authorization_pending with HTTP 200 (RFC 6749 §5.2 says 400).
  */
-export function pollOutcome(status: number, body: Record<string, unknown> | undefined): PollOutcome {
-  const error = typeof body?.error === 'string' ? body.error : undefined;
+export function pollOutcome(status: number, body: unknown): PollOutcome {
+  const object =
+    typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  const error = typeof object?.error === 'string' ? object.error : undefined;
   if (error === 'authorization_pending') return { kind: 'pending' };
   if (error === 'slow_down') return { kind: 'slow_down' };
   if (error === 'expired_token') return { kind: 'expired' };
@@ -64,8 +63,8 @@ export function pollOutcome(status: number, body: Record<string, unknown> | unde
     return {
       kind: 'error',
       error,
-      description: typeof body?.error_description === 'string' ? body.error_description : undefined,
+      description: typeof object?.error_description === 'string' ? object.error_description : undefined,
     };
-  if (status >= 200 && status < 300 && body !== undefined) return { kind: 'tokens' };
+  if (status >= 200 && status < 300 && object !== undefined) return { kind: 'tokens' };
   return { kind: 'unreadable' };
 }

@@ -1,5 +1,6 @@
 // Parsing compact JWS (RFC 7515 §7.1) and JWE (RFC 7516 §7.1) without verifying anything.
 // Errors say which segment and which character is wrong, so a user can fix a bad paste.
+import { exceedsJsonDepth, tooDeepMessage } from './json-depth.js';
 
 export type JoseHeader = Record<string, unknown> & { alg?: unknown; kid?: unknown; typ?: unknown; enc?: unknown };
 export type Claims = Record<string, unknown>;
@@ -29,6 +30,11 @@ export type DecodedJwt = DecodedJws | DecodedJwe;
 /** Thrown for input that is not a JWT; the CLI maps it to exit 2. */
 export class JwtFormatError extends Error {
   override name = 'JwtFormatError';
+}
+
+/** A segment whose JSON nests too deeply to be read at all, whatever the header says it carries. */
+export class JwtTooDeepError extends JwtFormatError {
+  override name = 'JwtTooDeepError';
 }
 
 const SEGMENT_NAMES_JWS = ['header', 'payload', 'signature'];
@@ -115,7 +121,7 @@ export function decodeJwt(input: string, opts: DecodeOptions = {}): DecodedJwt {
   } catch (err) {
     // A JWS may carry any payload (RFC 7515); a header whose cty names a media type says so.
     const cty = typeof header.cty === 'string' ? header.cty : undefined;
-    if (!opts.allowNonJsonPayload && cty === undefined) throw err;
+    if (err instanceof JwtTooDeepError || (!opts.allowNonJsonPayload && cty === undefined)) throw err;
     const text = Buffer.from(parts[1], 'base64url').toString('utf8');
     const nested = cty !== undefined && cty.toUpperCase() === 'JWT';
     return {
@@ -176,6 +182,7 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
 function decodeJsonSegment(segment: string, name: 'header' | 'payload'): Record<string, unknown> {
   const n = name === 'header' ? 1 : 2;
   const text = Buffer.from(segment, 'base64url').toString('utf8');
+  if (exceedsJsonDepth(text)) throw new JwtTooDeepError(tooDeepMessage(`the ${name} (segment ${n})`));
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,28 +1,35 @@
 // The command-line contract as the built binary keeps it (cli-contract.md "Streams", "Exit
 // codes"): what only a real process shows — its exit status, and what reaches each stream.
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { SignJWT } from 'jose';
 import { runBinary } from '../helpers/cli.js';
 
 const secret = 'a-shared-secret-of-at-least-32-bytes!!';
+const secretFile = (value: string) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'oidc-probe-contract-')), 'secret');
+  writeFileSync(file, value, { mode: 0o600 });
+  return file;
+};
 const token = () =>
   new SignJWT({ sub: 'alice', iss: 'https://op.example' })
     .setProtectedHeader({ alg: 'HS256' })
     .sign(new TextEncoder().encode(secret));
 
 test('a passing verify: exit 0, the result on stdout, nothing on stderr', async () => {
-  const r = await runBinary(['verify', await token(), '--secret-file', '/dev/stdin'], { input: secret });
+  const r = await runBinary(['verify', await token(), '--secret-file', secretFile(secret)]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /signature/);
   assert.equal(r.stderr, '');
 });
 
 test('a failing check: exit 1, --json is exactly one document with valid false', async () => {
-  const r = await runBinary(['--json', 'verify', await token(), '--secret-file', '/dev/stdin'], {
-    input: 'x'.repeat(32),
-  });
-  assert.equal(r.code, 1);
+  const wrong = secretFile('another-secret-of-32-bytes-or-more!!');
+  const r = await runBinary(['--json', 'verify', await token(), '--secret-file', wrong]);
+  assert.equal(r.code, 1, r.stderr);
   assert.equal((JSON.parse(r.stdout) as { valid: boolean }).valid, false);
 });
 

@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
+import nodeModule from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoProvider, DEMO_PUBLIC_CLIENT, type DemoProvider } from '../../demo/provider.js';
@@ -68,7 +69,9 @@ test('at a terminal without CI, login asks for the issuer, the client id and whe
 });
 
 test('the prompts (an ES-module-only package) still load when login runs from its start-up code cache', {
-  skip: !hasScript && 'util-linux script is not installed',
+  skip:
+    (!hasScript && 'util-linux script is not installed') ||
+    (!('enableCompileCache' in nodeModule) && 'no compile cache'),
   timeout: 60_000,
 }, async () => {
   const cacheHome = mkdtempSync(join(tmpdir(), 'oidc-probe-prompt-cache-'));

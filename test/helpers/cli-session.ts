@@ -11,11 +11,10 @@ export interface CliSession {
   done: Promise<CliRun>;
   stderr(): string;
   kill(signal: NodeJS.Signals): void;
-  /** Types into stdin (in process, with openStdin). */
-  input?(text: string): void;
-  endInput?(): void;
-  /** Resolves once stderr matches, or with false when the command ends first. */
-  waitFor(re: RegExp): Promise<boolean>;
+  /** The process id of the running command. */
+  pid: number;
+  /** Resolves with the first match of `pattern` in stderr, or undefined if the command ended first. */
+  stderrMatch(pattern: RegExp): Promise<RegExpMatchArray | undefined>;
 }
 
 export function startBinary(
@@ -61,11 +60,13 @@ export function startBinary(
     kill: (signal) => {
       child.kill(signal);
     },
-    waitFor(re) {
+    pid: child.pid!,
+    stderrMatch(pattern) {
       return new Promise((resolve) => {
         const look = () => {
-          if (re.test(stderr)) return resolve(true);
-          if (ended || child.exitCode !== null) return resolve(false);
+          const m = pattern.exec(stderr);
+          if (m) return resolve(m);
+          if (ended || child.exitCode !== null) return resolve(undefined);
           waiters.add(look);
         };
         look();
@@ -88,16 +89,24 @@ export function startBinary(
   };
 }
 
+/** A session run in this process: no process id to signal but the run's own handlers. */
+export type InProcessCliSession = Omit<CliSession, 'pid'> & {
+  /** Types into stdin (with openStdin). */
+  input(text: string): void;
+  endInput(): void;
+};
+
 /** The same session, run in this process (what most tests use). */
 export function startCli(
   args: string[],
   opts: {
     env?: Record<string, string | undefined>;
     timeoutMs?: number;
+    /** Keep stdin open for input() (a person typing at the prompt). */
     openStdin?: boolean;
     openBrowser?: (url: string, browser?: string) => Promise<void>;
   } = {},
-): CliSession {
+): InProcessCliSession {
   const session = startInProcess(args, opts);
   let ended = false;
   void session.done.then(
@@ -114,11 +123,12 @@ export function startCli(
     kill: (signal) => session.kill(signal),
     input: (text) => session.input(text),
     endInput: () => session.endInput(),
-    waitFor(re) {
+    stderrMatch(pattern) {
       return new Promise((resolve) => {
         const look = () => {
-          if (re.test(session.stderr())) resolve(true);
-          else if (ended) resolve(false);
+          const m = pattern.exec(session.stderr());
+          if (m) resolve(m);
+          else if (ended) resolve(undefined);
         };
         session.onStderr(look);
         void session.done.finally(() => setImmediate(look)).catch(() => undefined);

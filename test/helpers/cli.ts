@@ -10,19 +10,37 @@ export const BIN = fileURLToPath(new URL('../../../bin/oidc-probe.cjs', import.m
 
 export function runCli(
   args: string[],
-  opts: { input?: string; env?: Record<string, string | undefined>; timeoutMs?: number; ttyColumns?: number } = {},
+  opts: {
+    input?: string;
+    env?: Record<string, string | undefined>;
+    timeoutMs?: number;
+    ttyColumns?: number;
+    /** Run as another user: only a real process can (then the built binary runs). */
+    uid?: number;
+    gid?: number;
+  } = {},
 ): Promise<CliRun> {
+  if (opts.uid !== undefined || opts.gid !== undefined) return runBinary(args, opts);
   return runInProcess(args, opts);
 }
 
 export function runBinary(
   args: string[],
-  opts: { input?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+  opts: {
+    input?: string;
+    env?: Record<string, string | undefined>;
+    timeoutMs?: number;
+    /** Run as another user (the test must be root). */
+    uid?: number;
+    gid?: number;
+  } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: isolatedEnv(opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+      ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
     });
     let stdout = '';
     let stderr = '';

@@ -5,7 +5,7 @@ import { parseDeviceAuthorization, pollOutcome } from '../../src/protocol/device
 test('a device authorization response is read, with the defaults of RFC 8628 §3.2', () => {
   assert.deepEqual(
     parseDeviceAuthorization({ device_code: 'd', user_code: 'U', verification_uri: 'https://op/device' }),
-    { deviceCode: 'd', userCode: 'U', verificationUri: 'https://op/device', expiresIn: 600, interval: 5 },
+    { deviceCode: 'd', userCode: 'U', verificationUri: 'https://op/device', expiresIn: 600, interval: { seconds: 5 } },
   );
   const full = parseDeviceAuthorization({
     device_code: 'd',
@@ -17,10 +17,13 @@ test('a device authorization response is read, with the defaults of RFC 8628 §3
   });
   assert.equal(typeof full === 'object' && full.verificationUriComplete, 'https://op/device?u=U');
   assert.equal(typeof full === 'object' && full.expiresIn, 900);
+  // Kept within bounds (device-polling.ts): 2 s would poll too often.
+  assert.equal(typeof full === 'object' && full.interval.seconds, 5);
+  assert.match(String(typeof full === 'object' && full.interval.adjusted), /below the 5 s minimum/);
 });
 
 test('a device authorization response without device_code, user_code or verification_uri says what is missing', () => {
-  assert.match(String(parseDeviceAuthorization({ user_code: 'U', verification_uri: 'x' })), /device_code/);
+  assert.match(String(parseDeviceAuthorization({ user_code: 'U', verification_uri: 'x' })), /device_code \(RFC 8628/);
   assert.match(String(parseDeviceAuthorization({ device_code: 'd', verification_uri: 'x' })), /user_code/);
   assert.match(String(parseDeviceAuthorization({ device_code: 'd', user_code: 'U' })), /verification_uri/);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import stringWidth from 'string-width';
-import { withOneColumnShortcut } from '../../src/render/string-width-shortcut.js';
+import { isOneColumn, withOneColumnShortcut } from '../../src/render/string-width-shortcut.js';
 
 const samples = [
   '',
@@ -50,4 +50,20 @@ test('answers printable ASCII and table borders without measuring, and hands eve
   fast('a\tb');
   fast('\u001b[1mx\u001b[22m');
   assert.deepEqual(measured, ['山田', 'a\tb', '\u001b[1mx\u001b[22m']);
+});
+
+test('every character the shortcut counts as one column is one column for string-width', () => {
+  const fast = withOneColumnShortcut(stringWidth);
+  let counted = 0;
+  for (let code = 0; code <= 0xffff; code++) {
+    if (code >= 0xd800 && code <= 0xdfff) continue;
+    const char = String.fromCharCode(code);
+    if (!isOneColumn(char)) continue;
+    counted++;
+    assert.equal(stringWidth(char), 1, `U+${code.toString(16)}`);
+    assert.equal(fast(`a${char}b`), stringWidth(`a${char}b`));
+  }
+  assert.ok(counted > 600, 'Latin-1, punctuation, arrows and box drawing are all covered');
+  for (const char of ['\u001b', '\u0085', '\u202e', '\u2028', '\u2060', '山', '\u0301'])
+    assert.equal(isOneColumn(char), false, JSON.stringify(char));
 });

@@ -6,6 +6,7 @@ import type { CacheEntry } from '../../protocol/token-cache-policy.js';
 import { renderTable } from '../../render/table.js';
 import { redactSecret } from '../../render/text.js';
 import { relativeTime } from '../../render/time.js';
+import { escapeForTerminal } from '../../render/escape.js';
 
 const redactEntry = (e: CacheEntry, show: boolean) => ({
   ...e,
@@ -45,14 +46,22 @@ export async function cacheList(ctx: Context): Promise<CommandResult> {
                 x.entry
                   ? [
                       x.key.slice(0, 10),
-                      x.entry.issuer,
-                      x.entry.clientId,
-                      x.entry.grant,
-                      x.entry.scope ?? '',
+                      escapeForTerminal(x.entry.issuer),
+                      escapeForTerminal(x.entry.clientId),
+                      escapeForTerminal(x.entry.grant),
+                      escapeForTerminal(x.entry.scope ?? ''),
                       x.entry.expires_at ? relativeTime(x.entry.expires_at, now, { expiry: true }) : 'unknown',
                       x.entry.refresh_token ? 'yes' : 'no',
                     ]
-                  : [x.key.slice(0, 10), c.style.red(`unreadable: ${x.corrupt}`), '', '', '', '', ''],
+                  : [
+                      x.key.slice(0, 10),
+                      c.style.red(`unreadable: ${escapeForTerminal(String(x.corrupt))}`),
+                      '',
+                      '',
+                      '',
+                      '',
+                      '',
+                    ],
               ),
             },
             c.style,
@@ -81,7 +90,7 @@ export async function cacheShow(ctx: Context, prefix: string): Promise<CommandRe
         {
           rows: Object.entries(redactEntry(entry, c.showSecrets)).map(([k, v]) => [
             k,
-            Array.isArray(v) ? v.join(' ') : String(v),
+            escapeForTerminal(Array.isArray(v) ? v.join(' ') : String(v)),
           ]),
         },
         c.style,

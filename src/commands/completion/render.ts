@@ -3,7 +3,6 @@
 // later complete without anyone editing this file.
 
 export type Shell = 'bash' | 'zsh' | 'fish';
-export const SHELLS: readonly Shell[] = ['bash', 'zsh', 'fish'];
 
 export interface CompletionOption {
   /** e.g. ['-V', '--version'] */

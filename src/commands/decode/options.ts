@@ -1,9 +1,11 @@
 // `oidc-probe decode [token]`: show a JWT's header and claims without verifying anything.
 import type { Command } from 'commander';
-import type { RunAction } from '../shared/options.js';
+import { collect, type RunAction } from '../shared/options.js';
 
 export interface DecodeOptions {
   token: string | undefined;
+  /** JWE: decrypt with these private keys (PEM or JWK/JWKS files). */
+  decryptionKey?: string[] | undefined;
 }
 
 export function registerDecode(program: Command, runAction: RunAction): void {
@@ -11,7 +13,8 @@ export function registerDecode(program: Command, runAction: RunAction): void {
     .command('decode')
     .description('decode a JWT (JWS or JWE) without verifying it; reads stdin when the token is omitted or "-"')
     .argument('[token]', 'the JWT; a leading "Bearer " and whitespace are ignored')
-    .action((token: string | undefined, _opts: unknown, cmd: Command) =>
-      runAction(cmd, async (ctx) => (await import('./run.js')).run({ token }, ctx)),
+    .option('--decryption-key <file>', 'decrypt a JWE with this private key, PEM or JWK/JWKS (repeatable)', collect)
+    .action((token: string | undefined, opts: { decryptionKey?: string[] }, cmd: Command) =>
+      runAction(cmd, async (ctx) => (await import('./run.js')).run({ ...opts, token }, ctx)),
     );
 }

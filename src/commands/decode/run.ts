@@ -1,6 +1,7 @@
 // decode: input → parse → classify → result. No verification happens here, and the output says so.
 import { UsageError } from '../../errors.js';
-import { decodeJwt, JwtFormatError, type DecodedJwt } from '../../protocol/jwt.js';
+import { isValid } from '../../protocol/checks.js';
+import { decodeJwt, JwtFormatError, type DecodedJwe, type DecodedJwt } from '../../protocol/jwt.js';
 import { isTimeClaim } from '../../protocol/claim-registry.js';
 import { classifyToken } from '../../protocol/token-kind.js';
 import { readTokenArgument } from '../../io/input.js';
@@ -9,8 +10,8 @@ import type { DecodeOptions } from './options.js';
 import { renderDecoded, type DecodeView } from '../../render/jwt-tables.js';
 import { isoUtc } from '../../render/time.js';
 
-export async function run(options: DecodeOptions, ctx: Context): Promise<CommandResult> {
-  const input = await readTokenArgument(options.token, ctx.stdin);
+export async function run(opts: DecodeOptions, ctx: Context): Promise<CommandResult> {
+  const input = await readTokenArgument(opts.token, ctx.stdin);
   let decoded: DecodedJwt;
   try {
     decoded = decodeJwt(input);
@@ -18,7 +19,10 @@ export async function run(options: DecodeOptions, ctx: Context): Promise<Command
     if (err instanceof JwtFormatError) throw new UsageError('not_a_jwt', err.message);
     throw err;
   }
-  const data = decodeView(decoded);
+  const data =
+    decoded.format === 'JWE' && opts.decryptionKey?.length
+      ? await decryptedView(decoded, opts.decryptionKey)
+      : decodeView(decoded);
   const now = ctx.now();
   return {
     data,
@@ -64,6 +68,32 @@ export function decodeView(decoded: DecodedJwt, depth = 0): DecodeView {
     kind: classifyToken(decoded.header, decoded.payload),
     signature_verified: false,
     times,
+  };
+}
+
+/**
+ * A JWE opened with the user's keys (Core 10.2): the jwe.alg and jwe.decrypt rows, then what was
+ * inside, decoded but not verified. Loaded only when a key is given: decode's start-up stays lean.
+ */
+async function decryptedView(decoded: DecodedJwe, paths: string[]): Promise<DecodeView> {
+  const [{ loadDecryptionKeys }, { asUsage }, { decryptJwe, jweContent }] = await Promise.all([
+    import('../../io/decryption-keys.js'),
+    import('../../io/protocol-input.js'),
+    import('../../protocol/jwe.js'),
+  ]);
+  const keys = await loadDecryptionKeys(paths);
+  const jwe = await asUsage(() => decryptJwe(decoded.raw, keys));
+  const view: DecodeView = { ...decodeView(decoded), checks: jwe.checks, valid: isValid(jwe.checks) };
+  if (jwe.plaintext === undefined) return view;
+  const content = jweContent(jwe.plaintext);
+  return {
+    ...view,
+    note: `decrypted with the key from ${jwe.key!.origin}; what it holds is decoded, not verified`,
+    ...(content.kind === 'jws'
+      ? { nested: decodeView(content.jws, 1) }
+      : content.kind === 'claims'
+        ? { payload: content.claims }
+        : { payload_text: content.text }),
   };
 }
 

@@ -88,7 +88,7 @@ export async function run(opts: DiscoverOptions, ctx: Context): Promise<CommandR
   };
   return {
     data,
-    human: (c) => renderDiscover({ ...data, tried: found.tried, jwks_uri: jwksUri }, c.style, now),
+    human: (c) => renderDiscover({ ...data, tried: found.tried, jwks_uri: jwksUri }, c.style, now, c.columns),
   };
 }
 

@@ -18,6 +18,7 @@ import { openOrPrint } from '../../io/browser.js';
 import { addressPrompt } from '../../io/address-prompt.js';
 import { requestTokens } from '../../io/token-endpoint.js';
 import { fetchUserinfo } from '../../io/userinfo.js';
+import { runRecorderFor } from '../../io/run-recorder.js';
 import {
   buildAuthorizationUrl,
   checkIssParameter,
@@ -129,6 +130,14 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
       });
     return advertisedEndpoint(metadata, name, { issuer: s.issuer });
   };
+  const tokenEndpoint = () =>
+    mtlsAlias(metadata, 'token_endpoint', s.certificate !== undefined) ?? endpoint('token_endpoint');
+  // What the flow needs from the metadata, before anything else is fetched: a missing endpoint is exit 2.
+  const authorizationEndpoint = s.device ? '' : endpoint('authorization_endpoint');
+  if (s.device) {
+    tokenEndpoint();
+    deviceAuthorizationEndpoint(metadata, s.issuer);
+  }
   const keys: KeySource | undefined =
     typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(http, metadata.jwks_uri) : undefined;
   // Core 3.1.3.7 and friends: the claims every ID token of this run is held to.
@@ -143,8 +152,6 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     acrValues: s.acrValues?.split(/\s+/).filter(Boolean),
     type: 'id_token',
   };
-  const tokenEndpoint = () =>
-    mtlsAlias(metadata, 'token_endpoint', s.certificate !== undefined) ?? endpoint('token_endpoint');
   const back = { ctx, http, s, metadata, keys, checks };
 
   if (s.device) {
@@ -153,7 +160,6 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     return view;
   }
 
-  const authorizationEndpoint = endpoint('authorization_endpoint');
   const authMethod = s.responseType.code
     ? clientAuthMethodFor(s, metadata.token_endpoint_auth_methods_supported)
     : undefined;
@@ -223,6 +229,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
             ...s.params,
           },
           ctx.errStyle,
+          ctx.stderr.isTTY ? ctx.stderr.columns : undefined,
         ),
       );
     }
@@ -236,6 +243,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     response = s.paste
       ? await pastedOrDelivered(ctx, listener, { authorizationEndpoint, responseMode: s.responseMode }, quirkContext)
       : await listener.response;
+    runRecorderFor(ctx)?.frontChannelResponse(response.channel, response.params);
   } finally {
     await listener.close();
     stopOnInterrupt();

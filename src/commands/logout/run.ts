@@ -12,6 +12,7 @@ import { cleanTokenInput } from '../../protocol/jwt.js';
 import { buildLogoutUrl } from '../../protocol/logout-request.js';
 import { renderChecks } from '../../render/checks.js';
 import { redactUrl } from '../../protocol/redact.js';
+import { runRecorderFor } from '../../io/run-recorder.js';
 
 export async function run(opts: LogoutOptions, ctx: Context): Promise<CommandResult> {
   const settings = await resolveCommandSettings(opts.flags, ['issuer', 'client-id'], ctx.env);
@@ -54,7 +55,9 @@ export async function run(opts: LogoutOptions, ctx: Context): Promise<CommandRes
       purpose: 'sign out',
       browser: ctx.env.OIDC_PROBE_BROWSER || undefined,
     });
-    params = (await listener.response).params;
+    const response = await listener.response;
+    runRecorderFor(ctx)?.frontChannelResponse(response.channel, response.params);
+    params = response.params;
   } finally {
     await listener.close();
     stop();

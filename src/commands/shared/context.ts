@@ -14,6 +14,8 @@ export interface GlobalOptions {
   debug?: boolean;
   showSecrets?: boolean;
   har?: string;
+  diagram?: boolean;
+  report?: string;
   caFile?: string;
   insecure?: boolean;
 }
@@ -32,6 +34,8 @@ export interface Context {
   showSecrets: boolean;
   /** HTTP edge settings (src/io/http-setup.ts). */
   http: { har?: string | undefined; caFile?: string | undefined; insecure: boolean };
+  /** A picture of the run: --diagram on stdout, --report FILE.html|FILE.md (commands/shared/run-report.ts). */
+  picture: { diagram: boolean; report?: string | undefined };
   /** Run after the command, whatever happened (e.g. writing the HAR file). */
   readonly finalizers: Array<() => Promise<void>>;
   /** Paints stdout (results). */

@@ -6,6 +6,7 @@ import { deviceAuthorizationGrant, type DeviceGrantResult } from '../../io/devic
 import type { HttpClient } from '../../io/http.js';
 import type { ClientAuthParts } from '../../protocol/client-auth.js';
 import type { DeviceAuthorization } from '../../protocol/device-authorization.js';
+import { escapeForTerminal } from '../../render/escape.js';
 
 export interface DeviceCodeRequest {
   issuer: string;
@@ -37,6 +38,7 @@ export async function deviceCodeTokens(
       scope: req.scope,
       resource: req.resource,
       show: (a) => showUserCode(ctx, a),
+      warn: (m) => ctx.warn(m),
       signal: abort.signal,
     });
     return { ...result, deviceAuthorizationEndpoint: endpoint };
@@ -45,15 +47,13 @@ export async function deviceCodeTokens(
   }
 }
 
-/** The provider's values, shown as visible text only (they reach a terminal). */
-const visible = (value: string) => value.replace(/[^\x20-\x7e]/g, '?');
-
 function showUserCode(ctx: Context, a: DeviceAuthorization): void {
   const s = ctx.errStyle;
+  // The provider's values reach a terminal: escaped (render/escape.ts).
   ctx.info(
-    `${s.bold('To sign in')}, open ${s.cyan(visible(a.verificationUri))} and enter the code ` +
-      `${s.bold(visible(a.userCode))} (within ${Math.round(a.expiresIn / 60)} min)`,
+    `${s.bold('To sign in')}, open ${s.cyan(escapeForTerminal(a.verificationUri))} and enter the code ` +
+      `${s.bold(escapeForTerminal(a.userCode))}`,
   );
   // On a line of its own, so that it can be copied (or opened by a test playing the person).
-  if (a.verificationUriComplete) ctx.info(visible(a.verificationUriComplete));
+  if (a.verificationUriComplete) ctx.info(escapeForTerminal(a.verificationUriComplete));
 }

@@ -8,19 +8,22 @@ import type { Flags } from './settings.js';
 /** main.ts hands this to every command: it builds the context and turns the result into output. */
 export type RunAction = (cmd: Command, run: (ctx: Context) => Promise<CommandResult>) => Promise<void>;
 
-/** The setTimeout ceiling (2^31-1 ms): a longer wait would fire at once. */
+/** The longest timer Node.js can set is 2^31-1 ms; a longer one fires at once. */
 export const MAX_TIMER_SECONDS = Math.floor(2_147_483_647 / 1000);
 
 export function seconds(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`"${value}" is not a whole number of seconds`);
-  const n = Number(value.trim());
-  if (n > MAX_TIMER_SECONDS) throw new InvalidArgumentError(`must be at most ${MAX_TIMER_SECONDS} seconds`);
-  return n;
+  return Number(value.trim());
 }
 
+/** A duration that becomes a timer (timeouts): more than 0, at most MAX_TIMER_SECONDS. */
 export function positiveSeconds(value: string): number {
   const n = seconds(value);
   if (n <= 0) throw new InvalidArgumentError('must be more than 0 seconds');
+  if (n > MAX_TIMER_SECONDS)
+    throw new InvalidArgumentError(
+      `must be at most ${MAX_TIMER_SECONDS} seconds (about 24 days, the longest timer Node.js can set)`,
+    );
   return n;
 }
 

@@ -162,6 +162,12 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
       return fetchFresh(again.entry, again.decision.action, again.decision.reason);
     },
     ctx.tokenCacheDir,
+    {
+      onWait: (o) =>
+        ctx.info(`waiting for ${o ? `process ${o.pid} on ${o.host}` : 'another job'}, which is fetching this token…`),
+      onTakeOver: (o, why) =>
+        ctx.info(`taking over the cache lock of ${o ? `process ${o.pid}` : 'another job'}: ${why}`),
+    },
   );
   return result(ctx, output, view);
 }
@@ -251,5 +257,8 @@ function result(_ctx: Context, output: TokenOutput, view: TokenView): CommandRes
       };
     return { data: view, human: () => env.text };
   }
-  return { data: view, human: (c) => renderToken(view, c.style, { showSecrets: c.showSecrets }) };
+  return {
+    data: view,
+    human: (c) => renderToken(view, c.style, { showSecrets: c.showSecrets, width: c.columns }),
+  };
 }

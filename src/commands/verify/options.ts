@@ -22,6 +22,7 @@ export interface VerifyOptions {
   code?: string;
   state?: string;
   acrValues?: string;
+  decryptionKey?: string[];
   timeout: number;
 }
 
@@ -59,6 +60,7 @@ export function registerVerify(program: Command, runAction: RunAction): void {
     .option('--access-token <token>', 'check at_hash against this access token')
     .option('--code <code>', 'check c_hash against this authorization code')
     .option('--state <state>', 'check s_hash against this state')
+    .option('--decryption-key <file>', 'decrypt a JWE (PEM or JWK/JWKS private key, repeatable), then verify', collect)
     .option('--timeout <seconds>', 'per-request timeout for fetching keys', positiveSeconds, 10)
     .action((token: string | undefined, opts: Omit<VerifyOptions, 'token'>, cmd: Command) =>
       runAction(cmd, async (ctx) => (await import('./run.js')).run({ ...opts, token }, ctx)),

@@ -69,7 +69,9 @@ test('--browser that cannot start: the reason, the URL again, and the run keeps 
     OIDC_PROBE_BROWSER: '/also/not/used',
   });
   try {
-    assert.ok(await session.waitFor(/could not start the browser "\/nonexistent\/browser --new-window" \(.*ENOENT/));
+    assert.ok(
+      await session.stderrMatch(/could not start the browser "\/nonexistent\/browser --new-window" \(.*ENOENT/),
+    );
     const lines = session.stderr().split('\n');
     const urls = lines.filter((l) => l.startsWith(`${op.issuer}/authorize?`));
     assert.equal(urls.length, 2, 'printed before opening, and again after the failure');

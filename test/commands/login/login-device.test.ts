@@ -4,7 +4,9 @@
 // rogue-op takes as the approval.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEMO_PUBLIC_CLIENT, DEMO_USER, startDemoProvider } from '../../../demo/provider.js';
 import { runCli } from '../../helpers/cli.js';
+import { confirmDeviceCode } from '../../helpers/device-user.js';
 import { startCli } from '../../helpers/cli-session.js';
 import { startOidcProvider } from '../../providers/oidc-provider.js';
 import { startRogueOp, type Defect, type RogueOp } from '../../providers/rogue-op.js';
@@ -129,6 +131,25 @@ test('token --grant device_code goes through the same device grant and gets its 
     const doc = JSON.parse(run.stdout) as { access_token?: string; valid: boolean };
     assert.equal(doc.valid, true);
     assert.ok(op.issued.includes(doc.access_token!));
+  } finally {
+    await op.close();
+  }
+});
+
+test('login --device against a real provider (oidc-provider): the person confirms, every check runs', {
+  timeout: 90_000,
+}, async () => {
+  const op = await startDemoProvider();
+  try {
+    const session = startCli(['login', '--device', '--json', '--issuer', op.issuer, '--client-id', DEMO_PUBLIC_CLIENT]);
+    const page = await session.urlLine(`${op.issuer}/device?user_code=`);
+    assert.ok(page, session.stderr());
+    await confirmDeviceCode(page, DEMO_USER);
+    const run = await session.done;
+    assert.equal(run.code, 0, run.stderr);
+    const doc = JSON.parse(run.stdout) as Doc;
+    assert.equal(doc.id_token?.payload.sub, DEMO_USER);
+    for (const id of ['signature', 'iss', 'aud', 'exp', 'userinfo_sub']) assert.equal(statusOf(doc, id), 'pass', id);
   } finally {
     await op.close();
   }

@@ -4,7 +4,7 @@
 // stdin. The pasted address goes through the listener's own front channel and every check runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCli, type CliSession } from '../../helpers/cli-session.js';
+import { startCli, type InProcessCliSession } from '../../helpers/cli-session.js';
 import { loginArgs } from '../../helpers/login-args.js';
 import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
 import { startRogueOp, type Defect, type RogueOp } from '../../providers/rogue-op.js';
@@ -27,7 +27,7 @@ async function landingAddress(authorizationUrl: string): Promise<string> {
 async function withPaste(
   defects: Defect[],
   extra: string[],
-  play: (session: CliSession, url: string, op: RogueOp) => Promise<void>,
+  play: (session: InProcessCliSession, url: string, op: RogueOp) => Promise<void>,
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string; doc: Doc; op: RogueOp }> {
   const op = await startRogueOp({ defects });
@@ -46,15 +46,15 @@ async function withPaste(
   }
 }
 
-const paste = async (session: CliSession, text: string) => {
-  session.input!(`${text}\n`);
+const paste = async (session: InProcessCliSession, text: string) => {
+  session.input(`${text}\n`);
 };
 
 test('a pasted query response is checked as if the listener had received it, and the code is redeemed', {
   timeout: 60_000,
 }, async () => {
   const run = await withPaste([], ['--paste'], async (session, url) => {
-    assert.ok(await session.waitFor(/Paste the address the browser ended on/));
+    assert.ok(await session.stderrMatch(/Paste the address the browser ended on/));
     await paste(session, await landingAddress(url));
   });
   assert.equal(run.code, 0, run.stderr);
@@ -69,7 +69,7 @@ test('a pasted query response is checked as if the listener had received it, and
 
 test('a pasted fragment response (implicit) arrives by the fragment channel', { timeout: 60_000 }, async () => {
   const run = await withPaste([], ['--paste', '--flow', 'implicit'], async (session, url) => {
-    await session.waitFor(/Paste the address/);
+    await session.stderrMatch(/Paste the address/);
     const landed = await landingAddress(url);
     assert.match(landed, /#/);
     await paste(session, landed);
@@ -83,15 +83,15 @@ test("not a URL and another run's state are each explained and asked again, then
   timeout: 60_000,
 }, async () => {
   const run = await withPaste([], ['--paste'], async (session, url) => {
-    await session.waitFor(/Paste the address the browser ended on/);
+    await session.stderrMatch(/Paste the address the browser ended on/);
     const landed = new URL(await landingAddress(url));
     await paste(session, 'where is my \u009b31mtoken');
-    assert.ok(await session.waitFor(/"where is my \\u009b31mtoken" is not a URL/));
-    assert.ok(await session.waitFor(/Paste the address again \(2 of 3\)/));
+    assert.ok(await session.stderrMatch(/"where is my \\u009b31mtoken" is not a URL/));
+    assert.ok(await session.stderrMatch(/Paste the address again \(2 of 3\)/));
     const stale = new URL(landed);
     stale.searchParams.set('state', 'a-state-of-another-run');
     await paste(session, stale.href);
-    assert.ok(await session.waitFor(/another state than this run sent/));
+    assert.ok(await session.stderrMatch(/another state than this run sent/));
     await paste(session, landed.href);
   });
   assert.equal(run.code, 0, run.stderr);
@@ -101,14 +101,14 @@ test("not a URL and another run's state are each explained and asked again, then
 
 test('three addresses of the wrong kind end the run with exit 2 and the last reason', { timeout: 60_000 }, async () => {
   const run = await withPaste([], ['--paste'], async (session, url) => {
-    await session.waitFor(/Paste the address the browser ended on/);
+    await session.stderrMatch(/Paste the address the browser ended on/);
     const landed = new URL(await landingAddress(url));
     await paste(session, url); // the authorization URL itself
-    await session.waitFor(/that is the authorization URL/);
+    await session.stderrMatch(/that is the authorization URL/);
     const elsewhere = new URL(landed);
     elsewhere.pathname = '/somewhere-else';
     await paste(session, elsewhere.href);
-    await session.waitFor(/has the path "\/somewhere-else"/);
+    await session.stderrMatch(/has the path "\/somewhere-else"/);
     const otherHost = new URL(landed);
     otherHost.hostname = 'localhost';
     await paste(session, otherHost.href);
@@ -122,7 +122,9 @@ test('three addresses of the wrong kind end the run with exit 2 and the last rea
 test('an error answer is explained and asked again; three of them are exit 2', { timeout: 60_000 }, async () => {
   const run = await withPaste(['access_denied'], ['--paste'], async (session, url) => {
     for (let i = 1; i <= 3; i++) {
-      await session.waitFor(i === 1 ? /Paste the address the browser ended on/ : new RegExp(`again \\(${i} of 3\\)`));
+      await session.stderrMatch(
+        i === 1 ? /Paste the address the browser ended on/ : new RegExp(`again \\(${i} of 3\\)`),
+      );
       await paste(session, await landingAddress(url));
     }
   });
@@ -135,7 +137,7 @@ test('form_post cannot be pasted: warned up front, and a bare redirect URI says 
   timeout: 60_000,
 }, async () => {
   const run = await withPaste([], ['--paste', '--response-mode', 'form_post'], async (session) => {
-    await session.waitFor(/Paste the address the browser ended on \(it starts with (\S+);/);
+    await session.stderrMatch(/Paste the address the browser ended on \(it starts with (\S+);/);
     const redirect = /it starts with (\S+);/.exec(session.stderr())![1]!;
     for (let i = 0; i < 3; i++) await paste(session, redirect);
   });
@@ -148,7 +150,7 @@ test('while the prompt waits, a response that reaches the listener (a forwarded 
   timeout: 60_000,
 }, async () => {
   const run = await withPaste([], ['--paste'], async (session, url) => {
-    await session.waitFor(/Paste the address/);
+    await session.stderrMatch(/Paste the address/);
     await deliverAuthorizationResponse(url);
   });
   assert.equal(run.code, 0, run.stderr);
@@ -157,9 +159,9 @@ test('while the prompt waits, a response that reaches the listener (a forwarded 
 
 test('stdin that ends leaves the listener waiting, with a note', { timeout: 60_000 }, async () => {
   const run = await withPaste([], ['--paste'], async (session, url) => {
-    await session.waitFor(/Paste the address/);
-    session.endInput!();
-    assert.ok(await session.waitFor(/stdin ended/));
+    await session.stderrMatch(/Paste the address/);
+    session.endInput();
+    assert.ok(await session.stderrMatch(/stdin ended/));
     await deliverAuthorizationResponse(url);
   });
   assert.equal(run.code, 0, run.stderr);
@@ -173,7 +175,7 @@ test('over SSH, a browser named in OIDC_PROBE_BROWSER is opened instead of askin
     [],
     async (session, url) => {
       // The named browser cannot start here: the URL is printed again and the listener keeps waiting.
-      assert.ok(await session.waitFor(/could not start the browser "\/nonexistent\/browser"/));
+      assert.ok(await session.stderrMatch(/could not start the browser "\/nonexistent\/browser"/));
       await deliverAuthorizationResponse(url);
     },
     { SSH_CONNECTION: '127.0.0.1 50000 127.0.0.1 22', OIDC_PROBE_BROWSER: '/nonexistent/browser' },
@@ -190,7 +192,7 @@ test('over SSH without a display and no browser named, the note is shown and not
     [],
     [],
     async (session, url) => {
-      await session.waitFor(/Paste the address/);
+      await session.stderrMatch(/Paste the address/);
       await paste(session, await landingAddress(url));
     },
     { SSH_CONNECTION: '127.0.0.1 50000 127.0.0.1 22' },

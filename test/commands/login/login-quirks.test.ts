@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../../helpers/cli.js';
-import { startCli, type CliSession } from '../../helpers/cli-session.js';
+import { startCli, type InProcessCliSession } from '../../helpers/cli-session.js';
 import { loginArgs } from '../../helpers/login-args.js';
 import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
 import { startRogueOp, type Defect, type RogueOp } from '../../providers/rogue-op.js';
@@ -25,7 +25,7 @@ interface Doc {
 async function login(
   defects: Defect[],
   extra: string[],
-  opts: { issuerPath?: string; json?: boolean; play?: (s: CliSession, url: string) => Promise<void> } = {},
+  opts: { issuerPath?: string; json?: boolean; play?: (s: InProcessCliSession, url: string) => Promise<void> } = {},
 ) {
   const op = await startRogueOp({ defects });
   try {
@@ -107,7 +107,7 @@ test('Cognito-style localhost only: the error page pasted back is explained; a l
     play: async (session, url) => {
       const errorPage = (await fetch(url, { redirect: 'manual' })).headers.get('location')!;
       assert.match(errorPage, /\/error\?error=redirect_mismatch/);
-      for (let i = 0; i < 3; i++) session.input!(`${errorPage}\n`);
+      for (let i = 0; i < 3; i++) session.input(`${errorPage}\n`);
     },
   });
   assert.equal(run.code, 2, run.stderr);
