@@ -133,7 +133,7 @@ function where(
   const env = ctx.env;
   const overSsh = [env.SSH_CONNECTION, env.SSH_CLIENT, env.SSH_TTY].some((v) => v !== undefined && v !== '');
   const display = [env.DISPLAY, env.WAYLAND_DISPLAY].some((v) => v !== undefined && v !== '');
-  if (opts.paste === undefined && opts.browser !== false && named === undefined && overSsh && !display) {
+  if (opts.paste === undefined && named === undefined && overSsh && !display) {
     paste = true;
     ctx.info(
       'This is an SSH session without a display, so no browser is opened here: open the URL below on your own ' +

@@ -217,3 +217,19 @@ test('--no-paste over SSH only waits for the listener', { timeout: 60_000 }, asy
   assert.equal(run.code, 0, run.stderr);
   assert.doesNotMatch(run.stderr, /SSH session|Paste the address/);
 });
+
+test('over SSH, --no-browser still asks for the address (it is the only way back without a forwarded port)', {
+  timeout: 60_000,
+}, async () => {
+  const run = await withPaste(
+    [],
+    ['--no-browser'],
+    async (session, url) => {
+      await session.stderrMatch(/Paste the address/);
+      await paste(session, await landingAddress(url));
+    },
+    { SSH_CLIENT: '127.0.0.1 50000 22' },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.doc.callback?.via, 'paste');
+});
