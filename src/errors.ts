@@ -75,6 +75,9 @@ export const ERROR_CODES = {
   bad_issuer_path: EXIT.usage,
   bad_user: EXIT.usage,
   unknown_defect: EXIT.usage,
+  bad_listen: EXIT.usage,
+  non_loopback_listen: EXIT.usage,
+  paste_failed: EXIT.usage,
   prompt_failed: EXIT.usage,
   // 3: network: the server could not be reached or did not answer as HTTP/JSON should
   network: EXIT.network,

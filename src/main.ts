@@ -50,7 +50,7 @@ const COMMANDS: Record<string, Register> = {
 export interface Edges extends ProcessControl {
   env: NodeJS.ProcessEnv;
   /** Replaces the user's browser (tests play the user agent here). */
-  openBrowser?: (url: string) => Promise<void>;
+  openBrowser?: (url: string, browser?: string) => Promise<void>;
   stdin: Readable & { isTTY?: boolean | undefined };
   stdout: OutputStream;
   stderr: OutputStream;

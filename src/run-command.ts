@@ -60,7 +60,10 @@ export async function runCommand(
 async function interrupt(ctx: Context, control: ProcessControl): Promise<void> {
   for (const cleanup of ctx.interruptCleanups) {
     try {
-      await cleanup();
+      // Only a cleanup that needs time is waited for: until the exit below, other SIGINT listeners
+      // (a held cache lock re-raises the signal once it has released) must not get their turn.
+      const pending = cleanup();
+      if (pending) await pending;
     } catch {
       /* closing on the way out; nothing to tell */
     }

@@ -2,7 +2,7 @@
 // the channel it used, the parameters its response type promises, the front-channel ID token with
 // nonce / at_hash / c_hash / s_hash, the two ID tokens of a hybrid flow, and whether the code may
 // be redeemed at all. Pure: the caller hands in keys and the received parameters.
-import { fail, isValid, pass, skip, type Check } from './checks.js';
+import { fail, isValid, pass, skip, warn, type Check } from './checks.js';
 import { idTokenKeySource } from './id-token-keys.js';
 import { clientSecretDecryptionKey, decryptJwe, jweContent, type DecryptionKey } from './jwe.js';
 import type { KeySource } from './jws-signature.js';
@@ -62,6 +62,59 @@ export function checkResponseParameters(rt: ResponseType, params: Record<string,
     );
   }
   return pass('response_type', `${wanted.join(', ')} returned, as response_type "${rt.value}" requires`);
+}
+
+/** Parameters a specification defines for an authorization response (success or error). */
+const RESPONSE_PARAMETERS: ReadonlySet<string> = new Set([
+  // RFC 6749 §4.1.2, §4.1.2.1, §4.2.2; Core 3.2.2.5, 3.3.2.5
+  'code',
+  'state',
+  'access_token',
+  'token_type',
+  'expires_in',
+  'scope',
+  'id_token',
+  'error',
+  'error_description',
+  'error_uri',
+  // RFC 9207 §2
+  'iss',
+  // OpenID Connect Session Management §3
+  'session_state',
+  // JARM §2.3.4: the whole response as one JWT
+  'response',
+]);
+
+function holdsJsonObject(value: string): boolean {
+  if (!value.trimStart().startsWith('{')) return false;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `extra_params`: parameters no specification defines for an authorization response. None of them is
+ * used; data in them (a JSON object, say) is not signed, so identity comes from the ID token alone
+ * (Core 3.1.3.7). No row when there are none.
+ */
+export function checkExtraParameters(params: Record<string, string>): Check | undefined {
+  const extra = Object.keys(params).filter((name) => !RESPONSE_PARAMETERS.has(name));
+  if (extra.length === 0) return undefined;
+  const names = extra.join(', ');
+  const structured = extra.filter((name) => holdsJsonObject(params[name]!));
+  if (structured.length > 0)
+    return warn(
+      'extra_params',
+      `the response also carries ${names}, which no specification defines for it; ${structured.join(', ')} ` +
+        'holds JSON data that nobody signed, so none of it is used (identity comes from the ID token, Core 3.1.3.7)',
+      { actual: extra },
+    );
+  return pass('extra_params', `info: the response also carries ${names} (not defined for this response; not used)`, {
+    actual: extra,
+  });
 }
 
 /** What the front-channel ID token is held to, on top of the flow's usual expectations. */

@@ -107,3 +107,21 @@ export function isCacheEntry(x: unknown): x is CacheEntry {
     typeof e.obtained_at === 'number'
   );
 }
+
+/**
+ * `token --output exec-credential` hands out the ID token when there is one: a cached entry whose
+ * access token is still good but whose ID token is not is refreshed (or fetched) all the same.
+ */
+export function decideForIdToken(
+  entry: CacheEntry,
+  now: number,
+  minTtl: number,
+  idTokenExp: number | undefined,
+): CacheDecision | undefined {
+  if (entry.id_token === undefined || idTokenExp === undefined) return undefined;
+  const left = idTokenExp - now;
+  if (left > minTtl) return undefined;
+  const reason =
+    left <= 0 ? 'the cached ID token expired' : `the cached ID token has only ${left} s left (--min-ttl ${minTtl})`;
+  return entry.refresh_token ? { action: 'refresh', reason } : { action: 'fetch', reason };
+}

@@ -32,6 +32,7 @@ export function renderChecks(
       if (c.actual !== undefined) parts.push(`actual: ${shortenMiddle(formatValue(c.actual), 80)}`);
       message += `\n${style.dim(parts.join('\n'))}`;
     }
+    if (c.hint) message += `\n${style.cyan(`hint: ${escapeForTerminal(c.hint)}`)}`;
     return { id: c.id, source: c.source ?? '', status: statusLabel(c.status, style), message };
   });
   let table: string;

@@ -184,3 +184,35 @@ test('mTLS endpoint aliases follow the endpoint rules (RFC 8705 §5)', () => {
   assert.equal(bad.status, 'fail');
   assert.match(bad.message, /^mtls_endpoint_aliases\.token_endpoint is not https/);
 });
+
+test('a workload-identity issuer: no authorization_endpoint is a skip, and the login-only rows are gone', () => {
+  const checks = lint(
+    good({
+      authorization_endpoint: undefined,
+      token_endpoint: undefined,
+      code_challenge_methods_supported: undefined,
+      authorization_response_iss_parameter_supported: undefined,
+      response_types_supported: ['id_token'],
+    }),
+  );
+  assert.equal(row(checks, 'discovery.authorization_endpoint').status, 'skip');
+  assert.match(row(checks, 'discovery.authorization_endpoint').message, /workload-identity/);
+  for (const id of [
+    'discovery.code_challenge_methods_supported',
+    'discovery.authorization_response_iss_parameter_supported',
+    'discovery.response_types_implicit',
+    'discovery.grant_types_supported',
+  ])
+    assert.equal(
+      checks.find((c) => c.id === id),
+      undefined,
+      id,
+    );
+  assert.equal(checks.filter((c) => c.status === 'fail').length, 0);
+});
+
+test('a provider missing its authorization_endpoint but not shaped like a workload issuer still fails', () => {
+  const checks = lint(good({ authorization_endpoint: undefined }));
+  assert.equal(row(checks, 'discovery.authorization_endpoint').status, 'fail');
+  assert.ok(checks.find((c) => c.id === 'discovery.code_challenge_methods_supported'));
+});

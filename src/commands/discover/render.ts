@@ -12,6 +12,7 @@ import { isoUtc, relativeTime } from '../../render/time.js';
 
 export interface DiscoverView {
   url: string;
+  redirects?: { url: string; status: number; location: string }[];
   source: 'openid-configuration' | 'oauth-authorization-server';
   tried: string[];
   metadata: Record<string, unknown>;
@@ -32,8 +33,12 @@ export function renderDiscover(view: DiscoverView, style: Style, now: number, wi
   const fallbackNote =
     view.tried.length > 1 ? ` — ${shown(view.tried[0]!)} had none, the RFC 8414 location answered` : '';
   const issuer = view.metadata.issuer;
+  const hops = (view.redirects ?? []).map(
+    (r) => `  ${style.yellow(`↳ HTTP ${r.status}`)} ${shown(r.url)} → ${shown(r.location)}`,
+  );
   const out = [
     `${style.bold('metadata')} ${shown(view.url)} (${SOURCE_NAMES[view.source]}${fallbackNote})`,
+    ...hops,
     `${style.bold('issuer')}   ${typeof issuer === 'string' ? shown(issuer) : style.red('(none)')}`,
     '',
     style.bold('endpoints'),

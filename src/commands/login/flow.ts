@@ -1,13 +1,21 @@
-// `login`: discovery → listener → authorization request → response on one of three channels →
-// front-channel checks → (only if they all pass) code redemption → ID token checks → userinfo.
-// Every step adds rows; nothing from a failed front channel is used (Core 3.2.2.x, 3.3.2.x).
+// `login`: discovery → listener → authorization request → response on one of three channels (or
+// an address pasted from a remote browser) → front-channel checks → (only if they all pass) code
+// redemption → ID token checks → userinfo. `login --device` takes the tokens from the device
+// authorization grant instead and checks them the same way. Every step adds rows; nothing from a
+// failed front channel is used (Core 3.2.2.x, 3.3.2.x).
 import type { Context } from '../shared/context.js';
-import { ProviderError } from '../../errors.js';
+import { ProviderError, UsageError } from '../../errors.js';
 import type { HttpClient } from '../../io/http.js';
-import { advertisedEndpoint, fetchDiscovery } from '../../io/discovery.js';
+import { advertisedEndpoint, fetchDiscovery, type ProviderMetadata } from '../../io/discovery.js';
 import { remoteJwksSource } from '../../io/keys.js';
-import { startLoopbackListener, type AuthorizationResponse } from '../../io/loopback-listener.js';
+import {
+  startLoopbackListener,
+  type AuthorizationResponse,
+  type ListenAddress,
+  type LoopbackListener,
+} from '../../io/loopback-listener.js';
 import { openOrPrint } from '../../io/browser.js';
+import { addressPrompt } from '../../io/address-prompt.js';
 import { requestTokens } from '../../io/token-endpoint.js';
 import { fetchUserinfo } from '../../io/userinfo.js';
 import { createDpopSession, withDpop } from '../../io/dpop-client.js';
@@ -35,13 +43,22 @@ import {
   checkState,
   randomValue,
 } from '../../protocol/authorization-request.js';
-import { fail, isValid, pass, skip, type Check } from '../../protocol/checks.js';
+import { fail, isValid, skip, type Check } from '../../protocol/checks.js';
+import { checkIssuerForClient } from '../../protocol/discovery-lint.js';
+import { GRANT_TYPES } from '../../protocol/grants.js';
 import { authenticateClient, clientAuthMethodFor, type ClientSettings } from '../shared/client.js';
+import { deviceCodeTokens, deviceAuthorizationEndpoint } from '../shared/device-authorization.js';
 import { mtlsAlias } from '../../protocol/mtls.js';
 import { BACK_CHANNEL, FRONT_CHANNEL, validateIdTokenFrom } from '../../protocol/front-channel-checks.js';
 import type { KeySource } from '../../protocol/jws-signature.js';
+import {
+  hintForEvent,
+  isWorkloadIdentityMetadata,
+  withQuirkHints,
+  type QuirkContext,
+} from '../../protocol/provider-quirks.js';
 import { defaultResponseMode, type ResponseMode, type ResponseType } from '../../protocol/response-type.js';
-import { checkTokenType, type TokenResponse } from '../../protocol/token-response.js';
+import { checkExpiresIn, checkTokenType, type TokenResponse } from '../../protocol/token-response.js';
 import { validateUserinfo } from '../../protocol/userinfo.js';
 import { checkPkce } from '../../protocol/pkce.js';
 import type { JwtExpectations, JwtValidation } from '../../protocol/validate-jwt.js';
@@ -67,6 +84,16 @@ export interface LoginSettings extends ClientSettings {
   maxAge?: number | undefined;
   params: Record<string, string>;
   openBrowser: boolean;
+  /** The browser to open the URL with (--browser, OIDC_PROBE_BROWSER); the default one otherwise. */
+  browser?: string | undefined;
+  /** Also ask for the address the browser ends on (a browser on another machine). */
+  paste?: boolean | undefined;
+  /** The device authorization grant (RFC 8628) instead of a browser on this machine. */
+  device?: boolean | undefined;
+  /** Bind the listener here rather than at the redirect URI's address. */
+  listen?: ListenAddress | undefined;
+  /** Accept a discovery issuer with {tenantid} and hold each iss to it with the token's tid. */
+  issuerTemplate?: boolean | undefined;
   timeoutSeconds: number;
   userinfo: boolean;
   /** Core 3.1.3.7 item 3: other audiences the client trusts, and whether untrusted ones fail. */
@@ -94,6 +121,8 @@ export interface LoginResult {
   request?: Record<string, unknown>;
   callback?: {
     channel: string;
+    /** listener: the browser reached the redirect URI; paste: a person pasted the address. */
+    via: 'listener' | 'paste';
     params: Record<string, string>;
     parameters: { name: string; channel: string }[];
     redeemed: boolean;
@@ -125,28 +154,59 @@ export interface LoginView {
   front?: FrontChannelEvaluation;
 }
 
+/** A person gets this many tries at pasting the address (cli-contract: then exit 2). */
+export const PASTE_TRIES = 3;
+
 export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings): Promise<LoginView> {
   const checks: Check[] = [];
   const { metadata } = await fetchDiscovery(http, s.issuer);
+  const quirkContext: QuirkContext = { issuer: s.issuer, metadata, redirectUri: s.redirectUri };
   // Discovery §4.3: the issuer in the document must be identical to the one asked for; stop before the browser.
-  if (metadata.issuer !== s.issuer) {
-    checks.push(
-      fail(
-        'discovery.issuer',
-        `the discovery document says issuer "${String(metadata.issuer)}", you asked for ` +
-          `"${s.issuer}" (they must be identical, Discovery §4.3); stopped before the authorization request`,
-        { expected: s.issuer, actual: metadata.issuer },
-      ),
-    );
-    return { result: { valid: false, checks } };
+  const issuerRow = checkIssuerForClient(metadata.issuer, s.issuer, { acceptTemplate: s.issuerTemplate });
+  checks.push(issuerRow);
+  if (issuerRow.status === 'fail') {
+    issuerRow.message += '; stopped before the authorization request';
+    return { result: { valid: false, checks: hinted(checks, quirkContext) } };
   }
-  checks.push(pass('discovery.issuer', 'the discovery document names the issuer asked for'));
-  const endpoint = (name: string): string => advertisedEndpoint(metadata, name, { issuer: s.issuer });
-  const authorizationEndpoint = endpoint('authorization_endpoint');
+  const endpoint = (name: string): string => {
+    if (metadata[name] === undefined && isWorkloadIdentityMetadata(metadata))
+      throw new UsageError('endpoint_not_advertised', `${s.issuer} advertises no ${name}: nobody signs in there`, {
+        hint: hintForEvent('endpoint_not_advertised', quirkContext),
+      });
+    return advertisedEndpoint(metadata, name, { issuer: s.issuer });
+  };
   const tokenEndpoint = () =>
     mtlsAlias(metadata, 'token_endpoint', s.certificate !== undefined) ?? endpoint('token_endpoint');
+  // What the flow needs from the metadata, before anything else is fetched: a missing endpoint is exit 2.
+  const authorizationEndpoint = s.device ? '' : endpoint('authorization_endpoint');
+  if (s.device) {
+    tokenEndpoint();
+    deviceAuthorizationEndpoint(metadata, s.issuer);
+  }
   const keys: KeySource | undefined =
     typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(http, metadata.jwks_uri) : undefined;
+  // Core 3.1.3.7 and friends: the claims every ID token of this run is held to.
+  const expectations: JwtExpectations = {
+    issuer: s.issuer,
+    ...(issuerRow.status === 'warn' ? { issuerTemplate: String(metadata.issuer) } : {}),
+    audience: [s.clientId],
+    trustedAudiences: s.trustedAudiences,
+    strictAudience: s.strictAudience,
+    clientId: s.clientId,
+    maxAge: s.maxAge,
+    acrValues: s.acrValues?.split(/\s+/).filter(Boolean),
+    type: 'id_token',
+  };
+  // RFC 9449: the DPoP client signs a proof for the PAR, token and userinfo requests, and answers nonce challenges.
+  const backHttp = s.dpopKey ? withDpop(http, createDpopSession(s.dpopKey)) : http;
+  const back: BackChannel = { ctx, http, backHttp, s, metadata, keys, checks };
+
+  if (s.device) {
+    const view = await deviceLogin(back, expectations, tokenEndpoint);
+    view.result.checks = hinted(checks, quirkContext);
+    return view;
+  }
+
   const authMethod = s.responseType.code
     ? clientAuthMethodFor(s, metadata.token_endpoint_auth_methods_supported)
     : undefined;
@@ -165,9 +225,6 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     ? (mtlsAlias(metadata, 'pushed_authorization_request_endpoint', s.certificate !== undefined) ??
       endpoint('pushed_authorization_request_endpoint'))
     : undefined;
-  // RFC 9449: the DPoP client signs a proof for the PAR, token and userinfo requests, and answers nonce challenges.
-  const backHttp = s.dpopKey ? withDpop(http, createDpopSession(s.dpopKey)) : http;
-
   const state = randomValue();
   const nonce = randomValue();
   const codeVerifier = s.pkce && s.responseType.code ? randomValue() : undefined;
@@ -176,6 +233,8 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     timeoutSeconds: s.timeoutSeconds,
     expectFragment: s.responseMode === 'fragment',
     state,
+    listen: s.listen,
+    timeoutHint: hintForEvent('callback_timeout', quirkContext),
     warn: (m) => ctx.warn(m),
   });
   const stopOnInterrupt = ctx.onInterrupt(() => listener.close());
@@ -184,6 +243,11 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
   // default the spec names; what the user asked for is sent as asked. A JARM mode is always sent.
   const responseModeSent =
     s.jarmMode !== undefined || s.responseModeRequested || s.responseMode !== defaultResponseMode(s.responseType);
+  quirkContext.responseModeSent = responseModeSent;
+  if (s.listen)
+    ctx.info(`listening on ${listener.address}; the browser is sent to ${listener.redirectUri} (forward it here)`);
+  const early = hintForEvent('authorization_request', quirkContext);
+  if (early) ctx.warn(early);
   const request: Record<string, unknown> = {
     authorization_endpoint: authorizationEndpoint,
     response_type: s.responseType.value,
@@ -305,9 +369,16 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
         ),
       );
     }
-    await openOrPrint(ctx, url.href, { openBrowser: s.openBrowser, purpose: 'sign in' });
+    if (s.paste && s.responseMode === 'form_post')
+      ctx.warn(
+        'with response_mode form_post the response is POSTed to the redirect URI and never reaches the address ' +
+          'bar, so it cannot be pasted; use --response-mode query or fragment unless the listener is reachable',
+      );
+    await openOrPrint(ctx, url.href, { openBrowser: s.openBrowser, purpose: 'sign in', browser: s.browser });
     ctx.info(ctx.errStyle.dim(`waiting up to ${s.timeoutSeconds} s for the response…`));
-    response = await listener.response;
+    response = s.paste
+      ? await pastedOrDelivered(ctx, listener, { authorizationEndpoint, responseMode: s.responseMode }, quirkContext)
+      : await listener.response;
     runRecorderFor(ctx)?.frontChannelResponse(response.channel, response.params);
   } finally {
     await listener.close();
@@ -347,18 +418,6 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     );
   }
 
-  // Core 3.1.3.7 and friends: the claims every ID token of this run is held to.
-  const expectations: JwtExpectations = {
-    issuer: s.issuer,
-    audience: [s.clientId],
-    trustedAudiences: s.trustedAudiences,
-    strictAudience: s.strictAudience,
-    clientId: s.clientId,
-    nonce,
-    maxAge: s.maxAge,
-    acrValues: s.acrValues?.split(/\s+/).filter(Boolean),
-    type: 'id_token',
-  };
   const flowChecks = [
     checkState(p, state),
     checkIssParameter(p, s.issuer, metadata.authorization_response_iss_parameter_supported === true),
@@ -373,7 +432,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
       keys,
       clientSecret: s.clientSecret,
       decryptionKeys: s.decryptionKeys,
-      expectations,
+      expectations: { ...expectations, nonce },
       flowChecks: [...jarmRows, ...flowChecks],
     }),
   );
@@ -384,6 +443,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     request,
     callback: {
       channel: response.channel,
+      via: response.via,
       params: p,
       parameters: front.parameters.map(({ name, channel }) => ({ name, channel })),
       redeemed: false,
@@ -394,12 +454,12 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     checks,
   };
   if (!front.decision.redeem) {
+    result.checks = hinted(checks, quirkContext);
     result.valid = isValid(checks);
     return { result, front };
   }
 
   let tokens: TokenResponse | undefined;
-  let backIdToken: JwtValidation | undefined;
   if (authMethod && p.code !== undefined) {
     tokens = (
       await requestTokens(backHttp, {
@@ -423,6 +483,40 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
         methodsSupported: metadata.code_challenge_methods_supported,
       }),
     );
+  }
+  await checkTokensAndUser(back, result, { ...expectations, nonce }, tokens, front, p);
+  result.checks = hinted(checks, quirkContext);
+  return { result, front };
+}
+
+interface BackChannel {
+  ctx: Context;
+  http: HttpClient;
+  /** With DPoP, the client that adds a proof to each request (PAR, token, userinfo). */
+  backHttp: HttpClient;
+  s: LoginSettings;
+  metadata: ProviderMetadata;
+  keys: KeySource | undefined;
+  /** The run's rows, appended to. */
+  checks: Check[];
+}
+
+/**
+ * The token endpoint's answer (Core 3.1.3.3, 3.1.3.7; at_hash optional there, 3.1.3.8, but checked
+ * when present), then the access token and, when every row so far holds, userinfo (Core 5.3.2).
+ * With no token endpoint answer (implicit), the front-channel ID token and access token stand.
+ */
+async function checkTokensAndUser(
+  b: BackChannel,
+  result: LoginResult,
+  expectations: JwtExpectations,
+  tokens: TokenResponse | undefined,
+  front: FrontChannelEvaluation | undefined,
+  frontParams: Record<string, string> = {},
+): Promise<void> {
+  const { http, backHttp, metadata, s, keys, checks } = b;
+  let backIdToken: JwtValidation | undefined;
+  if (tokens) {
     result.tokens = tokens.raw;
     checks.push({ ...checkTokenType(tokens, s.dpopKey ? ['DPoP', 'Bearer'] : ['Bearer']), source: BACK_CHANNEL });
     // RFC 9449 §5: a token asked for with a proof must come back as a DPoP token.
@@ -432,6 +526,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
         s.authorizationDetails,
         grantedAuthorizationDetails(tokens.raw),
       );
+    if (tokens.access_token !== undefined) checks.push({ ...checkExpiresIn(tokens.raw), source: BACK_CHANNEL });
     if (tokens.id_token === undefined) {
       checks.push({
         ...fail('format', 'the token endpoint returned no id_token (Core 3.1.3.3 requires one)'),
@@ -453,11 +548,11 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
       checks.push(...checkBackChannelIdToken(front, back.payload));
       result.id_token = idTokenView(back);
     }
-  } else if (front.idToken) {
+  } else if (front?.idToken) {
     result.id_token = result.front_channel_id_token;
   }
 
-  const accessToken = tokens?.access_token ?? p.access_token;
+  const accessToken = tokens?.access_token ?? frontParams.access_token;
   if (accessToken !== undefined) {
     result.access_token = await inspectAccessToken(
       accessToken,
@@ -481,7 +576,7 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
         });
     }
   }
-  const userinfoEndpoint = typeof metadata.userinfo_endpoint === 'string' ? metadata.userinfo_endpoint : undefined;
+  const userinfoEndpoint = typeof b.metadata.userinfo_endpoint === 'string' ? b.metadata.userinfo_endpoint : undefined;
   if (s.userinfo && accessToken !== undefined && userinfoEndpoint !== undefined) {
     if (!isValid(checks)) {
       checks.push(skip('userinfo_sub', 'userinfo not called: the ID token checks failed, so nothing more is used'));
@@ -491,9 +586,9 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
         tokens ? backHttp : http,
         userinfoEndpoint,
         accessToken,
-        tokens?.token_type ?? p.token_type,
+        tokens?.token_type ?? frontParams.token_type,
       );
-      const expectedSub = (backIdToken?.payload.sub ?? front.idToken?.payload.sub) as string | undefined;
+      const expectedSub = (backIdToken?.payload.sub ?? front?.idToken?.payload.sub) as string | undefined;
       const ui = await asUsage(() =>
         validateUserinfo(answer, {
           expectedSub,
@@ -511,7 +606,105 @@ export async function runLogin(ctx: Context, http: HttpClient, s: LoginSettings)
     }
   }
   result.valid = isValid(checks);
-  return { result, front };
+}
+
+/**
+ * RFC 8628 on a host without a browser: the person enters a code on another device, and the tokens
+ * that come back are checked as those of a browser login (there is no nonce: none was sent).
+ */
+async function deviceLogin(
+  b: BackChannel,
+  expectations: JwtExpectations,
+  tokenEndpoint: () => string,
+): Promise<LoginView> {
+  const { ctx, http, s, metadata, checks } = b;
+  const authMethod = clientAuthMethodFor(s, metadata.token_endpoint_auth_methods_supported);
+  const auth = () => authenticateClient(authMethod, s, tokenEndpoint());
+  await auth();
+  const deviceEndpoint = deviceAuthorizationEndpoint(metadata, s.issuer);
+  const request = {
+    device_authorization_endpoint: deviceEndpoint,
+    token_endpoint: tokenEndpoint(),
+    grant_type: GRANT_TYPES.device_code,
+    flow: 'device',
+    client_id: s.clientId,
+    scope: s.scope,
+  };
+  if (ctx.json) ctx.info(`${ctx.errStyle.bold('Device authorization request')}: ${deviceEndpoint}, scope ${s.scope}`);
+  else {
+    const { renderRequestTable } = await import('./render.js');
+    ctx.info(renderRequestTable(request, ctx.errStyle));
+  }
+  const { tokens } = await deviceCodeTokens(ctx, http, metadata, {
+    issuer: s.issuer,
+    tokenEndpoint: tokenEndpoint(),
+    auth,
+    scope: s.scope,
+  });
+  const { client_id: _client, ...shown } = request;
+  const result: LoginResult = { valid: false, request: shown, checks };
+  await checkTokensAndUser(b, result, expectations, tokens, undefined);
+  return { result };
+}
+
+/**
+ * The address the browser ended on, pasted by a person, or the browser's request to the listener
+ * (a forwarded port), whichever comes first. Each pasted address goes through the listener's own
+ * front channel; a refused one is explained and asked for again, PASTE_TRIES times in all.
+ */
+async function pastedOrDelivered(
+  ctx: Context,
+  listener: LoopbackListener,
+  expect: { authorizationEndpoint: string; responseMode: ResponseMode },
+  quirkContext: QuirkContext,
+): Promise<AuthorizationResponse> {
+  const prompt = addressPrompt(ctx);
+  let delivered = false;
+  const asking = (async () => {
+    let last: { reason: string; hint?: string | undefined } | undefined;
+    for (let attempt = 1; attempt <= PASTE_TRIES; attempt++) {
+      const text = await prompt.ask(
+        attempt === 1
+          ? `Paste the address the browser ended on (it starts with ${listener.redirectUri}; the page may say ` +
+              'it cannot be reached):'
+          : `Paste the address again (${attempt} of ${PASTE_TRIES}):`,
+      );
+      if (delivered) return;
+      if (text === undefined) {
+        ctx.info(ctx.errStyle.dim('no address to read (stdin ended); still waiting for the listener…'));
+        return;
+      }
+      const outcome = listener.offerAddress(text, expect);
+      if (outcome.kind === 'response') return;
+      // The browser ended on a page of the provider: a known quirk may say why it did not come back.
+      const hint =
+        outcome.elsewhere && outcome.error
+          ? hintForEvent('provider_error_page', { ...quirkContext, error: outcome.error })
+          : undefined;
+      last = { reason: outcome.reason, hint };
+      ctx.warn(outcome.reason);
+      if (hint) ctx.info(`${ctx.errStyle.dim('hint:')} ${hint}`);
+    }
+    throw new UsageError('paste_failed', `no usable address after ${PASTE_TRIES} tries: ${last!.reason}`, {
+      hint:
+        last?.hint ??
+        'open the URL printed above, sign in, and copy the whole address from the address bar of the page it ends on',
+    });
+  })();
+  try {
+    return await Promise.race([listener.response, asking.then(() => listener.response)]);
+  } finally {
+    delivered = true;
+    prompt.close();
+  }
+}
+
+/** Each row a known provider quirk explains gets its hint (in place: nested views share the rows). */
+function hinted(checks: Check[], context: QuirkContext): Check[] {
+  withQuirkHints(checks, context).forEach((row, i) => {
+    if (row.hint !== undefined) checks[i]!.hint = row.hint;
+  });
+  return checks;
 }
 
 function idTokenView(v: JwtValidation & { jweHeader?: JoseHeader }): IdTokenView {

@@ -4,6 +4,7 @@
 // checks and before the token endpoint; and checkBackChannelIdToken() after the token endpoint.
 import type { Check } from '../../protocol/checks.js';
 import {
+  checkExtraParameters,
   checkHybridIdTokens,
   checkResponseChannel,
   checkResponseParameters,
@@ -53,6 +54,8 @@ export async function evaluateAuthorizationResponse(
     { ...checkResponseChannel(input.responseMode, channel, params), source: FRONT_CHANNEL },
     { ...checkResponseParameters(rt, params), source: FRONT_CHANNEL },
   ];
+  const extra = checkExtraParameters(params);
+  if (extra) checks.push({ ...extra, source: FRONT_CHANNEL });
   let idToken: (JwtValidation & { jweHeader?: JoseHeader }) | undefined;
   const token = params.id_token;
   if (token !== undefined && token !== '') {

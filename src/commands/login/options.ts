@@ -29,7 +29,14 @@ export interface LoginOptions {
   acrValues?: string;
   maxAge?: number;
   param?: string[];
-  browser: boolean;
+  /** false with --no-browser; the browser to use with --browser (else OIDC_PROBE_BROWSER or the default). */
+  browser: string | boolean;
+  /** --paste / --no-paste; undefined: automatic (over SSH without a display). */
+  paste?: boolean;
+  device?: boolean;
+  listen?: string;
+  listenAny?: boolean;
+  issuerTemplate?: boolean;
   timeout: number;
   userinfo: boolean;
   httpTimeout: number;
@@ -94,6 +101,31 @@ export function registerLogin(program: Command, runAction: RunAction): void {
     .option('--max-age <seconds>', 'max_age parameter: auth_time becomes required and is checked', seconds)
     .option('--param <key=value>', 'extra authorization request parameter (repeatable)', collect)
     .option('--no-browser', 'print the authorization URL on stderr instead of opening a browser')
+    .option(
+      '--browser <name|command>',
+      'open the URL with this browser (chrome, firefox, edge, brave, or a command and its arguments; ' +
+        'env OIDC_PROBE_BROWSER)',
+    )
+    .option(
+      '--paste',
+      'for a remote shell: print the URL, then ask for the address the browser ends on (automatic over SSH ' +
+        'without a display)',
+    )
+    .option('--no-paste', 'never ask for the address the browser ends on, even over SSH')
+    .option(
+      '--device',
+      'sign in with the device authorization grant (RFC 8628) on another device; the tokens are checked as ' +
+        'in a browser login',
+    )
+    .option(
+      '--listen <host:port>',
+      "bind the listener here instead of the redirect URI's address (a forwarded port, a container; :0 = any)",
+    )
+    .option('--listen-any', 'allow a --listen address that is not loopback (a container interface): warned')
+    .option(
+      '--issuer-template',
+      'accept a discovery issuer with {tenantid} (Microsoft Entra multi-tenant) and check each iss with its tid',
+    )
     .option('--timeout <seconds>', 'how long to wait for the authorization response', positiveSeconds, 300)
     .option('--http-timeout <seconds>', 'per-request timeout talking to the provider', positiveSeconds, 10)
     .option('--no-userinfo', 'do not call the userinfo endpoint')

@@ -4,8 +4,8 @@ import type { LoginOptions } from './options.js';
 import { canPrompt, missingSetting, resolveCommandSettings, settingValue } from '../shared/settings.js';
 import { CLIENT_SETTING_NAMES, resolveClient } from '../shared/client.js';
 import { UsageError } from '../../errors.js';
-import { runLogin } from './flow.js';
-import { parseLoopbackRedirectUri } from '../../io/loopback-listener.js';
+import { runLogin, type LoginSettings } from './flow.js';
+import { parseListenAddress, parseLoopbackRedirectUri } from '../../io/loopback-listener.js';
 import { resolveResponseMode, resolveResponseType } from '../../protocol/response-type.js';
 import { isJarmResponseMode, jarmResponseChannel } from '../../protocol/jarm.js';
 import type { DpopKey } from '../../protocol/dpop.js';
@@ -39,7 +39,8 @@ export async function run(opts: LoginOptions, ctx: Context): Promise<CommandResu
     ? await asUsage(() => jarmResponseChannel(jarmMode, responseType))
     : resolveResponseMode(responseType, modeValue);
   const redirectUri = settingValue(settings, 'redirect-uri') ?? 'http://127.0.0.1:8765/callback';
-  parseLoopbackRedirectUri(redirectUri);
+  const redirectUrl = parseLoopbackRedirectUri(redirectUri);
+  const placement = where(opts, ctx, settings, redirectUrl);
   let issuer = settingValue(settings, 'issuer');
   let clientId = settingValue(settings, 'client-id');
   let client = await resolveClient(ctx, settings, clientId ?? '');
@@ -86,7 +87,8 @@ export async function run(opts: LoginOptions, ctx: Context): Promise<CommandResu
     acrValues: opts.acrValues,
     maxAge: opts.maxAge,
     params,
-    openBrowser: opts.browser,
+    ...placement,
+    issuerTemplate: opts.issuerTemplate,
     timeoutSeconds: opts.timeout,
     userinfo: opts.userinfo,
     trustedAudiences: opts.trustedAudience,
@@ -109,6 +111,70 @@ export async function run(opts: LoginOptions, ctx: Context): Promise<CommandResu
         ...(c.columns ? { width: c.columns } : {}),
       }),
   };
+}
+
+/**
+ * Where the person and the browser are: a browser here (opened, or the one named), a browser on
+ * another machine (--paste, automatic over SSH without a display), no browser at all (--device),
+ * and where the listener binds (--listen). Contradictions are usage errors before any request.
+ */
+function where(
+  opts: LoginOptions,
+  ctx: Context,
+  settings: Awaited<ReturnType<typeof resolveCommandSettings>>,
+  redirectUrl: URL,
+): Pick<LoginSettings, 'openBrowser' | 'browser' | 'paste' | 'device' | 'listen'> {
+  const contradiction = (message: string) => new UsageError('contradictory_options', message);
+  if (opts.listenAny && opts.listen === undefined)
+    throw new UsageError(
+      'missing_option',
+      '--listen-any allows a non-loopback --listen address: give --listen HOST:PORT too',
+    );
+  if (opts.device) {
+    for (const [given, name] of [
+      [opts.paste === true, '--paste'],
+      [opts.listen !== undefined, '--listen'],
+      [settingValue(settings, 'response-mode') !== undefined, '--response-mode'],
+      [typeof opts.browser === 'string', '--browser'],
+    ] as const)
+      if (given)
+        throw contradiction(
+          `--device and ${name} contradict each other: the device grant has no redirect URI or browser here`,
+        );
+    const flow = settingValue(settings, 'flow');
+    const responseType = settingValue(settings, 'response-type');
+    if ((flow !== undefined && flow !== 'code') || (responseType !== undefined && responseType !== 'code'))
+      throw contradiction(
+        '--device and --flow/--response-type contradict each other: the device grant returns tokens only',
+      );
+    return { openBrowser: false, device: true };
+  }
+  const listen =
+    opts.listen === undefined
+      ? undefined
+      : parseListenAddress(opts.listen, redirectUrl, { any: Boolean(opts.listenAny) });
+  if (listen && !listen.loopback)
+    ctx.warn(
+      `--listen ${opts.listen} is not a loopback address: anything that can reach it can send the listener an ` +
+        'authorization response, which RFC 8252 §8.3 keeps to the loopback interface; the state still has to ' +
+        "match, but publish the port on the host's loopback only and keep the run short",
+    );
+  const named = typeof opts.browser === 'string' ? opts.browser : ctx.env.OIDC_PROBE_BROWSER || undefined;
+  let paste = opts.paste === true;
+  // A shell on another machine (SSH) with no display of its own: the browser is on the person's machine.
+  const env = ctx.env;
+  const overSsh = [env.SSH_CONNECTION, env.SSH_CLIENT, env.SSH_TTY].some((v) => v !== undefined && v !== '');
+  const display = [env.DISPLAY, env.WAYLAND_DISPLAY].some((v) => v !== undefined && v !== '');
+  if (opts.paste === undefined && named === undefined && overSsh && !display) {
+    paste = true;
+    ctx.info(
+      'This is an SSH session without a display, so no browser is opened here: open the URL below on your own ' +
+        'machine, then paste the address the browser ends on (--no-paste to only wait for the listener).',
+    );
+  }
+  // A browser elsewhere is not opened here unless one was named.
+  const openBrowser = opts.browser !== false && (!paste || named !== undefined);
+  return { openBrowser, browser: named, paste, ...(listen ? { listen } : {}) };
 }
 
 /** `login --cache`: keep the tokens where `token --grant refresh_token` looks (same issuer and client, no --scope). */

@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { Flags } from '../shared/settings.js';
 import { GRANT_NAMES } from '../../protocol/grants.js';
+import { TOKEN_OUTPUTS, type TokenOutput } from '../../protocol/token-output.js';
 import {
   collect,
   positiveSeconds,
@@ -18,7 +19,7 @@ export interface TokenOptions {
   scope?: string;
   audience?: string[];
   resource?: string[];
-  output?: 'raw' | 'json' | 'table';
+  output?: TokenOutput;
   cache: boolean;
   minTtl: number;
   timeout: number;
@@ -66,8 +67,9 @@ export function registerToken(program: Command, runAction: RunAction): void {
     .addOption(
       new Option(
         '--output <format>',
-        'raw: the access token alone; json; table (default: table on a terminal, raw in a pipe)',
-      ).choices(['raw', 'json', 'table']),
+        'raw: the access token alone; json; table (default: table on a terminal, raw in a pipe); ' +
+          'exec-credential: a kubectl credential plugin answer; env: ACCESS_TOKEN=… and ID_TOKEN=… lines',
+      ).choices(TOKEN_OUTPUTS),
     )
     .option('--no-cache', 'neither read nor write the token cache')
     .option('--min-ttl <seconds>', 'reuse a cached token only with more than this left', seconds, 60)

@@ -11,11 +11,19 @@ import { readEntry, withLock, writeEntry } from '../../io/token-cache.js';
 import { isValid, type Check } from '../../protocol/checks.js';
 import {
   cacheKey,
+  decideForIdToken,
   decideFromCache,
   expiresAt,
   type CacheEntry,
   type CacheIdentity,
 } from '../../protocol/token-cache-policy.js';
+import {
+  envAssignments,
+  execCredential,
+  jwtExpiry,
+  TOKEN_OUTPUTS,
+  type TokenOutput,
+} from '../../protocol/token-output.js';
 import { renderToken, type TokenView } from './render.js';
 import type { DpopKey } from '../../protocol/dpop.js';
 import { asUsage } from '../../io/protocol-input.js';
@@ -41,11 +49,7 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
   if (issuer === undefined) throw missingSetting('issuer');
   const clientId = settingValue(settings, 'client-id');
   if (clientId === undefined) throw missingSetting('client-id');
-  const output = ctx.json
-    ? 'json'
-    : (opts.output ??
-      (settingValue(settings, 'output') as TokenOptions['output']) ??
-      (ctx.stdout.isTTY ? 'table' : 'raw'));
+  const output = outputFormat(opts, settingValue(settings, 'output'), ctx);
   if (output === 'json') ctx.json = true;
   // Bad input in the advanced options is exit 2 before the cache or the network is touched.
   const dpopKeyPath = settingValue(settings, 'dpop-key');
@@ -89,8 +93,15 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
     return { ...(read.entry ? { entry: read.entry } : {}), decision };
   };
 
+  // exec-credential hands out the ID token when there is one: it has to be good for as long.
+  const decide = (entry: CacheEntry | undefined, decision: ReturnType<typeof decideFromCache>) =>
+    output === 'exec-credential' && entry && decision.action === 'reuse'
+      ? (decideForIdToken(entry, now(), opts.minTtl, entry.id_token ? jwtExpiry(entry.id_token) : undefined) ??
+        decision)
+      : decision;
   if (cacheable) {
     const first = await fromCache();
+    first.decision = decide(first.entry, first.decision);
     if (first.decision.action === 'reuse')
       return result(
         ctx,
@@ -179,6 +190,7 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
     key,
     async () => {
       const again = await fromCache();
+      again.decision = decide(again.entry, again.decision);
       if (again.decision.action === 'reuse')
         return viewFromEntry(
           again.entry!,
@@ -252,8 +264,24 @@ function viewFromEntry(
   };
 }
 
-function result(_ctx: Context, output: string, view: TokenView, dpopNote: string): CommandResult {
-  if (output === 'raw' && (!view.valid || !view.access_token)) {
+/** --json, --output, OIDC_PROBE_OUTPUT or the profile, else table on a terminal and raw in a pipe. */
+function outputFormat(opts: TokenOptions, setting: string | undefined, ctx: Context): TokenOutput {
+  if (ctx.json && opts.output !== undefined && opts.output !== 'json')
+    throw new UsageError(
+      'contradictory_options',
+      `--json and --output ${opts.output} contradict each other: both say what stdout carries`,
+    );
+  if (ctx.json) return 'json';
+  if (setting !== undefined && opts.output === undefined && !(TOKEN_OUTPUTS as readonly string[]).includes(setting))
+    throw new UsageError('usage', `unknown output "${setting}"; valid outputs: ${TOKEN_OUTPUTS.join(', ')}`);
+  return opts.output ?? (setting as TokenOutput | undefined) ?? (ctx.stdout.isTTY ? 'table' : 'raw');
+}
+
+/** Formats that are the token itself: a script gets nothing on stdout unless every check held. */
+const TOKEN_ONLY: ReadonlySet<TokenOutput> = new Set(['raw', 'exec-credential', 'env']);
+
+function result(_ctx: Context, output: TokenOutput, view: TokenView, dpopNote: string): CommandResult {
+  if (TOKEN_ONLY.has(output) && (!view.valid || !view.access_token)) {
     // A script must never receive a token that failed its checks: nothing on stdout, exit 1.
     return {
       data: view,
@@ -279,6 +307,28 @@ function result(_ctx: Context, output: string, view: TokenView, dpopNote: string
         return view.access_token!;
       },
     };
+  if (output === 'exec-credential') {
+    const credential = execCredential({
+      accessToken: view.access_token!,
+      accessTokenExpiresAt: view.expires_at,
+      idToken: view.id_token,
+    });
+    // client-go reads this document, not the human view: the same JSON either way.
+    return { data: view, human: () => JSON.stringify(credential, null, 2) };
+  }
+  if (output === 'env') {
+    const env = envAssignments({ ACCESS_TOKEN: view.access_token, ID_TOKEN: view.id_token });
+    if ('refused' in env)
+      return {
+        data: view,
+        human: (c) => {
+          c.warn(`no token printed: ${env.refused}`);
+          return '';
+        },
+        exit: 1,
+      };
+    return { data: view, human: () => env.text };
+  }
   return {
     data: view,
     human: (c) => renderToken(view, c.style, { showSecrets: c.showSecrets, width: c.columns }),
