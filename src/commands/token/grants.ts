@@ -27,7 +27,6 @@ import {
 } from '../../protocol/authorization-details.js';
 import { certificateThumbprint, checkAccessTokenCertificateBinding } from '../../protocol/cnf.js';
 import { checkAccessTokenDpopBinding, checkDpopTokenType, type DpopKey } from '../../protocol/dpop.js';
-import { escapeForTerminal } from '../../render/escape.js';
 import { withQuirkHints } from '../../protocol/provider-quirks.js';
 
 export interface GrantRequest extends ClientSettings {
