@@ -52,7 +52,8 @@ export function cacheKey(id: CacheIdentity): string {
     ...(id.dpop ? ['dpop'] : []),
     ...(id.authorizationDetails !== undefined ? [id.authorizationDetails] : []),
   ]);
-  return createHash('sha256').update(canonical).digest('base64url').slice(0, 32);
+  // Hex: a key is typed after `cache show`, and base64url could begin with "-" (read as an option).
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
 export type CacheDecision =

@@ -40,7 +40,7 @@ test('DPoP and authorization_details make other entries; the keys of plain reque
   const { createHash } = process.getBuiltinModule('node:crypto');
   const before = createHash('sha256')
     .update(JSON.stringify([id.issuer, id.clientId, id.grant, [], [], [], null]))
-    .digest('base64url')
+    .digest('hex')
     .slice(0, 32);
   assert.equal(cacheKey(id), before);
   assert.notEqual(cacheKey({ ...id, dpop: true }), cacheKey(id));
@@ -53,4 +53,11 @@ test('a DPoP token cached with another key is fetched anew, never refreshed with
   const other = decideFromCache(bound, 0, 60, { dpopJkt: 'jkt-b' });
   assert.equal(other.action, 'fetch');
   assert.match((other as { reason: string }).reason, /another DPoP key/);
+});
+
+test('a cache key is hex, so it never begins with "-" when typed after `cache show`', () => {
+  for (let i = 0; i < 500; i++) {
+    const key = cacheKey({ ...id, scope: `s${i}` });
+    assert.match(key, /^[0-9a-f]{32}$/);
+  }
 });
