@@ -241,13 +241,16 @@ function mtlsFeature() {
     selfSignedTlsClientAuth: true,
     getCertificate(ctx: Ctx) {
       const raw = peer(ctx)?.raw;
-      return raw
-        ? `-----BEGIN CERTIFICATE-----\n${raw.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`
-        : undefined;
+      return raw ? `-----BEGIN CERTIFICATE-----\n${pemBody(raw)}\n-----END CERTIFICATE-----\n` : undefined;
     },
     certificateAuthorized: (ctx: Ctx) => ctx.socket.authorized === true,
     certificateSubjectMatches(ctx: Ctx, property: string, expected: string) {
       return property === 'tls_client_auth_subject_dn' && `CN=${peer(ctx)?.subject?.CN}` === expected;
     },
   };
+}
+
+/** DER as the base64 body of a PEM block, 64 characters a line (RFC 7468 §2). */
+function pemBody(der: Buffer): string {
+  return der.toString('base64').replace(/(.{64})/g, '$1\n');
 }

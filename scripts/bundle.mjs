@@ -1,16 +1,32 @@
 // Bundles the CLI for start-up speed. Node pays for every module file it resolves and loads, and
 // for parsing and compiling the code in it, on every run:
-// - dist/bundle/cli.cjs: the whole CLI in one CommonJS file (commander, jose, cli-table3 and chalk
+// - dist/bundle/cli.cjs: the whole CLI in one CommonJS file (commander, jose, chalk and string-width
 //   inside). One file costs one read; V8 compiles a function only when it first runs, and on
 //   Node >= 22.8 src/start.ts has Node keep the compiled code between runs, so what a command
 //   does not use costs little more than a skim. CommonJS spares --help and decode Node's ES module
 //   loader.
 // - dist/bundle/start.cjs: the loader bin/oidc-probe.cjs calls (Node built-ins only).
+// - dist/bundle/serve.cjs: the provider of `oidc-probe serve` (endpoints, keys, pages, jose's
+//   signing), required by cli.cjs only when serve runs, so the other commands neither read nor
+//   compile it. Only plain values cross between the two bundles (src/io/provider/index.ts).
 // Dependencies needed only by commands that open a browser or ask in a terminal (open, the
 // prompts) stay external and load from node_modules when those commands run.
 import { build, transform } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+// serve loads its provider with import('../../io/provider/index.js'); in cli.cjs that becomes a
+// require of the serve bundle beside it instead of the code itself.
+const serveApart = {
+  name: 'serve-in-its-own-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/\.\.\/io\/provider\/index\.js$/ }, ({ importer }) =>
+      /[\\/]src[\\/]commands[\\/]serve[\\/]run\.ts$/.test(importer)
+        ? { path: './serve.cjs', external: true }
+        : undefined,
+    );
+  },
+};
 
 const common = {
   bundle: true,
@@ -30,10 +46,25 @@ const cli = await build({
   outdir: 'dist/bundle',
   outExtension: { '.js': '.cjs' },
   external: ['open', '@inquirer/prompts', 'oidc-provider', 'playwright-core'],
+  plugins: [serveApart],
   metafile: true,
 });
+if (!/\b(require|import)\("\.\/serve\.cjs"\)/.test(readFileSync('dist/bundle/cli.cjs', 'utf8')))
+  throw new Error('dist/bundle/cli.cjs does not load serve from ./serve.cjs; see the serveApart plugin');
 await makeAscii('dist/bundle/cli.cjs');
-writeFileSync('dist/bundle/THIRD-PARTY-NOTICES.txt', thirdPartyNotices(Object.keys(cli.metafile.inputs)));
+const serve = await build({
+  ...common,
+  entryPoints: { serve: 'src/io/provider/index.ts' },
+  outdir: 'dist/bundle',
+  outExtension: { '.js': '.cjs' },
+  supported: { 'dynamic-import': false },
+  metafile: true,
+});
+await makeAscii('dist/bundle/serve.cjs');
+writeFileSync(
+  'dist/bundle/THIRD-PARTY-NOTICES.txt',
+  thirdPartyNotices([...Object.keys(cli.metafile.inputs), ...Object.keys(serve.metafile.inputs)]),
+);
 await build({
   ...common,
   entryPoints: { start: 'src/start.ts' },
@@ -54,7 +85,8 @@ function thirdPartyNotices(inputs) {
     if (!file) throw new Error(`${name}@${version} is bundled but ships no licence file`);
     return `${name}@${version} (${license})\n\n${readFileSync(join(dir, file), 'utf8').trim()}\n`;
   });
-  return `oidc-probe's bundle (dist/bundle/cli.cjs) contains code of these packages.\n\n${sections.join('\n' + '-'.repeat(72) + '\n\n')}`;
+  const intro = "oidc-probe's bundles (dist/bundle/cli.cjs, serve.cjs) contain code of these packages.";
+  return `${intro}\n\n${sections.join('\n' + '-'.repeat(72) + '\n\n')}`;
 }
 
 /**

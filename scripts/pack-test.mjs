@@ -57,7 +57,8 @@ try {
     tarball = join(work, info.filename);
     checkContents(info.files.map((f) => f.path));
     console.log(
-      `  tarball ${info.filename}: ${kib(info.size)} packed, ${kib(info.unpackedSize)} unpacked, ${info.entryCount} files`,
+      `  tarball ${info.filename}: ${kib(info.size)} packed, ${kib(info.unpackedSize)} unpacked, ` +
+        `${info.entryCount} files`,
     );
   }
   console.log(`pack-test on ${nodeLabel} with ${tarball}`);
@@ -136,7 +137,7 @@ try {
     completion.stderr,
   );
 
-  // Node >= 22.8 keeps the compiled CLI in a private directory (src/cli/start.ts); Node 20 has no compile cache.
+  // Node >= 22.8 keeps the compiled CLI in a private directory (src/start.ts); Node 20 has no compile cache.
   const codeCache = join(env.XDG_CACHE_HOME, 'oidc-probe', 'code-cache');
   if (typeof nodeModule.enableCompileCache === 'function')
     check(
@@ -144,6 +145,35 @@ try {
       'the runs above left a compile cache in a 0700 directory under XDG_CACHE_HOME',
     );
   else check(!existsSync(codeCache), 'no compile cache on a Node without one');
+
+  if (commands.has('serve')) {
+    const listed = cli(['serve', '--list-defects']);
+    check(
+      listed.code === 0 && /^ {2}at_hash +/m.test(listed.stdout),
+      'serve --list-defects runs from the installed package (dist/bundle/serve.cjs)',
+      listed.stdout + listed.stderr,
+    );
+    // Started, then stopped with SIGINT once the ready event is out: exit 130 after a clean close.
+    // (spawnSync reports the timeout it was asked for as an error; the output is what counts.)
+    const served = spawnSync(bin, ['serve', '--port', '0', '--json-log'], {
+      cwd: app,
+      env,
+      encoding: 'utf8',
+      timeout: 8000,
+      killSignal: 'SIGINT',
+    });
+    let issuer;
+    try {
+      issuer = JSON.parse(served.stderr.split('\n')[0]).issuer;
+    } catch {
+      /* reported below */
+    }
+    check(
+      /^http:\/\/127\.0\.0\.1:\d+$/.test(issuer ?? '') && served.status === 130,
+      'serve starts a provider on loopback, prints its issuer and stops cleanly on SIGINT',
+      served.stdout + served.stderr,
+    );
+  } else console.log('  skip serve: not in this build');
 
   console.log(`pack-test (${nodeLabel}): all checks passed`);
 } finally {

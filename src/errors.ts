@@ -71,6 +71,13 @@ export const ERROR_CODES = {
   cache_not_writable: EXIT.usage,
   bad_proxy: EXIT.usage,
   listen_failed: EXIT.usage,
+  bad_client: EXIT.usage,
+  bad_issuer_path: EXIT.usage,
+  bad_user: EXIT.usage,
+  unknown_defect: EXIT.usage,
+  bad_listen: EXIT.usage,
+  non_loopback_listen: EXIT.usage,
+  paste_failed: EXIT.usage,
   prompt_failed: EXIT.usage,
   // 3: network: the server could not be reached or did not answer as HTTP/JSON should
   network: EXIT.network,

@@ -13,6 +13,7 @@ import { httpClientFor } from './io/http-setup.js';
 import { promptForLogin } from './io/prompts.js';
 import { tokenCacheDir } from './io/cache-location.js';
 import { standardOutput } from './io/standard-output.js';
+import { terminalOutput } from './render/escape.js';
 import { colorLevelFor, loadStyles, makeStyle } from './render/style.js';
 import { type ProcessControl, reportError, runCommand } from './run-command.js';
 import { VERSION } from './version.js';
@@ -23,6 +24,7 @@ import { registerDiscover } from './commands/discover/options.js';
 import { registerIntrospect } from './commands/introspect/options.js';
 import { registerLogin } from './commands/login/options.js';
 import { registerLogout } from './commands/logout/options.js';
+import { registerServe } from './commands/serve/options.js';
 import { registerToken } from './commands/token/options.js';
 import { registerUserinfo } from './commands/userinfo/options.js';
 import { registerVerify } from './commands/verify/options.js';
@@ -41,6 +43,7 @@ const COMMANDS: Record<string, Register> = {
   introspect: registerIntrospect,
   revoke: registerIntrospect,
   logout: registerLogout,
+  serve: registerServe,
   completion: registerCompletion,
 };
 
@@ -48,7 +51,7 @@ const COMMANDS: Record<string, Register> = {
 export interface Edges extends ProcessControl {
   env: NodeJS.ProcessEnv;
   /** Replaces the user's browser (tests play the user agent here). */
-  openBrowser?: (url: string) => Promise<void>;
+  openBrowser?: (url: string, browser?: string) => Promise<void>;
   stdin: Readable & { isTTY?: boolean | undefined };
   stdout: OutputStream;
   stderr: OutputStream;
@@ -78,7 +81,8 @@ export function processEdges(): Edges {
 export function buildProgram(only: string | undefined, runAction: RunAction, edges: Edges): Command {
   const program = new Command('oidc-probe')
     .description(
-      'Debug OpenID Connect: run flows through a loopback listener, decode and verify tokens, lint discovery documents.',
+      'Debug OpenID Connect: run flows through a loopback listener, decode and verify tokens, lint ' +
+        'discovery documents.',
     )
     .version(VERSION, '-V, --version', 'print the version')
     .option('--json', 'print exactly one JSON document on stdout')
@@ -111,7 +115,8 @@ export function buildProgram(only: string | undefined, runAction: RunAction, edg
     .addHelpText(
       'after',
       `
-Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error · 5 user step unfinished · 130 interrupted`,
+Exit codes: 0 ok · 1 a check failed · 2 usage · 3 network · 4 provider error · 5 user step unfinished ·
+130 interrupted`,
     );
 
   const one = only !== undefined && only !== 'completion' ? COMMANDS[only] : undefined;
@@ -166,6 +171,8 @@ export async function makeContext(opts: GlobalOptions, edges: Edges): Promise<Co
   const cleanups = new Set<() => void | Promise<void>>();
   const verbose = Boolean(opts.verbose || opts.debug);
   const { stdout, stderr } = edges;
+  // Progress, warnings and traces quote providers and callbacks: stderr gets the one escaping rule.
+  const err = (text: string) => stderr.write(terminalOutput(`${text}\n`, { colors: errLevel > 0 }));
   const ctx: Context = {
     json: Boolean(opts.json),
     verbose,
@@ -177,10 +184,10 @@ export async function makeContext(opts: GlobalOptions, edges: Edges): Promise<Co
     style,
     errStyle,
     out: (text) => stdout.write(text.endsWith('\n') ? text : text + '\n'),
-    info: (text) => stderr.write(text + '\n'),
-    warn: (text) => stderr.write(`${errStyle.yellow('warning:')} ${text}\n`),
+    info: (text) => err(text),
+    warn: (text) => err(`${errStyle.yellow('warning:')} ${text}`),
     trace: (text) => {
-      if (verbose) stderr.write(errStyle.dim(text) + '\n');
+      if (verbose) err(errStyle.dim(text));
     },
     onInterrupt: (cleanup) => {
       cleanups.add(cleanup);

@@ -1,6 +1,7 @@
 // The one place where results become output and errors become exit codes (main.ts calls it).
 import type { CommandResult, Context } from './commands/shared/context.js';
 import { EXIT, InterruptedError, OidcProbeError, ProviderError, exitCodeFor } from './errors.js';
+import { escapeForTerminal, terminalOutput } from './render/escape.js';
 import type { RunEnd } from './commands/shared/run-report.js';
 
 /** Where a run may end the process early (Ctrl-C) and hear signals: the process, or a test's stand-in. */
@@ -34,7 +35,7 @@ export async function runCommand(
     if (ctx.json) ctx.out(JSON.stringify(result.data, null, 2));
     else {
       const text = result.human(ctx);
-      if (text) ctx.out(text);
+      if (text) ctx.out(terminalOutput(text, { colors: ctx.style.level > 0 }));
     }
     const valid = (result.data as { valid?: unknown }).valid;
     exit = result.exit ?? (valid === false ? EXIT.checkFailed : EXIT.ok);
@@ -59,7 +60,10 @@ export async function runCommand(
 async function interrupt(ctx: Context, control: ProcessControl): Promise<void> {
   for (const cleanup of ctx.interruptCleanups) {
     try {
-      await cleanup();
+      // Only a cleanup that needs time is waited for: until the exit below, other SIGINT listeners
+      // (a held cache lock re-raises the signal once it has released) must not get their turn.
+      const pending = cleanup();
+      if (pending) await pending;
     } catch {
       /* closing on the way out; nothing to tell */
     }
@@ -83,10 +87,12 @@ export function reportError(ctx: Context, err: unknown): void {
     ctx.out(JSON.stringify({ error, ...(known && err.partial ? err.partial : {}) }, null, 2));
   }
   const s = ctx.errStyle;
-  const write = (text: string) => ctx.stderr.write(text);
-  write(`${s.red('error:')} ${message}\n`);
-  if (err instanceof ProviderError && err.errorUri) write(`  error_uri: ${err.errorUri}\n`);
-  if (known && err.hint) write(`${s.dim('hint:')} ${err.hint}\n`);
+  // Messages quote providers (error_description, error_uri, WWW-Authenticate) and input: escaped.
+  const e = escapeForTerminal;
+  const write = (text: string) => ctx.stderr.write(terminalOutput(text, { colors: s.level > 0 }));
+  write(`${s.red('error:')} ${e(message)}\n`);
+  if (err instanceof ProviderError && err.errorUri) write(`  error_uri: ${e(err.errorUri)}\n`);
+  if (known && err.hint) write(`${s.dim('hint:')} ${e(err.hint)}\n`);
   if (ctx.debug && err instanceof Error && err.stack) write(s.dim(err.stack) + '\n');
   else if (!known)
     write(`${s.dim('hint:')} this is a bug in oidc-probe; run again with --debug for details and report it.\n`);

@@ -48,7 +48,8 @@ test('exit 2: usage — input that is not a JWT, with its stable code in --json'
 });
 
 test('exit 3: network — connection refused', async () => {
-  // Port 9 (discard) has no listener on these machines; a port freed by the test could be taken by another file's server.
+  // Port 9 (discard) has no listener on these machines; a port freed by the test could be taken by another
+  // file's server.
   const port = 9;
   const r = await runCli(['--json', 'discover', `http://127.0.0.1:${port}`]);
   assert.equal(r.code, 3, r.stderr);

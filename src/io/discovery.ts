@@ -4,6 +4,7 @@ import { errorForStatus } from './http.js';
 import { NetworkError, UsageError } from '../errors.js';
 import { warn, type Check } from '../protocol/checks.js';
 import { exceedsJsonDepth, tooDeepMessage } from '../protocol/json-depth.js';
+import { hintForEvent } from '../protocol/provider-quirks.js';
 
 export type ProviderMetadata = Record<string, unknown> & {
   issuer?: unknown;
@@ -29,9 +30,20 @@ export interface DiscoveredMetadata extends DiscoveryResult {
   response: HttpResponse;
   /** Every URL asked, in order (more than one when the RFC 8414 fallback ran). */
   tried: string[];
-  /** Rows about where the document was found (a location that is not the standard one). */
+  /** Rows about where the document was found (a location that is not the standard one, a redirect). */
   checks: Check[];
+  /** Each redirect followed on the way (only with followRedirects). */
+  redirects: Redirect[];
 }
+
+export interface Redirect {
+  url: string;
+  status: number;
+  location: string;
+}
+
+/** Hops followed at most, as browsers and HTTP clients do (RFC 9110 §15.4 leaves the number open). */
+const MAX_REDIRECTS = 5;
 
 export interface MetadataLocation {
   url: string;
@@ -115,13 +127,15 @@ export async function discoverMetadata(
   http: HttpClient,
   input: string,
   label = '--issuer',
+  opts: { followRedirects?: boolean } = {},
 ): Promise<DiscoveredMetadata> {
   parseIssuerUrl(input, label);
   // Discovery §3, RFC 8414 §2: an issuer has no query or fragment, so the well-known URL could not be built from one.
   if (/[?#]/.test(input))
     throw new UsageError(
       'bad_issuer',
-      `${label} "${input}" has a query or fragment: an issuer has neither (Discovery §3); pass the issuer or the full well-known URL`,
+      `${label} "${input}" has a query or fragment: an issuer has neither (Discovery §3); pass the ` +
+        `issuer or the full well-known URL`,
     );
   const { expectedIssuer, locations } = metadataLocations(input);
   const tried: string[] = [];
@@ -129,7 +143,8 @@ export async function discoverMetadata(
   for (const [i, location] of locations.entries()) {
     const what = location.source === 'openid-configuration' ? 'discovery document' : 'RFC 8414 metadata';
     tried.push(location.url);
-    const response = await http.request({ url: location.url, what });
+    const redirects: Redirect[] = [];
+    const response = await fetchFollowing(http, location.url, what, Boolean(opts.followRedirects), redirects);
     const notHere = response.status >= 400 && response.status < 500;
     if (notHere && i < locations.length - 1) {
       misses.push(`${location.url} answered HTTP ${response.status}`);
@@ -138,16 +153,86 @@ export async function discoverMetadata(
     if (notHere && misses.length > 0) {
       throw new NetworkError(
         'http_status',
-        `no metadata found: ${misses.join(', ')}, and the RFC 8414 location ${location.url} answered HTTP ${response.status}`,
+        `no metadata found: ${misses.join(', ')}, and the RFC 8414 location ${location.url} ` +
+          `answered HTTP ${response.status}`,
         { hint: 'check the issuer URL, or pass the full well-known URL' },
       );
     }
     const metadata = metadataFromResponse(response, what);
     const checks = location.standardUrl ? [checkNonStandardLocation(location.url, location.standardUrl)] : [];
-    return { url: location.url, metadata, source: location.source, expectedIssuer, response, tried, checks };
+    if (redirects.length > 0) checks.push(checkRedirected(location.url, redirects));
+    return {
+      url: response.url,
+      metadata,
+      source: location.source,
+      expectedIssuer,
+      response,
+      tried,
+      checks,
+      redirects,
+    };
   }
   /* c8 ignore next */
   throw new Error('unreachable: metadataLocations always yields a location');
+}
+
+/**
+ * A GET that, on request, follows redirects (http(s) only, never from https down to http, at most
+ * MAX_REDIRECTS); otherwise a redirect is an error whose hint names --follow-redirect.
+ */
+async function fetchFollowing(
+  http: HttpClient,
+  url: string,
+  what: string,
+  follow: boolean,
+  redirects: Redirect[],
+): Promise<HttpResponse> {
+  let current = url;
+  for (;;) {
+    const response = await http.request({ url: current, what });
+    const location = response.headers.location;
+    if (response.status < 300 || response.status > 399 || location === undefined) return response;
+    let target: URL;
+    try {
+      target = new URL(location, current);
+    } catch {
+      throw new NetworkError(
+        'http_status',
+        `${what} at ${current} answered HTTP ${response.status} to an unusable location`,
+      );
+    }
+    if (!follow)
+      throw new NetworkError(
+        'http_status',
+        `${what} at ${current} answered HTTP ${response.status} (a redirect to ${target.href}, not followed)`,
+        { hint: hintForEvent('discovery_redirect') },
+      );
+    if (target.protocol !== 'https:' && target.protocol !== 'http:')
+      throw new NetworkError('http_status', `${what} at ${current} redirects to ${target.href}, which is not http(s)`);
+    if (new URL(current).protocol === 'https:' && target.protocol === 'http:')
+      throw new NetworkError(
+        'http_status',
+        `${what} at ${current} redirects from https down to ${target.href}: not followed (the document would ` +
+          'come unprotected)',
+      );
+    redirects.push({ url: current, status: response.status, location: target.href });
+    if (redirects.length > MAX_REDIRECTS)
+      throw new NetworkError('http_status', `${what} at ${url} redirects more than ${MAX_REDIRECTS} times`);
+    current = target.href;
+  }
+}
+
+/** Discovery §4: the document is served at the well-known URL itself; a redirect is a detour to say. */
+function checkRedirected(url: string, redirects: Redirect[]): Check {
+  const hops = redirects.map((r) => `${r.url} → ${r.status} → ${r.location}`).join(', ');
+  const final = redirects[redirects.length - 1]!.location;
+  return warn(
+    'discovery.redirect',
+    `the document was reached through ${redirects.length === 1 ? 'a redirect' : `${redirects.length} redirects`}: ` +
+      `${hops} (Discovery §4 serves it at the well-known URL itself; relying parties that do not follow ` +
+      'redirects find nothing)',
+    { expected: url, actual: final },
+  );
 }
 
 /** Discovery §4.1: the document is at the issuer + "/.well-known/openid-configuration", no more. */
@@ -171,7 +256,8 @@ export function metadataFromResponse(response: HttpResponse, what: string): Prov
   } catch {
     throw new NetworkError(
       'invalid_json',
-      `${what} at ${response.url} is not JSON (status ${response.status}, content-type ${response.headers['content-type'] ?? 'none'})`,
+      `${what} at ${response.url} is not JSON (status ${response.status}, content-type ` +
+        `${response.headers['content-type'] ?? 'none'})`,
     );
   }
   if (Array.isArray(parsed))

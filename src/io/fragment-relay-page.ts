@@ -39,7 +39,8 @@ oidc-probe with <code>--response-mode form_post</code>.</p></noscript>
   // Remove the tokens from the address bar and history before anything else.
   history.replaceState(null, '', location.pathname + location.search);
   if (!fragment) {
-    status.textContent = 'There is no authorization response in the URL fragment. oidc-probe is still waiting; sign in again from the terminal.';
+    status.textContent = 'There is no authorization response in the URL fragment. oidc-probe is ' +
+      'still waiting; sign in again from the terminal.';
     return;
   }
   fetch(${scriptLiteral(relayPath)}, {
@@ -70,6 +71,8 @@ export function fragmentRelayHeaders(scriptNonce: string): Record<string, string
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'referrer-policy': 'no-referrer',
-    'content-security-policy': `default-src 'none'; script-src 'nonce-${scriptNonce}'; connect-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    'content-security-policy':
+      `default-src 'none'; script-src 'nonce-${scriptNonce}'; connect-src ` +
+      `'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
   };
 }

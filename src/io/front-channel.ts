@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { strayErrorResponse } from '../protocol/authorization-request.js';
+import { judgePastedAddress, type PastedExpectations, type PastedVerdict } from '../protocol/pasted-response.js';
 import type { Channel } from '../protocol/response-type.js';
 import { fragmentRelayHeaders, fragmentRelayPage } from './fragment-relay-page.js';
 
@@ -22,10 +23,17 @@ export type FrontChannelOutcome =
   /** Not a path of ours (e.g. /favicon.ico): the listener ignores it. */
   | { kind: 'other' };
 
+/** What became of an address pasted from the browser's address bar (`login --paste`). */
+export type AddressOutcome =
+  | Extract<FrontChannelOutcome, { kind: 'response' }>
+  | Extract<PastedVerdict, { kind: 'refused' }>;
+
 export interface FrontChannel {
   /** The one-time path the relay page POSTs the fragment to (fresh and unguessable per run). */
   readonly relayPath: string;
   classify(req: IncomingMessage): Promise<FrontChannelOutcome>;
+  /** An address the browser ended on, judged as if the browser had delivered it to the redirect URI. */
+  classifyAddress(text: string, expect: Omit<PastedExpectations, 'state'>): AddressOutcome;
 }
 
 export function createFrontChannel(
@@ -46,6 +54,12 @@ export function createFrontChannel(
   let relaySpent = false;
   const strayError = (params: Record<string, string>) =>
     opts.state === undefined ? undefined : strayErrorResponse(params, opts.state);
+  /** The one way parameters become an authorization response, whichever way they arrived. */
+  const responseFrom = (req: IncomingMessage | undefined, channel: Channel, params: Record<string, string>) => {
+    const stray = strayError(params);
+    if (stray) return refuse(req, 400, stray);
+    return { kind: 'response', channel, params } as const;
+  };
 
   async function classify(req: IncomingMessage): Promise<FrontChannelOutcome> {
     const url = new URL(req.url ?? '/', 'http://loopback.invalid');
@@ -71,20 +85,16 @@ export function createFrontChannel(
       if (Object.keys(body.params).length === 0)
         return refuse(req, 400, 'a fragment relay POST without parameters was refused');
       // Checked before the one-time path is spent: a stray must not use up the real response's way in.
-      const stray = strayError(body.params);
-      if (stray) return refuse(req, 400, stray);
-      relaySpent = true;
-      return { kind: 'response', channel: 'fragment', params: body.params };
+      const outcome = responseFrom(req, 'fragment', body.params);
+      if (outcome.kind === 'response') relaySpent = true;
+      return outcome;
     }
 
     if (url.pathname !== callbackPath) return { kind: 'other' };
 
     if (method === 'GET' || method === 'HEAD') {
       const params = Object.fromEntries(url.searchParams);
-      if (Object.keys(params).length > 0) {
-        const stray = strayError(params);
-        return stray ? refuse(req, 400, stray) : { kind: 'response', channel: 'query', params };
-      }
+      if (Object.keys(params).length > 0) return responseFrom(req, 'query', params);
       // No query: the answer may be in the fragment, which only a script on this page can read.
       const scriptNonce = randomBytes(16).toString('base64url');
       return {
@@ -95,7 +105,9 @@ export function createFrontChannel(
         ...(opts.expectFragment
           ? {}
           : {
-              note: 'a request without parameters reached the redirect URI; served the fragment relay page in case the provider answered in the fragment',
+              note:
+                'a request without parameters reached the redirect URI; served the fragment ' +
+                'relay page in case the provider answered in the fragment',
             }),
       };
     }
@@ -104,18 +116,24 @@ export function createFrontChannel(
       if ('refused' in body) return body.refused;
       if (Object.keys(body.params).length === 0)
         return refuse(req, 400, 'a form_post response without parameters was refused');
-      const stray = strayError(body.params);
-      if (stray) return refuse(req, 400, stray);
-      return { kind: 'response', channel: 'form_post', params: body.params };
+      return responseFrom(req, 'form_post', body.params);
     }
     return refuse(req, 405, `a ${method} request to the redirect URI was refused`);
   }
 
-  return { relayPath, classify };
+  function classifyAddress(text: string, expect: Omit<PastedExpectations, 'state'>): AddressOutcome {
+    const verdict = judgePastedAddress(text, { ...expect, state: opts.state ?? '' });
+    if (verdict.kind === 'refused') return verdict;
+    const outcome = responseFrom(undefined, verdict.channel, verdict.params);
+    if (outcome.kind === 'response') return outcome;
+    return { kind: 'refused', reason: outcome.kind === 'refused' ? outcome.warning : 'not a response' };
+  }
+
+  return { relayPath, classify, classifyAddress };
 }
 
-function refuse(req: IncomingMessage, status: number, warning: string): FrontChannelOutcome {
-  req.resume();
+function refuse(req: IncomingMessage | undefined, status: number, warning: string): FrontChannelOutcome {
+  req?.resume();
   return { kind: 'refused', status, warning: `${warning}; still waiting for the authorization response` };
 }
 

@@ -25,7 +25,8 @@ export async function prepareHarFile(ctx: HarContext): Promise<void> {
   } catch (err) {
     throw new UsageError(
       'har_not_writable',
-      `cannot write the HAR file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message}`,
+      `cannot write the HAR file ${path}: ` +
+        `${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message}`,
     );
   }
   recorded.set(ctx, []);

@@ -61,7 +61,8 @@ function dispatcherFor(
     } catch (err) {
       throw new UsageError(
         'unreadable_ca',
-        `cannot read --ca-file ${caFile}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+        `cannot read --ca-file ${caFile}: ` +
+          `${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
       );
     }
   }

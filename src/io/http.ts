@@ -95,7 +95,8 @@ export function readJsonResponse<T = Record<string, unknown>>(
   if (parsed === undefined)
     throw new NetworkError(
       'invalid_json',
-      `${what} at ${response.url} did not answer with JSON (status ${response.status}, content-type ${response.headers['content-type'] ?? 'none'})`,
+      `${what} at ${response.url} did not answer with JSON (status ${response.status}, content-type ` +
+        `${response.headers['content-type'] ?? 'none'})`,
     );
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new NetworkError('invalid_json', `${what} at ${response.url} answered with JSON that is not an object`);

@@ -5,30 +5,54 @@
 // requests addressed to its own host:port, so a web page cannot reach it through a name of its own
 // that resolves to 127.0.0.1 (DNS rebinding).
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { UsageError, UserStepError } from '../errors.js';
 import type { Channel } from '../protocol/response-type.js';
-import { createFrontChannel } from './front-channel.js';
+import { createFrontChannel, type AddressOutcome } from './front-channel.js';
+import type { PastedExpectations } from '../protocol/pasted-response.js';
+import { describePortOwner, findPortOwner } from './port-owner.js';
 
 export interface AuthorizationResponse {
   channel: Channel;
   params: Record<string, string>;
+  /** How it arrived: the browser at the listener, or an address a person pasted. */
+  via: 'listener' | 'paste';
 }
 
 export interface LoopbackListener {
   /** The redirect URI with the real port. */
   redirectUri: string;
+  /** Where it listens (host:port; differs from the redirect URI's with --listen). */
+  address: string;
   /** Resolves with the first authorization response; rejects with UserStepError after the timeout. */
   response: Promise<AuthorizationResponse>;
+  /**
+   * An address the browser ended on, pasted by a person: judged by the same front channel as a
+   * request to the listener, and when it is a response it settles `response` exactly as one would.
+   */
+  offerAddress(text: string, expect: Omit<PastedExpectations, 'state' | 'redirectUri'>): AddressOutcome;
   close(): Promise<void>;
+}
+
+/** Where to bind instead of the redirect URI's host and port (`--listen`), e.g. in a container. */
+export interface ListenAddress {
+  /** An IP literal (IPv6 without brackets) or localhost. */
+  host: string;
+  port: number;
+  /** Not a loopback address: allowed only with --listen-any. */
+  loopback: boolean;
 }
 
 export interface ListenerOptions {
   timeoutSeconds: number;
+  /** Bind here rather than where the redirect URI points (the redirect URI is sent unchanged). */
+  listen?: ListenAddress | undefined;
   /** The response mode asked for: fragment means a bare GET is expected (the relay page). */
   expectFragment: boolean;
   /** This run's state: the fragment relay path is bound to it. */
   state?: string;
+  /** A hint for the timeout error besides the usual one (a provider quirk that explains it). */
+  timeoutHint?: string | undefined;
   warn(message: string): void;
 }
 
@@ -47,7 +71,8 @@ export function parseLoopbackRedirectUri(value: string): URL {
     throw new UsageError('bad_redirect_uri', `--redirect-uri "${value}" is not a URL`);
   }
   const why =
-    'a native client receives the response on a loopback listener: http://127.0.0.1:PORT/path, http://[::1]:PORT/path or http://localhost:PORT/path (RFC 8252 §7.3)';
+    'a native client receives the response on a loopback listener: http://127.0.0.1:PORT/path, ' +
+    'http://[::1]:PORT/path or http://localhost:PORT/path (RFC 8252 §7.3)';
   if (url.protocol !== 'http:')
     throw new UsageError('bad_redirect_uri', `--redirect-uri "${value}" is not http: ${why}`);
   if (!(url.hostname in LOOPBACK_HOSTS))
@@ -60,9 +85,54 @@ export function parseLoopbackRedirectUri(value: string): URL {
   return url;
 }
 
+function isLoopbackIp(host: string): boolean {
+  if (isIP(host) === 4) return host.startsWith('127.');
+  const h = host.toLowerCase();
+  return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(h);
+}
+
+/**
+ * `--listen HOST:PORT` (or `:PORT` for the redirect URI's host): an IP literal or localhost. A
+ * non-loopback address is refused unless `any` (--listen-any): RFC 8252 §8.3 has the listener on the
+ * loopback interface only, where no other machine can send it an authorization response.
+ */
+export function parseListenAddress(value: string, redirectUri: URL, opts: { any: boolean }): ListenAddress {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value.trim());
+  const bad = (why: string) =>
+    new UsageError('bad_listen', `--listen "${value}" ${why}`, {
+      hint: 'give HOST:PORT, e.g. --listen 127.0.0.1:8765, --listen [::1]:8765 or --listen :0 (any free port)',
+    });
+  if (!m) throw bad('is not HOST:PORT');
+  const port = Number(m[3]);
+  if (port > 65535) throw bad('has a port above 65535');
+  const host = m[1] ?? (m[2] || redirectUri.hostname.replace(/^\[|\]$/g, ''));
+  if (host.toLowerCase() !== 'localhost' && isIP(host) === 0)
+    throw bad('does not name an IP address or localhost (a name could resolve anywhere)');
+  const loopback = host.toLowerCase() === 'localhost' || isLoopbackIp(host);
+  if (!loopback && !opts.any)
+    throw new UsageError(
+      'non_loopback_listen',
+      `--listen ${value} is not a loopback address: the redirect listener of a native app binds to the loopback ` +
+        'interface only, so that no other machine can reach it (RFC 8252 §8.3)',
+      {
+        hint:
+          "in a container, publish the port on the host's loopback only (docker run -p 127.0.0.1:8765:8765) and " +
+          "pass --listen-any to bind to the container's interface",
+      },
+    );
+  return { host: host.toLowerCase() === 'localhost' ? 'localhost' : host, port, loopback };
+}
+
+/** What to bind: the listen address, or the redirect URI's host (both families for localhost). */
+function bindHosts(url: URL, listen: ListenAddress | undefined): string[] {
+  if (listen) return listen.host === 'localhost' ? LOOPBACK_HOSTS.localhost! : [listen.host];
+  return LOOPBACK_HOSTS[url.hostname]!;
+}
+
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>oidc-probe: ${title}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em;line-height:1.5}</style></head>
+<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:3em auto;
+padding:0 1em;line-height:1.5}</style></head>
 <body><h1 id="done">${title}</h1>${body}</body></html>`;
 }
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -115,6 +185,17 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
     rejectResponse = reject;
   });
 
+  /** The first authorization response, however it came, is the run's; later ones are ignored. */
+  const settle = (r: AuthorizationResponse): boolean => {
+    if (settled) {
+      opts.warn(`a second authorization response (by ${r.channel}) was ignored: only the first one counts`);
+      return false;
+    }
+    settled = true;
+    resolveResponse(r);
+    return true;
+  };
+
   const answer = (res: ServerResponse, status: number, headers: Record<string, string>, body: string) => {
     res.writeHead(status, { 'cache-control': 'no-store', ...headers }).end(body);
   };
@@ -123,11 +204,12 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
     // RFC 9110 §7.2 and §15.5.20: the Host names the origin the request is meant for; a browser
     // sends the name it resolved, so any other name is a page from another site (DNS rebinding).
     const host = req.headers.host;
-    if (!isOwnHost(host, url.hostname, port)) {
+    // With --listen the browser still addresses the redirect URI's host:port (a forwarded port).
+    if (!isOwnHost(host, url.hostname, redirectPort) && !(listenAuthority && host === listenAuthority)) {
       req.resume();
       const warning =
         `a request ${host === undefined ? 'without a Host header' : `for Host "${printable(host)}"`} was refused: ` +
-        `this listener answers only to ${url.hostname}:${port} (a web page may be trying to reach it ` +
+        `this listener answers only to ${url.hostname}:${redirectPort} (a web page may be trying to reach it ` +
         'through DNS rebinding); still waiting for the authorization response';
       opts.warn(warning);
       return answer(res, 421, { 'content-type': 'text/plain; charset=utf-8' }, warning);
@@ -144,21 +226,21 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
           if (o.note) opts.warn(o.note);
           return answer(res, o.status, o.headers, o.body);
         }
-        if (settled) {
-          opts.warn(`a second authorization response (by ${o.channel}) was ignored: only the first one counts`);
+        if (!settle({ channel: o.channel, params: o.params, via: 'listener' }))
           return answer(res, 409, { 'content-type': 'text/plain' }, 'oidc-probe already has an authorization response');
-        }
-        settled = true;
         answer(res, 200, { 'content-type': 'text/html; charset=utf-8', connection: 'close' }, answerPage(o.params));
-        resolveResponse({ channel: o.channel, params: o.params });
       })
       .catch(() => {
         if (!res.headersSent) answer(res, 400, { 'content-type': 'text/plain' }, 'bad request');
       });
   };
 
-  let port = Number(url.port || 80);
-  for (const host of LOOPBACK_HOSTS[url.hostname]!) {
+  const listen = opts.listen;
+  let port = listen ? listen.port : Number(url.port || 80);
+  // The port the browser is sent to: the redirect URI's, unless it is 0 (then the one bound).
+  let redirectPort = Number(url.port || 80);
+  let listenAuthority: string | undefined;
+  for (const host of bindHosts(url, listen)) {
     const server = createServer(handler);
     try {
       await new Promise<void>((resolve, reject) => {
@@ -173,24 +255,35 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
       // localhost: one of the two families may be missing on this machine; the other suffices.
       if (servers.length > 0 && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')) continue;
       await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+      const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
       if (code === 'EADDRINUSE') {
+        const owner = await findPortOwner(port);
+        const by = owner ? ` by ${describePortOwner(owner)}` : '';
         throw new UsageError(
           'port_in_use',
-          `port ${port} on ${host} is already in use, so the redirect URI ${redirectUri} cannot be listened on`,
+          listen
+            ? `port ${port} on ${host} is already in use${by}, so --listen ${where} cannot be bound`
+            : `port ${port} on ${host} is already in use${by}, so the redirect URI ${redirectUri} ` +
+                'cannot be listened on',
           {
-            hint: 'choose another port with --redirect-uri http://127.0.0.1:PORT/callback (it must be registered with the provider), or port 0 for any free one',
+            hint: listen
+              ? `${owner?.pid ? 'stop that process, or ' : ''}choose another port with --listen HOST:PORT ` +
+                "(:0 for any free one) and forward the redirect URI's port to it"
+              : `${owner?.pid ? 'stop that process, or ' : ''}use any free port with --redirect-uri ` +
+                `http://${url.hostname}:0${url.pathname} (:0; RFC 8252 §7.3 has providers accept any loopback ` +
+                'port), or another port registered with the provider',
           },
         );
       }
-      throw new UsageError(
-        'listen_failed',
-        `cannot listen on ${host}:${port} for ${redirectUri}: ${(err as Error).message}`,
-      );
+      throw new UsageError('listen_failed', `cannot listen on ${where} for ${redirectUri}: ${(err as Error).message}`);
     }
     servers.push(server);
     port = (server.address() as AddressInfo).port;
+    if (listen && !listenAuthority && listen.host !== 'localhost' && !['0.0.0.0', '::'].includes(listen.host))
+      listenAuthority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
-  url.port = String(port);
+  if (redirectPort === 0) redirectPort = port;
+  url.port = String(redirectPort);
 
   const timer = setTimeout(() => {
     rejectResponse(
@@ -198,7 +291,8 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
         'callback_timeout',
         `no authorization response reached ${url.href} within ${opts.timeoutSeconds} s`,
         {
-          hint: 'finish the sign-in in the browser sooner, or give more time with --timeout <seconds>',
+          hint:
+            opts.timeoutHint ?? 'finish the sign-in in the browser sooner, or give more time with --timeout <seconds>',
         },
       ),
     );
@@ -214,6 +308,14 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
       setTimeout(() => server.closeAllConnections(), 1000).unref();
     }
   };
+  const offerAddress = (text: string, expect: Omit<PastedExpectations, 'state' | 'redirectUri'>): AddressOutcome => {
+    const outcome = channel.classifyAddress(text, { ...expect, redirectUri: url.href });
+    if (outcome.kind === 'response' && !settle({ channel: outcome.channel, params: outcome.params, via: 'paste' }))
+      return { kind: 'refused', reason: 'an authorization response has already arrived' };
+    return outcome;
+  };
   // The redirect URI keeps its exact string apart from the port (RFC 8252 §7.3).
-  return { redirectUri: url.href, response, close };
+  const first = servers[0]!.address() as AddressInfo;
+  const address = `${first.family === 'IPv6' ? `[${first.address}]` : first.address}:${first.port}`;
+  return { redirectUri: url.href, address, response, offerAddress, close };
 }

@@ -14,7 +14,7 @@ import {
 export interface RunRecorder {
   readonly record: RunRecord;
   readonly startedAt: Date;
-  /** An HTTP observer (src/net/http.ts). */
+  /** An HTTP observer (src/io/http.ts). */
   exchange(e: ObservedExchange): void;
   /** The front-channel request was handed to the user agent (a browser opened, or the URL printed). */
   frontChannelRequest(url: string, opts: { openBrowser: boolean; purpose: string }): void;

@@ -2,6 +2,7 @@
 // the parameters that come back with its response (state; RFC 9207 iss). Pure apart from randomness.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { fail, pass, skip, type Check } from './checks.js';
+import type { JarmResponseMode } from './jarm.js';
 import type { ResponseMode, ResponseType } from './response-type.js';
 
 /** 256 random bits, base64url: well over the 128 bits RFC 6749 §10.10 and Core 15.5.2 ask for. */
@@ -16,8 +17,8 @@ export interface AuthorizationRequestInput {
   clientId: string;
   redirectUri: string;
   responseType: ResponseType;
-  /** Sent only when the user asked for one (the default needs no parameter). */
-  responseMode?: ResponseMode | undefined;
+  /** Sent only when the user asked for one (the default needs no parameter); JARM modes too. */
+  responseMode?: ResponseMode | JarmResponseMode | undefined;
   scope: string;
   state: string;
   nonce: string;
@@ -95,7 +96,8 @@ export function checkIssParameter(params: Record<string, string>, issuer: string
     return advertised
       ? fail(
           'iss_param',
-          'no iss parameter, though the provider advertises authorization_response_iss_parameter_supported (RFC 9207 §2.4)',
+          'no iss parameter, though the provider advertises ' +
+            'authorization_response_iss_parameter_supported (RFC 9207 §2.4)',
         )
       : skip('iss_param', 'no iss parameter (RFC 9207 not advertised)');
   }

@@ -88,7 +88,9 @@ export function summarizeCapabilities(m: Record<string, unknown>): Capability[] 
   add(
     'JARM',
     jarmAlgs || jwtModes.length
-      ? `yes${jwtModes.length ? ` (${jwtModes.join(', ')})` : ''}${jarmAlgs ? ` signed with ${jarmAlgs.join(', ')}` : ''}`
+      ? 'yes' +
+          (jwtModes.length ? ` (${jwtModes.join(', ')})` : '') +
+          (jarmAlgs ? ` signed with ${jarmAlgs.join(', ')}` : '')
       : 'no',
   );
 

@@ -33,6 +33,8 @@ export interface Check {
   actual?: unknown;
   /** Where the row came from when a result merges several validations (e.g. "id_token", "userinfo"). */
   source?: string;
+  /** One sentence: a known provider quirk that explains the row, or what to try (provider-quirks.ts). */
+  hint?: string;
 }
 
 type Extra = { expected?: unknown; actual?: unknown };

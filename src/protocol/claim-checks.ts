@@ -9,6 +9,8 @@ export type TokenType = 'id_token' | 'access_token' | 'logout_token';
 
 export interface ClaimExpectations {
   issuer?: string | undefined;
+  /** An issuer published with {tenantid} in it, accepted on request: iss is checked against it with tid. */
+  issuerTemplate?: string | undefined;
   audience?: string[] | undefined;
   /** Further audiences the client trusts to share its tokens with (Core 3.1.3.7 item 3). */
   trustedAudiences?: string[] | undefined;
@@ -43,6 +45,7 @@ function missing(id: string, exp: ClaimExpectations, why = ''): Check {
 const ago = humanDuration;
 
 export function checkIssuer(claims: Claims, exp: ClaimExpectations): Check {
+  if (exp.issuerTemplate !== undefined) return checkIssuerTemplate(claims, exp.issuerTemplate);
   const iss = claims.iss;
   // A claim the caller asked to compare must be there to be compared.
   if (iss === undefined && exp.issuer !== undefined)
@@ -58,6 +61,31 @@ export function checkIssuer(claims: Claims, exp: ClaimExpectations): Check {
       : '';
   return fail('iss', `iss "${iss}" is not the expected issuer "${exp.issuer}"${near}`, {
     expected: exp.issuer,
+    actual: iss,
+  });
+}
+
+/**
+ * An issuer published as a template with {tenantid} (accepted on request): iss must be the template
+ * with the token's own tid in place of {tenantid}, so a token of one tenant cannot pass for another's.
+ */
+function checkIssuerTemplate(claims: Claims, template: string): Check {
+  const { iss, tid } = claims;
+  if (typeof iss !== 'string')
+    return fail('iss', 'no iss claim (or not a string) to match the issuer template', {
+      expected: template,
+      actual: iss,
+    });
+  if (typeof tid !== 'string' || tid === '' || /[/?#]/.test(tid))
+    return fail('iss', `the issuer is the template "${template}", but the token has no tid claim to fill it in`, {
+      expected: template,
+      actual: iss,
+    });
+  const expected = template.split('{tenantid}').join(tid);
+  if (iss === expected)
+    return pass('iss', `iss is the issuer template with the token's tid "${tid}"`, { expected, actual: iss });
+  return fail('iss', `iss "${iss}" is not the issuer template with the token's tid ("${expected}")`, {
+    expected,
     actual: iss,
   });
 }
@@ -223,6 +251,16 @@ export function checkNonce(claims: Claims, exp: ClaimExpectations): Check {
 export function checkAuthTime(claims: Claims, exp: ClaimExpectations): Check {
   const v = numericDate(claims, 'auth_time');
   if (v !== undefined && typeof v !== 'number') return v;
+  // Core 2: the time the user authenticated; 0 (1970-01-01) is a provider saying it does not know.
+  if (v === 0) {
+    const unknown = 'auth_time is 0 (1970-01-01T00:00:00Z): the provider does not say when the user authenticated';
+    return exp.maxAge === undefined
+      ? warn('auth_time', unknown, { actual: 0 })
+      : fail('auth_time', `${unknown}, so max_age=${exp.maxAge} cannot have been honoured (Core 3.1.2.1)`, {
+          expected: `≤ ${exp.maxAge} s`,
+          actual: 0,
+        });
+  }
   if (exp.maxAge === undefined) {
     if (v === undefined) return skip('auth_time', 'no auth_time claim');
     return pass('auth_time', `user authenticated ${ago(exp.now - v)} ago`);

@@ -2,6 +2,7 @@
 // and the issuer that was asked in, rows out. Informational rows use status "pass" with a message
 // that starts with "info:" (the contract has no "info" status).
 import { fail, pass, skip, warn, type Check } from './checks.js';
+import { isWorkloadIdentityMetadata } from './provider-quirks.js';
 
 export interface DiscoveryLintInput {
   metadata: Record<string, unknown>;
@@ -169,7 +170,33 @@ export function lintDiscovery(input: DiscoveryLintInput): Check[] {
     checkGrantTypes(m.grant_types_supported, m.response_types_supported),
     checkUnknownFields(m),
   );
-  return checks;
+  return isWorkloadIdentityMetadata(m) ? asWorkloadIdentityIssuer(checks) : checks;
+}
+
+/** Rows about signing users in, which say nothing about an issuer nobody signs in at. */
+const LOGIN_ONLY = new Set([
+  'discovery.code_challenge_methods_supported',
+  'discovery.authorization_response_iss_parameter_supported',
+  'discovery.response_types_implicit',
+  'discovery.grant_types_supported',
+]);
+
+/**
+ * A workload-identity issuer (provider-quirks.ts) publishes discovery only so that its tokens can be
+ * verified: no authorization endpoint by design, so its absence is a skip and the login-only rows go.
+ */
+function asWorkloadIdentityIssuer(checks: Check[]): Check[] {
+  return checks
+    .filter((c) => !LOGIN_ONLY.has(c.id))
+    .map((c) =>
+      c.id === 'discovery.authorization_endpoint' && c.status === 'fail'
+        ? skip(
+            c.id,
+            'no authorization_endpoint: this is a workload-identity issuer (tokens minted by a platform for ' +
+              'workloads; nobody signs in here), which leaves it out by design',
+          )
+        : c,
+    );
 }
 
 /** Discovery §4.3 / RFC 8414 §3.3: identical to the issuer used to build the URL, no normalisation. */
@@ -451,5 +478,39 @@ function checkUnknownFields(m: Record<string, unknown>): Check {
     `info: ${unknown.length} field${unknown.length === 1 ? '' : 's'} not in the metadata registries ` +
       `(kept, not rejected): ${unknown.join(', ')}`,
     { actual: unknown },
+  );
+}
+
+/** Whether an issuer template (with {tenantid}) is filled to the issuer asked by one path segment. */
+export function issuerTemplateMatches(template: string, asked: string): boolean {
+  if (!template.includes('{tenantid}')) return false;
+  const pattern = template
+    .split('{tenantid}')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/?#]+');
+  return new RegExp(`^${pattern}$`).test(asked);
+}
+
+/**
+ * Discovery §4.3 for a client about to use the document: the issuer must be identical to the one
+ * asked. On request, an issuer published as a template with {tenantid} (Microsoft Entra's
+ * multi-tenant endpoints) is accepted when the URL asked fills it; each ID token's iss is then held
+ * to the template with its own tid (claim-checks.ts).
+ */
+export function checkIssuerForClient(published: unknown, asked: string, opts: { acceptTemplate?: boolean }): Check {
+  const id = 'discovery.issuer';
+  if (published === asked) return pass(id, 'the discovery document names the issuer asked for');
+  if (opts.acceptTemplate && typeof published === 'string' && issuerTemplateMatches(published, asked))
+    return warn(
+      id,
+      `the discovery document names the issuer template "${published}", not "${asked}" (Discovery §4.3); ` +
+        "accepted on request: each ID token's iss must be the template filled with its own tid",
+      { expected: asked, actual: published },
+    );
+  return fail(
+    id,
+    `the discovery document says issuer "${String(published)}", you asked for "${asked}" ` +
+      '(they must be identical, Discovery §4.3)',
+    { expected: asked, actual: published },
   );
 }

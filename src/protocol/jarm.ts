@@ -3,6 +3,7 @@
 // (JARM §4.4) are rows: the signature with the provider's keys, iss, aud = client_id, exp; the
 // parameters inside then go through the usual state / code / iss checks.
 import { fail, isValid, pass, skip, type Check } from './checks.js';
+import { ProtocolInputError } from './input-error.js';
 import { checkAudience, checkExpiry, checkIssuer, type ClaimExpectations } from './claim-checks.js';
 import { idTokenKeySource } from './id-token-keys.js';
 import { decryptJwe, jweContent, type DecryptionKey } from './jwe.js';
@@ -29,6 +30,23 @@ export function jarmChannel(
 ): Channel {
   if (mode === 'jwt') return responseType.idToken || responseType.accessToken ? 'fragment' : 'query';
   return mode.slice(0, -'.jwt'.length) as Channel;
+}
+
+/**
+ * JARM §2.3.1: query.jwt MUST NOT carry a response type that returns a token or an ID token unless
+ * the response is encrypted, which the client cannot promise before the provider answers: refused.
+ */
+export function jarmResponseChannel(
+  mode: JarmResponseMode,
+  responseType: Pick<ResponseType, 'value' | 'idToken' | 'accessToken'>,
+): Channel {
+  if (mode === 'query.jwt' && (responseType.idToken || responseType.accessToken))
+    throw new ProtocolInputError(
+      'contradictory_options',
+      `response_mode query.jwt cannot carry the tokens of response_type "${responseType.value}": ` +
+        'JARM §2.3.1 allows it only for an encrypted response; use jwt, fragment.jwt or form_post.jwt',
+    );
+  return jarmChannel(mode, responseType);
 }
 
 /** JARM §2.3: the callback carries the JWT in a `response` parameter. */

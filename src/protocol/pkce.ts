@@ -26,6 +26,7 @@ export function checkPkce(input: {
     return skip('pkce', 'S256 challenge sent; the code was not redeemed, so the verifier was never checked');
   return pass(
     'pkce',
-    `S256: the provider accepted the code_verifier${methods ? '' : ' (it does not advertise code_challenge_methods_supported)'}`,
+    `S256: the provider accepted the ` +
+      `code_verifier${methods ? '' : ' (it does not advertise code_challenge_methods_supported)'}`,
   );
 }

@@ -20,7 +20,7 @@ export const withheld = (body: string, why: string) =>
 
 export function redactResponseBody(body: string, context: ResponseBodyContext, show: boolean): string {
   if (show || body === '') return body;
-  // As the client reads it (src/net/http.ts): a BOM and surrounding whitespace do not matter.
+  // As the client reads it (src/io/http.ts): a BOM and surrounding whitespace do not matter.
   const text = body.replace(/^\uFEFF/, '').trim();
   if (text.startsWith('{') || text.startsWith('[') || text.startsWith('"')) {
     if (exceedsJsonDepth(text)) return withheld(body, `of JSON nested more than ${MAX_JSON_DEPTH} levels deep`);

@@ -23,6 +23,8 @@ export const SECRET_NAMES = new Set([
   'registration_access_token',
   'state',
   'nonce',
+  // JARM: the signed authorization response carries the code (and tokens in the implicit and hybrid flows).
+  'response',
 ]);
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'dpop']);
 
@@ -93,3 +95,39 @@ export function redactBody(body: string, contentType: string | undefined, show: 
 
 /** A parsed JSON value with the members named in SECRET_NAMES redacted, at any depth. */
 export const redactJson = (value: unknown): unknown => redactJsonValue(value);
+
+// What a person sees of a secret on a terminal without --show-secrets (cli-contract.md "Secrets"),
+// for every command: what authenticates the client or the user, or binds a code to the client
+// (PKCE), is never shown, not even in part; tokens and codes show a short prefix and suffix, enough
+// to tell two apart or match one against a log line, never more than a quarter of the value (and
+// at most 10 characters), so what is shown never helps to guess the rest. state and nonce are
+// redacted from traces and HAR files (SECRET_NAMES) but shown on the terminal: one-time values
+// bound to the run, spent when it ends, and what a mismatch is debugged with.
+
+/** Names whose values are never shown, not even in part. */
+const NEVER_SHOWN = new Set(['client_secret', 'password', 'code_verifier']);
+const SHOWN_ON_TERMINAL = new Set(['state', 'nonce']);
+
+export type SecretKind = 'secret' | 'credential';
+
+/** How the value of a parameter or member is shown: never ('secret'), shortened ('credential'), or as it is. */
+export function secretKind(name: string): SecretKind | undefined {
+  if (NEVER_SHOWN.has(name)) return 'secret';
+  if (SHOWN_ON_TERMINAL.has(name)) return undefined;
+  // Any *_token member is a credential too (session_token and the like that some providers add).
+  if (SECRET_NAMES.has(name) || /(^|_)token$/.test(name)) return 'credential';
+  return undefined;
+}
+
+const MAX_SHOWN = 10;
+/** Below this many characters shown, a prefix and suffix tell nothing: the value is redacted whole. */
+const MIN_SHOWN = 4;
+
+/** A secret as a person may see it: `eyJhb…Ug9w [43 chars]`, or `[redacted 13 chars]`. */
+export function displaySecret(value: string, kind: SecretKind, show: boolean): string {
+  if (show) return value;
+  const shown = Math.min(MAX_SHOWN, Math.floor(value.length / 4));
+  if (kind === 'secret' || shown < MIN_SHOWN) return redacted(value);
+  const tail = Math.floor(shown / 2);
+  return `${value.slice(0, shown - tail)}…${value.slice(value.length - tail)} [${value.length} chars]`;
+}

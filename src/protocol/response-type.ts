@@ -48,7 +48,8 @@ export function parseResponseType(input: string): ResponseType {
       const hint = w === 'none' ? ' ("none" returns nothing to check)' : '';
       throw new UsageError(
         'bad_response_type',
-        `--response-type "${input}": unknown value "${w}"${hint}; use one of ${RESPONSE_TYPES.map((t) => `"${t}"`).join(', ')}`,
+        `--response-type "${input}": unknown value "${w}"${hint}; use one of ` +
+          `${RESPONSE_TYPES.map((t) => `"${t}"`).join(', ')}`,
       );
     }
   }
@@ -60,7 +61,8 @@ export function parseResponseType(input: string): ResponseType {
     // "token" alone is OAuth 2.0 implicit without an ID token: nothing OpenID Connect can verify.
     throw new UsageError(
       'bad_response_type',
-      `--response-type "${input}" is not an OpenID Connect response type; use one of ${RESPONSE_TYPES.map((t) => `"${t}"`).join(', ')}`,
+      `--response-type "${input}" is not an OpenID Connect response type; use one of ` +
+        `${RESPONSE_TYPES.map((t) => `"${t}"`).join(', ')}`,
     );
   }
   const flow: Flow = !code ? 'implicit' : idToken || accessToken ? 'hybrid' : 'code';
@@ -111,14 +113,19 @@ export function returnsTokens(rt: ResponseType): boolean {
 export function resolveResponseMode(rt: ResponseType, mode: string | undefined): ResponseMode {
   if (mode === undefined) return defaultResponseMode(rt);
   if (!(RESPONSE_MODES as readonly string[]).includes(mode)) {
-    throw new UsageError('bad_response_mode', `--response-mode "${mode}" is not one of ${RESPONSE_MODES.join(', ')}`);
+    throw new UsageError(
+      'bad_response_mode',
+      `--response-mode "${mode}" is not one of ${RESPONSE_MODES.join(', ')}, or a JARM mode: ` +
+        'jwt, query.jwt, fragment.jwt, form_post.jwt',
+    );
   }
   // Multiple Response Types §3 and Core 3.2.2.5/3.3.2.5: tokens never travel in a query string
   // (it ends up in logs, history and Referer headers).
   if (mode === 'query' && returnsTokens(rt)) {
     throw new UsageError(
       'contradictory_options',
-      `--response-mode query cannot carry the tokens of --response-type "${rt.value}": tokens are never sent in a query string (OAuth 2.0 Multiple Response Types §3)`,
+      `--response-mode query cannot carry the tokens of --response-type "${rt.value}": tokens are ` +
+        `never sent in a query string (OAuth 2.0 Multiple Response Types §3)`,
       {
         hint: 'use --response-mode fragment (the default for this response type) or form_post',
       },

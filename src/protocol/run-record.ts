@@ -44,7 +44,7 @@ export const PARTICIPANTS: readonly ParticipantInfo[] = [
   { id: 'provider', name: 'Provider', short: 'Provider' },
 ];
 
-/** What the HTTP edge observed of one exchange (the shape of src/net/http.ts HttpExchange). */
+/** What the HTTP edge observed of one exchange (the shape of src/io/http.ts HttpExchange). */
 export interface ObservedExchange {
   /** What was being fetched: "token endpoint", "JWKS", "discovery document"… */
   what?: string | undefined;

@@ -1,6 +1,7 @@
 // Which cache entry a token request maps to, and whether its access token may be reused.
 // Pure: no clock, no files; the caller passes `now`.
 import { createHash } from 'node:crypto';
+import type { JWK } from 'jose';
 
 export interface CacheIdentity {
   issuer: string;
@@ -11,6 +12,10 @@ export interface CacheIdentity {
   resource?: string[] | undefined;
   /** For the password grant: whose token it is. */
   subject?: string | undefined;
+  /** RFC 9449: a DPoP-bound token is another entry than a Bearer one for the same request. */
+  dpop?: boolean | undefined;
+  /** RFC 9396: the authorization_details asked for (serialized JSON). */
+  authorizationDetails?: string | undefined;
 }
 
 export interface CacheEntry extends CacheIdentity {
@@ -23,6 +28,13 @@ export interface CacheEntry extends CacheIdentity {
   id_token?: string | undefined;
   scope_granted?: string | undefined;
   obtained_at: number;
+  /**
+   * RFC 9449 §4.2: the private key a DPoP-bound token needs for every proof; without it the cached
+   * token is useless. The entry file is 0600 in a 0700 directory, like the tokens beside it.
+   */
+  dpop_jwk?: JWK | undefined;
+  /** Its RFC 7638 thumbprint (the token's cnf.jkt). */
+  dpop_jkt?: string | undefined;
 }
 
 /** Order-insensitive in scope, audience and resource: "a b" and "b a" are one entry. */
@@ -36,8 +48,12 @@ export function cacheKey(id: CacheIdentity): string {
     norm(id.audience),
     norm(id.resource),
     id.subject ?? null,
+    // Only when set, so the entries of plain Bearer requests keep their keys.
+    ...(id.dpop ? ['dpop'] : []),
+    ...(id.authorizationDetails !== undefined ? [id.authorizationDetails] : []),
   ]);
-  return createHash('sha256').update(canonical).digest('base64url').slice(0, 32);
+  // Hex: a key is typed after `cache show`, and base64url could begin with "-" (read as an option).
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
 export type CacheDecision =
@@ -45,8 +61,16 @@ export type CacheDecision =
   | { action: 'refresh'; reason: string }
   | { action: 'fetch'; reason: string };
 
-export function decideFromCache(entry: CacheEntry | undefined, now: number, minTtl: number): CacheDecision {
+export function decideFromCache(
+  entry: CacheEntry | undefined,
+  now: number,
+  minTtl: number,
+  want: { dpopJkt?: string | undefined } = {},
+): CacheDecision {
   if (!entry) return { action: 'fetch', reason: 'nothing cached' };
+  // RFC 9449 §4.2, §5: a DPoP-bound token (and a refresh token bound with it) is usable only with its own key.
+  if (want.dpopJkt !== undefined && entry.dpop_jkt !== want.dpopJkt)
+    return { action: 'fetch', reason: 'the cached token is bound to another DPoP key than the one given' };
   const left = entry.expires_at === undefined ? undefined : entry.expires_at - now;
   if (left !== undefined && left > minTtl) return { action: 'reuse', secondsLeft: left };
   const why =
@@ -83,4 +107,22 @@ export function isCacheEntry(x: unknown): x is CacheEntry {
     typeof e.grant === 'string' &&
     typeof e.obtained_at === 'number'
   );
+}
+
+/**
+ * `token --output exec-credential` hands out the ID token when there is one: a cached entry whose
+ * access token is still good but whose ID token is not is refreshed (or fetched) all the same.
+ */
+export function decideForIdToken(
+  entry: CacheEntry,
+  now: number,
+  minTtl: number,
+  idTokenExp: number | undefined,
+): CacheDecision | undefined {
+  if (entry.id_token === undefined || idTokenExp === undefined) return undefined;
+  const left = idTokenExp - now;
+  if (left > minTtl) return undefined;
+  const reason =
+    left <= 0 ? 'the cached ID token expired' : `the cached ID token has only ${left} s left (--min-ttl ${minTtl})`;
+  return entry.refresh_token ? { action: 'refresh', reason } : { action: 'fetch', reason };
 }

@@ -1,6 +1,6 @@
 // Reading a token endpoint answer (RFC 6749 §5.1, OIDC Core §3.1.3.3) into one shape, with the
 // checks that belong to the response itself.
-import { fail, pass, type Check } from './checks.js';
+import { fail, pass, skip, warn, type Check } from './checks.js';
 
 export interface TokenResponse {
   access_token?: string;
@@ -48,4 +48,23 @@ export function checkTokenType(tokens: TokenResponse, expected: readonly string[
   if (!expected.includes(tokens.token_type))
     return pass('token_type', `token_type "${tokens.token_type}" (case-insensitive match, RFC 6749 §5.1)`);
   return pass('token_type', `token_type is ${tokens.token_type}`);
+}
+
+/** expires_in is a number of seconds (RFC 6749 §5.1); a numeric string is read, with a warning. */
+export function checkExpiresIn(raw: Record<string, unknown>): Check {
+  const value = raw.expires_in;
+  if (value === undefined)
+    return skip('expires_in', 'no expires_in (RECOMMENDED, RFC 6749 §5.1): the lifetime is unknown');
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0)
+    return pass('expires_in', `the access token expires in ${value} s`);
+  if (typeof value === 'string' && /^\d+$/.test(value.trim()))
+    return warn(
+      'expires_in',
+      `expires_in is the string "${value}", not a number (RFC 6749 §5.1); read as ${Number(value.trim())} s`,
+      { expected: 'a number', actual: value },
+    );
+  return warn('expires_in', 'expires_in is not a number of seconds (RFC 6749 §5.1): the lifetime is unknown', {
+    expected: 'a number',
+    actual: value,
+  });
 }

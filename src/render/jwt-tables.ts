@@ -9,9 +9,10 @@ import {
 import type { Check } from '../protocol/checks.js';
 import type { TokenKind } from '../protocol/token-kind.js';
 import { renderChecks } from './checks.js';
-import type { Style } from './style.js';
+import { escapeForTerminal } from './escape.js';
 import { fittedTable, wrap } from './fit-table.js';
-import { shortenMiddle } from './text.js';
+import type { Style } from './style.js';
+import { shortenMiddle, shown } from './text.js';
 import { isoUtc, relativeTime } from './time.js';
 
 /** The `decode --json` document; the human view is drawn from the same data. */
@@ -47,7 +48,8 @@ const MAX_VALUE = 100;
 export function renderDecoded(view: DecodeView, style: Style, opts: RenderOptions): string {
   const why = 'decode only reads; `oidc-probe verify` checks';
   const narrow = opts.width !== undefined && opts.width < 72;
-  const notice = `${style.yellow.bold('⚠ signature not verified')}${narrow ? `\n  ${style.dim(why)}` : style.dim(`: ${why}`)}`;
+  const notice =
+    style.yellow.bold('⚠ signature not verified') + (narrow ? `\n  ${style.dim(why)}` : style.dim(`: ${why}`));
   return [notice, ...renderBody(view, style, opts)].join('\n');
 }
 
@@ -57,13 +59,18 @@ function renderBody(view: DecodeView, style: Style, opts: RenderOptions): string
   out.push('', style.bold(view.format === 'JWE' ? 'JWE protected header' : 'JWS header'));
   out.push(renderHeaderTable(view.header, style, opts.width));
   if (view.format === 'JWE') {
-    out.push('', style.cyan(view.note ?? "the payload is encrypted: reading it needs the recipient's private key"));
+    out.push(
+      '',
+      style.cyan(
+        escapeForTerminal(view.note ?? "the payload is encrypted: reading it needs the recipient's private key"),
+      ),
+    );
     if (view.checks) out.push('', renderChecks(view.checks, style, { title: 'decryption' }));
     if (!view.nested && !view.payload && view.payload_text === undefined) return out;
     out.push('', style.bold('── decrypted content, not verified ──'));
     if (view.nested) out.push(...renderBody(view.nested, style, opts));
     else if (view.payload) out.push(renderClaimsTable(view.payload, style, opts));
-    else out.push(shortenMiddle(view.payload_text!, 2000));
+    else out.push(escapeForTerminal(shortenMiddle(view.payload_text!, 2000)));
     return out;
   }
   if (view.payload) {
@@ -72,9 +79,10 @@ function renderBody(view: DecodeView, style: Style, opts: RenderOptions): string
     return out;
   }
   out.push('', style.bold('payload'));
-  if (view.payload_note) out.push(style.cyan(view.payload_note));
+  if (view.payload_note) out.push(style.cyan(escapeForTerminal(view.payload_note)));
   const text = view.payload_text ?? '';
-  out.push(text === '' ? style.dim('(empty)') : shortenMiddle(text, view.nested ? MAX_VALUE : 2000));
+  // One line: newlines in the payload show as \n, like every value from outside.
+  out.push(text === '' ? style.dim('(empty)') : shown(text, view.nested ? MAX_VALUE : 2000));
   if (view.nested) {
     out.push('', style.bold('── nested token (the payload above), not verified either ──'));
     out.push(...renderBody(view.nested, style, opts));
@@ -83,13 +91,14 @@ function renderBody(view: DecodeView, style: Style, opts: RenderOptions): string
 }
 
 export function renderKind(kind: TokenKind, style: Style, width?: number): string {
+  // The evidence quotes the token (typ, iss…): escaped like any value from outside.
   const head =
     kind.confidence === 'unknown'
-      ? style.bold(kind.summary)
+      ? style.bold(escapeForTerminal(kind.summary))
       : style.bold(`${kind.name}`) + style.dim(` (${kind.confidence})`);
   const lines = [`${style.bold('looks like:')} ${head}`];
   const item = (mark: string, text: string) =>
-    wrap(text, width ? width - 4 : undefined).map((l, i) => `  ${i === 0 ? mark : ' '} ${l}`);
+    wrap(escapeForTerminal(text), width ? width - 4 : undefined).map((l, i) => `  ${i === 0 ? mark : ' '} ${l}`);
   if (kind.confidence !== 'unknown') lines.push(...item(' ', kind.summary));
   for (const e of kind.evidence) lines.push(...item(style.green('+'), e));
   for (const c of kind.conflicts) lines.push(...item(style.yellow('!'), c));
@@ -113,18 +122,18 @@ export function headerRows(header: Record<string, unknown>, style: Style): strin
       const meaning = describeAlgorithm(value);
       description += meaning
         ? `\n${style.cyan(`${value}: ${meaning}`)}`
-        : `\n${style.yellow(`${value}: not a registered algorithm`)}`;
+        : `\n${style.yellow(`${shown(value, MAX_VALUE)}: not a registered algorithm`)}`;
     }
     if (name === 'alg' && value === 'none')
       description += `\n${style.red('an unsecured JWT: anyone could have written it')}`;
-    return [name, formatNested(value).join('\n'), description];
+    return [escapeForTerminal(name), formatNested(value).join('\n'), description];
   });
 }
 
 /** Claim rows: value made readable (times, nested objects), and what the claim means. */
 export function claimRows(claims: Record<string, unknown>, style: Style, now: number): string[][] {
   return Object.entries(claims).map(([name, value]) => [
-    name,
+    escapeForTerminal(name),
     claimValue(name, value, style, now),
     claimDescription(name, value, style),
   ]);
@@ -173,37 +182,47 @@ function claimDescription(name: string, value: unknown, style: Style): string {
 }
 
 function formatScalar(value: unknown): string {
-  if (typeof value === 'string') return shortenMiddle(value, MAX_VALUE);
+  if (typeof value === 'string') return shown(value, MAX_VALUE);
   if (value === undefined) return '';
   return JSON.stringify(value);
 }
 
+const isScalar = (v: unknown) => v === null || typeof v !== 'object';
+
 /**
  * Objects and arrays as indented "key: value" lines, so a cnf, address or act chain reads at a
- * glance. Short arrays of scalars stay on one line.
+ * glance. Short arrays of scalars stay on one line. Keys and strings come out escaped. Linear in
+ * the size of the value, however deep.
  */
-export function formatNested(value: unknown, indent = ''): string[] {
+export function formatNested(value: unknown, indent = '', out: string[] = []): string[] {
   if (Array.isArray(value)) {
-    if (value.length === 0) return [`${indent}[]`];
-    if (value.every((v) => v === null || typeof v !== 'object')) {
+    if (value.length === 0) out.push(`${indent}[]`);
+    else if (value.every(isScalar)) {
       const line = value.map(formatScalar).join(', ');
-      if (line.length <= MAX_VALUE) return [`${indent}${line}`];
-      return value.map((v) => `${indent}- ${formatScalar(v)}`);
+      if (line.length <= MAX_VALUE) out.push(`${indent}${line}`);
+      else for (const v of value) out.push(`${indent}- ${formatScalar(v)}`);
+    } else {
+      for (const v of value) {
+        // The first line of the item takes the dash; the rest keep the item's indentation.
+        const first = out.length;
+        formatNested(v, `${indent}  `, out);
+        out[first] = `${indent}- ${out[first]!.trimStart()}`;
+      }
     }
-    return value.flatMap((v) => {
-      const inner = formatNested(v, `${indent}  `);
-      return [`${indent}- ${inner[0]!.trimStart()}`, ...inner.slice(1)];
-    });
+    return out;
   }
   if (value && typeof value === 'object') {
     const entries = Object.entries(value);
-    if (entries.length === 0) return [`${indent}{}`];
-    return entries.flatMap(([k, v]) => {
-      if (v && typeof v === 'object' && !(Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object'))) {
-        return [`${indent}${k}:`, ...formatNested(v, `${indent}  `)];
-      }
-      return [`${indent}${k}: ${formatNested(v).join(' ')}`];
-    });
+    if (entries.length === 0) out.push(`${indent}{}`);
+    for (const [k, v] of entries) {
+      const key = escapeForTerminal(k);
+      if (v && typeof v === 'object' && !(Array.isArray(v) && v.every(isScalar))) {
+        out.push(`${indent}${key}:`);
+        formatNested(v, `${indent}  `, out);
+      } else out.push(`${indent}${key}: ${formatNested(v).join(' ')}`);
+    }
+    return out;
   }
-  return [`${indent}${formatScalar(value)}`];
+  out.push(`${indent}${formatScalar(value)}`);
+  return out;
 }

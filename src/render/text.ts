@@ -1,4 +1,7 @@
-// Small text helpers shared by every renderer.
+// Small text helpers shared by every renderer. Whatever they return is terminal text: values from
+// outside come out escaped (escape.ts), ready to paint.
+import { displaySecret, type SecretKind, secretKind } from '../protocol/redact.js';
+import { escapeForTerminal } from './escape.js';
 
 /** Shorten a long value in the middle so both ends stay recognisable. */
 export function shortenMiddle(value: string, max = 48): string {
@@ -7,15 +10,29 @@ export function shortenMiddle(value: string, max = 48): string {
   return `${value.slice(0, keep)}…${value.slice(-keep)}`;
 }
 
-/** How a secret is shown without --show-secrets: enough to tell two apart, never enough to use. */
-export function redactSecret(value: string, show: boolean): string {
-  if (show) return value;
-  if (value.length <= 12) return `[redacted, ${value.length} chars]`;
-  return `${value.slice(0, 6)}…${value.slice(-4)} [${value.length} chars]`;
+/** A string from outside, escaped and shortened in the middle to `max` characters. */
+export function shown(value: string, max?: number): string {
+  return max === undefined ? escapeForTerminal(value) : shortenMiddle(escapeForTerminal(value), max);
 }
 
+/**
+ * A token or code without --show-secrets: a short prefix and suffix (protocol/redact.ts owns the
+ * rule); `kind` 'secret' for what is never shown in part (client secrets, passwords, verifiers).
+ */
+export function redactSecret(value: string, show: boolean, kind: SecretKind = 'credential'): string {
+  return escapeForTerminal(displaySecret(value, kind, show));
+}
+
+/** The value of a named parameter or member: redacted by the rule for its name, else escaped and shortened. */
+export function namedValue(name: string, value: unknown, show: boolean, max: number): string {
+  const kind = secretKind(name);
+  if (kind && typeof value === 'string') return redactSecret(value, show, kind);
+  return shortenMiddle(formatValue(value), max);
+}
+
+/** Any value from outside as one line of terminal text (JSON for what is not a string). */
 export function formatValue(value: unknown): string {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return escapeForTerminal(value);
   if (value === undefined) return '';
-  return JSON.stringify(value);
+  return escapeForTerminal(JSON.stringify(value) ?? String(value));
 }

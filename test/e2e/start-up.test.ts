@@ -56,25 +56,28 @@ function identities(files: string[]): string[] {
   });
 }
 
-test('the first run leaves compiled code in a private directory; the next run uses it and prints the same', async () => {
-  const { home, dir } = cacheHome();
-  const jwt = await token();
-  const first = await runCli(['decode', jwt], { env: { XDG_CACHE_HOME: home } });
-  assert.equal(first.code, 0, first.stderr);
-  const files = cacheFiles(dir);
-  if (nodeHasCompileCache) {
-    assert.equal(statSync(dir).mode & 0o777, 0o700);
-    assert.equal(statSync(join(home, 'oidc-probe')).mode & 0o777, 0o700);
-    assert.ok(files.length > 0, 'Node wrote its compile cache into the private directory');
-  } else {
-    assert.equal(existsSync(dir), false, 'no cache directory on a Node without a compile cache');
-  }
-  const before = identities(files);
-  const second = await runCli(['decode', jwt], { env: { XDG_CACHE_HOME: home } });
-  assert.deepEqual(second, first);
-  // Node rewrites a cache file only when the cache in it was missing or rejected.
-  assert.deepEqual(identities(cacheFiles(dir)), before, 'the second run took its compiled code from the cache');
-});
+test(
+  'the first run leaves compiled code in a private directory; the next run uses it and prints ' + 'the same',
+  async () => {
+    const { home, dir } = cacheHome();
+    const jwt = await token();
+    const first = await runCli(['decode', jwt], { env: { XDG_CACHE_HOME: home } });
+    assert.equal(first.code, 0, first.stderr);
+    const files = cacheFiles(dir);
+    if (nodeHasCompileCache) {
+      assert.equal(statSync(dir).mode & 0o777, 0o700);
+      assert.equal(statSync(join(home, 'oidc-probe')).mode & 0o777, 0o700);
+      assert.ok(files.length > 0, 'Node wrote its compile cache into the private directory');
+    } else {
+      assert.equal(existsSync(dir), false, 'no cache directory on a Node without a compile cache');
+    }
+    const before = identities(files);
+    const second = await runCli(['decode', jwt], { env: { XDG_CACHE_HOME: home } });
+    assert.deepEqual(second, first);
+    // Node rewrites a cache file only when the cache in it was missing or rejected.
+    assert.deepEqual(identities(cacheFiles(dir)), before, 'the second run took its compiled code from the cache');
+  },
+);
 
 test('a bundle rebuilt with the same size and mtime runs its new code, not the cached old one', () => {
   // An installation of its own (bin/ and dist/bundle/ as the package ships them), rebuilt in place.

@@ -6,7 +6,10 @@ import { BIN, type CliRun } from './cli.js';
 import { isolatedEnv, startInProcess } from './in-process.js';
 
 export interface CliSession {
-  /** Resolves with the first stderr line that is an http(s) URL starting with `prefix`, or undefined if the command ended first. */
+  /**
+   * Resolves with the first stderr line that is an http(s) URL starting with `prefix`, or undefined
+   * if the command ended first.
+   */
   urlLine(prefix: string): Promise<string | undefined>;
   done: Promise<CliRun>;
   stderr(): string;
@@ -90,12 +93,22 @@ export function startBinary(
 }
 
 /** A session run in this process: no process id to signal but the run's own handlers. */
-export type InProcessCliSession = Omit<CliSession, 'pid' | 'stderrMatch'>;
+export type InProcessCliSession = Omit<CliSession, 'pid'> & {
+  /** Types into stdin (with openStdin). */
+  input(text: string): void;
+  endInput(): void;
+};
 
 /** The same session, run in this process (what most tests use). */
 export function startCli(
   args: string[],
-  opts: { env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+  opts: {
+    env?: Record<string, string | undefined>;
+    timeoutMs?: number;
+    /** Keep stdin open for input() (a person typing at the prompt). */
+    openStdin?: boolean;
+    openBrowser?: (url: string, browser?: string) => Promise<void>;
+  } = {},
 ): InProcessCliSession {
   const session = startInProcess(args, opts);
   let ended = false;
@@ -111,6 +124,20 @@ export function startCli(
     done: session.done,
     stderr: session.stderr,
     kill: (signal) => session.kill(signal),
+    input: (text) => session.input(text),
+    endInput: () => session.endInput(),
+    stderrMatch(pattern) {
+      return new Promise((resolve) => {
+        const look = () => {
+          const m = pattern.exec(session.stderr());
+          if (m) resolve(m);
+          else if (ended) resolve(undefined);
+        };
+        session.onStderr(look);
+        void session.done.finally(() => setImmediate(look)).catch(() => undefined);
+        look();
+      });
+    },
     urlLine(prefix) {
       return new Promise((resolve) => {
         const look = (): boolean => {

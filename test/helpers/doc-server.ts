@@ -70,7 +70,10 @@ export async function startDocServer(make: (base: string) => Record<string, Rout
   };
 }
 
-/** A minimal, valid OpenID Provider metadata document for `issuer`, with `overrides` applied (undefined removes a field). */
+/**
+ * A minimal, valid OpenID Provider metadata document for `issuer`, with `overrides` applied
+ * (undefined removes a field).
+ */
 export function metadataFor(issuer: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const doc: Record<string, unknown> = {
     issuer,

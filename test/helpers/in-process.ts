@@ -20,7 +20,9 @@ export interface RunOptions {
   /** Pretend stdout is a terminal of this many columns. */
   ttyColumns?: number;
   /** Plays the user's browser: gets the URL oidc-probe would open. */
-  openBrowser?: (url: string) => Promise<void>;
+  openBrowser?: (url: string, browser?: string) => Promise<void>;
+  /** Keep stdin open, to be written to while the command runs (a person typing). */
+  openStdin?: boolean;
 }
 
 /** A fresh HOME and XDG directories for one run, unless the test gives its own. */
@@ -34,6 +36,11 @@ export function isolatedEnv(extra: Record<string, string | undefined> = {}): Nod
     NO_COLOR: undefined,
     FORCE_COLOR: undefined,
     CI: 'true',
+    // Where the tests run must not change what login does (an SSH session pastes; a browser setting opens).
+    SSH_CONNECTION: undefined,
+    SSH_CLIENT: undefined,
+    SSH_TTY: undefined,
+    OIDC_PROBE_BROWSER: undefined,
     ...extra,
   };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
@@ -47,6 +54,9 @@ interface InProcessSession {
   /** Delivers a signal to the run's handlers, as Ctrl-C would. */
   kill(signal: NodeJS.Signals): void;
   onStderr(listener: () => void): void;
+  /** Types into stdin (with openStdin). */
+  input(text: string): void;
+  endInput(): void;
 }
 
 export function startInProcess(args: string[], opts: RunOptions = {}): InProcessSession {
@@ -60,7 +70,7 @@ export function startInProcess(args: string[], opts: RunOptions = {}): InProcess
   });
   const stdin =
     opts.input !== undefined ? Readable.from([Buffer.from(opts.input)]) : Object.assign(new PassThrough(), {});
-  if (opts.input === undefined) (stdin as PassThrough).end();
+  if (opts.input === undefined && !opts.openStdin) (stdin as PassThrough).end();
   const edges: Edges = {
     env: isolatedEnv(opts.env),
     stdin,
@@ -112,6 +122,8 @@ export function startInProcess(args: string[], opts: RunOptions = {}): InProcess
     onStderr(listener) {
       listeners.add(listener);
     },
+    input: (text) => void (stdin as PassThrough).write(text),
+    endInput: () => void (stdin as PassThrough).end(),
   };
 }
 

@@ -20,7 +20,11 @@ function assertLoopback(url: URL): void {
 export async function deliverAuthorizationResponse(authorizationUrl: string): Promise<Delivery> {
   const start = new URL(authorizationUrl);
   assertLoopback(start);
-  const answer = await fetch(start, { redirect: 'manual' });
+  return deliverAnswer(await fetch(start, { redirect: 'manual' }), start);
+}
+
+/** The provider's answer that carries the authorization response, delivered to the listener by its channel. */
+async function deliverAnswer(answer: Response, start: URL): Promise<Delivery> {
   if (answer.status === 302 || answer.status === 303) {
     const target = new URL(answer.headers.get('location') ?? '', start);
     assertLoopback(target);
@@ -55,4 +59,55 @@ export async function deliverAuthorizationResponse(authorizationUrl: string): Pr
     fields.append(decodeEntities(input[1]!), decodeEntities(input[2]!));
   const res = await fetch(action, { method: 'POST', headers: FORM, body: fields.toString() });
   return { channel: 'form_post', status: res.status, body: await res.text() };
+}
+
+/**
+ * A real provider's sign-in (oidc-provider's development login and consent pages, cookies kept, forms
+ * submitted as `login`), then the authorization response delivered to the listener on whichever
+ * channel the provider used: a query or fragment redirect, or a form_post page.
+ */
+export async function signInAndDeliver(authorizationUrl: string, login: string): Promise<Delivery> {
+  const cookies = new Map<string, string>();
+  let url = new URL(authorizationUrl);
+  const provider = url.origin;
+  let method = 'GET';
+  let body: string | undefined;
+  for (let step = 0; step < 20; step++) {
+    assertLoopback(url);
+    const res = await fetch(url, {
+      method,
+      redirect: 'manual',
+      headers: {
+        cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(body !== undefined ? FORM : {}),
+      },
+      ...(body !== undefined ? { body } : {}),
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair!.indexOf('=');
+      cookies.set(pair!.slice(0, i).trim(), pair!.slice(i + 1).trim());
+    }
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      const next = new URL(location, url);
+      // Leaving the provider: this redirect is the authorization response.
+      if (next.origin !== provider) return deliverAnswer(res, url);
+      url = next;
+      method = 'GET';
+      body = undefined;
+      continue;
+    }
+    const html = await res.text();
+    const prompt = /name="prompt" value="([^"]+)"/.exec(html)?.[1];
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+    if (!prompt || !action) {
+      // No login or consent page: a form_post answer, or an error page.
+      return deliverAnswer(new Response(html, { status: res.status, headers: res.headers }), url);
+    }
+    url = new URL(action.replace(/&amp;/g, '&'), url);
+    method = 'POST';
+    body = new URLSearchParams(prompt === 'login' ? { prompt, login, password: 'any' } : { prompt }).toString();
+  }
+  throw new Error('the sign-in did not finish within 20 steps');
 }

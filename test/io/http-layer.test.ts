@@ -266,12 +266,13 @@ test('introspect: an active token passes; after revoke it is inactive (exit 1)',
   const got = await runCli(['token', '--issuer', op.issuer, '--client-id', DEMO_CI_CLIENT, '--no-cache'], { env: e });
   const token = got.stdout.trim();
   const client = ['--issuer', op.issuer, '--client-id', DEMO_CI_CLIENT];
-  const active = await runCli(['introspect', token, ...client, '--json'], { env: e });
+  // An opaque token may start with "-": after "--" it is the argument, not an option.
+  const active = await runCli(['introspect', ...client, '--json', '--', token], { env: e });
   assert.equal(active.code, 0, active.stderr);
   assert.equal(JSON.parse(active.stdout).response.active, true);
-  const revoked = await runCli(['revoke', token, ...client, '--token-type-hint', 'access_token'], { env: e });
+  const revoked = await runCli(['revoke', ...client, '--token-type-hint', 'access_token', '--', token], { env: e });
   assert.equal(revoked.code, 0, revoked.stderr);
-  const inactive = await runCli(['introspect', token, ...client, '--json'], { env: e });
+  const inactive = await runCli(['introspect', ...client, '--json', '--', token], { env: e });
   assert.equal(inactive.code, 1);
   assert.equal(JSON.parse(inactive.stdout).checks[0].id, 'active');
 });

@@ -117,46 +117,49 @@ test('the Host must be the listener’s own host:port; the port may be left out 
   assert.ok(!isOwnHost(undefined, '127.0.0.1', 8765));
 });
 
-test('error responses with a wrong or missing state are strays on every channel; the real one still counts', async () => {
-  await withListener(true, async (listener, warnings) => {
-    const fake = 'error=access_denied&error_description=Your+account+is+locked%2C+call+555-0100';
-    const query = await send(listener, { path: `/callback?${fake}&state=not-this-run` });
-    assert.equal(query.status, 400);
-    const missing = await send(listener, { path: `/callback?${fake}` });
-    assert.equal(missing.status, 400);
-    const formPost = await send(listener, {
-      method: 'POST',
-      path: '/callback',
-      body: `${fake}&state=not-this-run`,
-      headers: FORM,
-    });
-    assert.equal(formPost.status, 400);
-    // The relay path is taken from the page, as a local process could; a stray must not spend it.
-    const page = await send(listener, { path: '/callback' });
-    const relayPath = JSON.parse(/fetch\(("[^"]+")/.exec(page.body)![1]!) as string;
-    const relayed = await send(listener, { method: 'POST', path: relayPath, body: fake, headers: FORM });
-    assert.equal(relayed.status, 400);
+test(
+  'error responses with a wrong or missing state are strays on every channel; the real one still ' + 'counts',
+  async () => {
+    await withListener(true, async (listener, warnings) => {
+      const fake = 'error=access_denied&error_description=Your+account+is+locked%2C+call+555-0100';
+      const query = await send(listener, { path: `/callback?${fake}&state=not-this-run` });
+      assert.equal(query.status, 400);
+      const missing = await send(listener, { path: `/callback?${fake}` });
+      assert.equal(missing.status, 400);
+      const formPost = await send(listener, {
+        method: 'POST',
+        path: '/callback',
+        body: `${fake}&state=not-this-run`,
+        headers: FORM,
+      });
+      assert.equal(formPost.status, 400);
+      // The relay path is taken from the page, as a local process could; a stray must not spend it.
+      const page = await send(listener, { path: '/callback' });
+      const relayPath = JSON.parse(/fetch\(("[^"]+")/.exec(page.body)![1]!) as string;
+      const relayed = await send(listener, { method: 'POST', path: relayPath, body: fake, headers: FORM });
+      assert.equal(relayed.status, 400);
 
-    assert.equal(warnings.filter((w) => /error response \(error "access_denied"\)/.test(w)).length, 4);
-    assert.match(warnings[0]!, /with a state this run did not send was ignored.*RFC 6749.*still waiting/);
-    assert.match(warnings[1]!, /without a state was ignored/);
-    assert.ok(
-      warnings.every((w) => !w.includes('555-0100')),
-      'the crafted description is not repeated',
-    );
+      assert.equal(warnings.filter((w) => /error response \(error "access_denied"\)/.test(w)).length, 4);
+      assert.match(warnings[0]!, /with a state this run did not send was ignored.*RFC 6749.*still waiting/);
+      assert.match(warnings[1]!, /without a state was ignored/);
+      assert.ok(
+        warnings.every((w) => !w.includes('555-0100')),
+        'the crafted description is not repeated',
+      );
 
-    const real = await send(listener, {
-      method: 'POST',
-      path: relayPath,
-      body: `id_token=a.b.c&state=${STATE}`,
-      headers: FORM,
+      const real = await send(listener, {
+        method: 'POST',
+        path: relayPath,
+        body: `id_token=a.b.c&state=${STATE}`,
+        headers: FORM,
+      });
+      assert.equal(real.status, 200);
+      const response = await listener.response;
+      assert.equal(response.channel, 'fragment');
+      assert.deepEqual(response.params, { id_token: 'a.b.c', state: STATE });
     });
-    assert.equal(real.status, 200);
-    const response = await listener.response;
-    assert.equal(response.channel, 'fragment');
-    assert.deepEqual(response.params, { id_token: 'a.b.c', state: STATE });
-  });
-});
+  },
+);
 
 test("an error response with this run's state is the answer", async () => {
   await withListener(false, async (listener, warnings) => {

@@ -262,3 +262,40 @@ test('a missing at_hash fails only when required', () => {
 test('an at_hash with no access token to compare is skipped', () => {
   assert.equal(checkTokenHash({ at_hash: 'x' }, 'RS256', undefined, hashInput(undefined)).status, 'skip');
 });
+
+// auth_time 0 (Core 2): the provider does not know when the user authenticated
+
+test('auth_time 0 is a warning without max_age and a failure with it, both with the value', () => {
+  const w = checkAuthTime({ auth_time: 0 }, rules());
+  assert.equal(w.status, 'warn');
+  assert.equal(w.actual, 0);
+  assert.match(w.message, /1970/);
+  const f = checkAuthTime({ auth_time: 0 }, rules({ maxAge: 300 }));
+  assert.equal(f.status, 'fail');
+  assert.equal(f.actual, 0);
+});
+
+// An issuer template (Entra {tenantid}), accepted on request
+
+const TEMPLATE = 'https://login.example/{tenantid}/v2.0';
+
+test("with an issuer template, iss must be the template filled with the token's tid", () => {
+  const ok = checkIssuer({ iss: 'https://login.example/t1/v2.0', tid: 't1' }, rules({ issuerTemplate: TEMPLATE }));
+  assert.equal(ok.status, 'pass');
+  assert.equal(ok.expected, 'https://login.example/t1/v2.0');
+});
+
+test('with an issuer template, a token naming another tenant than its tid fails', () => {
+  const r = checkIssuer({ iss: 'https://login.example/t2/v2.0', tid: 't1' }, rules({ issuerTemplate: TEMPLATE }));
+  assert.equal(r.status, 'fail');
+  assert.equal(r.expected, 'https://login.example/t1/v2.0');
+});
+
+test('with an issuer template, a token without tid (or a tid with a slash) fails', () => {
+  assert.equal(
+    checkIssuer({ iss: 'https://login.example/t1/v2.0' }, rules({ issuerTemplate: TEMPLATE })).status,
+    'fail',
+  );
+  const slash = checkIssuer({ iss: 'https://login.example/a/b/v2.0', tid: 'a/b' }, rules({ issuerTemplate: TEMPLATE }));
+  assert.equal(slash.status, 'fail');
+});

@@ -37,16 +37,19 @@ test('a complete https document has no failures and no warnings', () => {
   );
 });
 
-test('issuer: identical passes; a trailing slash is a mismatch with a hint; http off loopback fails; missing fails', () => {
-  assert.equal(checkIssuer(ISSUER, ISSUER).status, 'pass');
-  const slash = checkIssuer(`${ISSUER}/`, ISSUER);
-  assert.equal(slash.status, 'fail');
-  assert.match(slash.message, /differ only by a trailing slash/);
-  assert.equal(checkIssuer('HTTPS://op.example.test', ISSUER).status, 'fail', 'no case normalisation either');
-  assert.equal(checkIssuer('http://op.example.test', 'http://op.example.test').status, 'fail');
-  assert.equal(checkIssuer('http://localhost:8080', 'http://localhost:8080').status, 'warn');
-  assert.equal(checkIssuer(undefined, ISSUER).status, 'fail');
-});
+test(
+  'issuer: identical passes; a trailing slash is a mismatch with a hint; http off loopback ' + 'fails; missing fails',
+  () => {
+    assert.equal(checkIssuer(ISSUER, ISSUER).status, 'pass');
+    const slash = checkIssuer(`${ISSUER}/`, ISSUER);
+    assert.equal(slash.status, 'fail');
+    assert.match(slash.message, /differ only by a trailing slash/);
+    assert.equal(checkIssuer('HTTPS://op.example.test', ISSUER).status, 'fail', 'no case normalisation either');
+    assert.equal(checkIssuer('http://op.example.test', 'http://op.example.test').status, 'fail');
+    assert.equal(checkIssuer('http://localhost:8080', 'http://localhost:8080').status, 'warn');
+    assert.equal(checkIssuer(undefined, ISSUER).status, 'fail');
+  },
+);
 
 test('endpoints: http on loopback (127.x, ::1, localhost) warns; a non-URL value fails', () => {
   const checks = lint(
@@ -180,4 +183,36 @@ test('mTLS endpoint aliases follow the endpoint rules (RFC 8705 §5)', () => {
   );
   assert.equal(bad.status, 'fail');
   assert.match(bad.message, /^mtls_endpoint_aliases\.token_endpoint is not https/);
+});
+
+test('a workload-identity issuer: no authorization_endpoint is a skip, and the login-only rows are gone', () => {
+  const checks = lint(
+    good({
+      authorization_endpoint: undefined,
+      token_endpoint: undefined,
+      code_challenge_methods_supported: undefined,
+      authorization_response_iss_parameter_supported: undefined,
+      response_types_supported: ['id_token'],
+    }),
+  );
+  assert.equal(row(checks, 'discovery.authorization_endpoint').status, 'skip');
+  assert.match(row(checks, 'discovery.authorization_endpoint').message, /workload-identity/);
+  for (const id of [
+    'discovery.code_challenge_methods_supported',
+    'discovery.authorization_response_iss_parameter_supported',
+    'discovery.response_types_implicit',
+    'discovery.grant_types_supported',
+  ])
+    assert.equal(
+      checks.find((c) => c.id === id),
+      undefined,
+      id,
+    );
+  assert.equal(checks.filter((c) => c.status === 'fail').length, 0);
+});
+
+test('a provider missing its authorization_endpoint but not shaped like a workload issuer still fails', () => {
+  const checks = lint(good({ authorization_endpoint: undefined }));
+  assert.equal(row(checks, 'discovery.authorization_endpoint').status, 'fail');
+  assert.ok(checks.find((c) => c.id === 'discovery.code_challenge_methods_supported'));
 });

@@ -69,7 +69,8 @@ test('a bad base64url character is reported with its segment and position', asyn
   throwsFormat(
     `${h}.${badPayload}.${s}`,
     new RegExp(
-      `the payload \\(segment 2\\) is not valid base64url: character "\\+" at position 6 of the segment, ${h!.length + 1 + 6} of the token \\(that is base64, not base64url\\)`,
+      `the payload \\(segment 2\\) is not valid base64url: character "\\+" at position 6 of the ` +
+        `segment, ${h!.length + 1 + 6} of the token \\(that is base64, not base64url\\)`,
     ),
   );
   throwsFormat(`${h}.${p}.${s}==`, /signature \(segment 3\).*"=".*no padding/);

@@ -34,3 +34,30 @@ test("expiry comes from expires_in, else from a JWT access token's exp", () => {
   assert.equal(expiresAt(100, undefined, jwt), 5000);
   assert.equal(expiresAt(100, undefined, 'opaque'), undefined);
 });
+
+test('DPoP and authorization_details make other entries; the keys of plain requests stay as they were', () => {
+  // The canonical form of an identity without them, hashed as before they existed.
+  const { createHash } = process.getBuiltinModule('node:crypto');
+  const before = createHash('sha256')
+    .update(JSON.stringify([id.issuer, id.clientId, id.grant, [], [], [], null]))
+    .digest('hex')
+    .slice(0, 32);
+  assert.equal(cacheKey(id), before);
+  assert.notEqual(cacheKey({ ...id, dpop: true }), cacheKey(id));
+  assert.notEqual(cacheKey({ ...id, authorizationDetails: '[{"type":"a"}]' }), cacheKey(id));
+});
+
+test('a DPoP token cached with another key is fetched anew, never refreshed with that key (RFC 9449 §5)', () => {
+  const bound = entry({ expires_at: 1000, refresh_token: 'rt', dpop_jkt: 'jkt-a' });
+  assert.equal(decideFromCache(bound, 0, 60, { dpopJkt: 'jkt-a' }).action, 'reuse');
+  const other = decideFromCache(bound, 0, 60, { dpopJkt: 'jkt-b' });
+  assert.equal(other.action, 'fetch');
+  assert.match((other as { reason: string }).reason, /another DPoP key/);
+});
+
+test('a cache key is hex, so it never begins with "-" when typed after `cache show`', () => {
+  for (let i = 0; i < 500; i++) {
+    const key = cacheKey({ ...id, scope: `s${i}` });
+    assert.match(key, /^[0-9a-f]{32}$/);
+  }
+});

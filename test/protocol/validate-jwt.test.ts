@@ -278,15 +278,18 @@ test('auth_time older than max_age fails; missing auth_time with max_age fails',
   );
 });
 
-test('an access token typed at+jwt is refused as an ID token; an ID token is refused as an RFC 9068 access token', async () => {
-  const at = await mintIdToken(rsa, { header: { typ: 'at+jwt' } });
-  assert.equal(statusOf((await validateJwt(at, jwks, idTokenRules)).checks, 'typ'), 'fail');
-  assert.equal(
-    statusOf((await validateJwt(await mintIdToken(rsa), jwks, { type: 'access_token' })).checks, 'typ'),
-    'fail',
-  );
-  assert.equal(statusOf((await validateJwt(at, jwks, { type: 'access_token' })).checks, 'typ'), 'pass');
-});
+test(
+  'an access token typed at+jwt is refused as an ID token; an ID token is refused as an RFC 9068 ' + 'access token',
+  async () => {
+    const at = await mintIdToken(rsa, { header: { typ: 'at+jwt' } });
+    assert.equal(statusOf((await validateJwt(at, jwks, idTokenRules)).checks, 'typ'), 'fail');
+    assert.equal(
+      statusOf((await validateJwt(await mintIdToken(rsa), jwks, { type: 'access_token' })).checks, 'typ'),
+      'fail',
+    );
+    assert.equal(statusOf((await validateJwt(at, jwks, { type: 'access_token' })).checks, 'typ'), 'pass');
+  },
+);
 
 test('a JWS whose payload is not JSON still has its signature checked', async () => {
   const { CompactSign } = await import('jose');

@@ -1,8 +1,10 @@
 // A real OpenID Provider for tests: panva's `oidc-provider` v9 on 127.0.0.1 (port 0), optionally
 // mounted under a path (issuer http://127.0.0.1:PORT/some/path). Clients, features, keys and any
 // other configuration are the caller's; the defaults give a working provider with dev interactions.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 
@@ -18,6 +20,8 @@ export interface OidcProviderOptions {
   configuration?: Record<string, unknown>;
   /** PAR, JAR, JARM, DPoP nonces, RAR, encryption: each off unless asked for (features/configuration still win). */
   advanced?: AdvancedFeatures;
+  /** Serve HTTPS and ask for client certificates issued by `ca` (RFC 8705; see advanced.certificateBoundTokens). */
+  tls?: { key: string; cert: string; ca: string };
 }
 
 /**
@@ -42,6 +46,11 @@ export interface AdvancedFeatures {
    * an RSA-OAEP-256 encryption key; clients register their public key and *_encrypted_response_alg.
    */
   encryption?: boolean;
+  /**
+   * RFC 8705: tls_client_auth with a CA-issued certificate, and access tokens bound to the certificate
+   * presented (cnf["x5t#S256"]); needs `tls`.
+   */
+  certificateBoundTokens?: boolean;
 }
 
 /** The sample RAR type: RFC 9396 §2's payment_initiation example, with its amount required. */
@@ -77,6 +86,22 @@ async function advancedConfiguration(
     features.encryption = { enabled: true };
     features.jwtUserinfo = { enabled: true };
     keys.push(await rsaEncryptionKey());
+  }
+  if (a.certificateBoundTokens) {
+    type Ctx = { socket: TLSSocket };
+    const peer = (ctx: Ctx) => ctx.socket.getPeerCertificate?.();
+    features.mTLS = {
+      enabled: true,
+      certificateBoundAccessTokens: true,
+      tlsClientAuth: true,
+      getCertificate(ctx: Ctx) {
+        const raw = peer(ctx)?.raw;
+        return raw ? new X509Certificate(raw).toString() : undefined;
+      },
+      certificateAuthorized: (ctx: Ctx) => ctx.socket.authorized === true,
+      certificateSubjectMatches: (ctx: Ctx, property: string, expected: string) =>
+        property === 'tls_client_auth_subject_dn' && `CN=${peer(ctx)?.subject?.CN}` === expected,
+    };
   }
   if (a.jwtResourceServer !== undefined) {
     const resource = a.jwtResourceServer;
@@ -156,13 +181,16 @@ export async function startOidcProvider(opts: OidcProviderOptions = {}): Promise
       opts.advanced ?? {},
       (oidc as unknown as { errors: OidcErrors }).errors,
     );
-    const server: Server = createServer();
+    const server: Server = opts.tls
+      ? (createHttpsServer({ ...opts.tls, requestCert: true, rejectUnauthorized: false }) as unknown as Server)
+      : createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const mountPath = (opts.mountPath ?? '').replace(/\/+$/, '');
-    const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}${mountPath}`;
+    const scheme = opts.tls ? 'https' : 'http';
+    const issuer = `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}${mountPath}`;
     const provider = new Provider(issuer, {
       clients: opts.clients ?? [TEST_CLIENT],
       jwks: { keys: [...(opts.jwks?.keys ?? [await rs256Key()]), ...advanced.keys] },

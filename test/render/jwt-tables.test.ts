@@ -34,7 +34,8 @@ test('shows times as the number, ISO 8601 UTC and a relative phrase', async () =
   assert.match(
     text,
     new RegExp(
-      `${NOW + 3540}[^\\n]*\\n[^\\n]*${new Date((NOW + 3540) * 1000).toISOString().replace('.000', '')}[^\\n]*\\n[^\\n]*in 59 min`,
+      `${NOW + 3540}[^\\n]*\\n[^\\n]*${new Date((NOW + 3540) * 1000).toISOString().replace('.000', '')}` +
+        '[^\\n]*\\n[^\\n]*in 59 min',
     ),
   );
   assert.match(text, /3 h ago/);

@@ -6,12 +6,14 @@ import type { CacheEntry } from '../../protocol/token-cache-policy.js';
 import { renderTable } from '../../render/table.js';
 import { redactSecret } from '../../render/text.js';
 import { relativeTime } from '../../render/time.js';
+import { escapeForTerminal } from '../../render/escape.js';
 
 const redactEntry = (e: CacheEntry, show: boolean) => ({
   ...e,
   access_token: redactSecret(e.access_token, show),
   ...(e.refresh_token ? { refresh_token: redactSecret(e.refresh_token, show) } : {}),
   ...(e.id_token ? { id_token: redactSecret(e.id_token, show) } : {}),
+  ...(e.dpop_jwk ? { dpop_jwk: show ? JSON.stringify(e.dpop_jwk) : `[private ${e.dpop_jwk.kty} key, redacted]` } : {}),
 });
 
 export async function cacheList(ctx: Context): Promise<CommandResult> {
@@ -45,14 +47,22 @@ export async function cacheList(ctx: Context): Promise<CommandResult> {
                 x.entry
                   ? [
                       x.key.slice(0, 10),
-                      x.entry.issuer,
-                      x.entry.clientId,
-                      x.entry.grant,
-                      x.entry.scope ?? '',
+                      escapeForTerminal(x.entry.issuer),
+                      escapeForTerminal(x.entry.clientId),
+                      escapeForTerminal(x.entry.grant),
+                      escapeForTerminal(x.entry.scope ?? ''),
                       x.entry.expires_at ? relativeTime(x.entry.expires_at, now, { expiry: true }) : 'unknown',
                       x.entry.refresh_token ? 'yes' : 'no',
                     ]
-                  : [x.key.slice(0, 10), c.style.red(`unreadable: ${x.corrupt}`), '', '', '', '', ''],
+                  : [
+                      x.key.slice(0, 10),
+                      c.style.red(`unreadable: ${escapeForTerminal(String(x.corrupt))}`),
+                      '',
+                      '',
+                      '',
+                      '',
+                      '',
+                    ],
               ),
             },
             c.style,
@@ -81,7 +91,7 @@ export async function cacheShow(ctx: Context, prefix: string): Promise<CommandRe
         {
           rows: Object.entries(redactEntry(entry, c.showSecrets)).map(([k, v]) => [
             k,
-            Array.isArray(v) ? v.join(' ') : String(v),
+            escapeForTerminal(Array.isArray(v) ? v.join(' ') : String(v)),
           ]),
         },
         c.style,

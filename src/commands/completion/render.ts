@@ -61,7 +61,10 @@ function bashScript(program: CompletionCommand): string {
       .map((o) => {
         const pattern = o.flags.map(bashQuote).join('|');
         if (o.choices)
-          return `        ${pattern}) COMPREPLY=($(compgen -W ${bashQuote(o.choices.join(' '))} -- "$cur")); return 0 ;;`;
+          return (
+            `        ${pattern}) COMPREPLY=($(compgen -W ${bashQuote(o.choices.join(' '))} -- ` +
+            `"$cur")); return 0 ;;`
+          );
         if (o.file) return `        ${pattern}) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;`;
         return `        ${pattern}) return 0 ;;`;
       });

@@ -7,6 +7,7 @@ import { fetchJwks, type Jwks } from '../../io/jwks.js';
 import { summarizeCapabilities } from '../../protocol/capabilities.js';
 import { isValid, skip } from '../../protocol/checks.js';
 import { lintDiscovery } from '../../protocol/discovery-lint.js';
+import { withQuirkHints } from '../../protocol/provider-quirks.js';
 import { lintJwks, type KeyRow } from '../../protocol/jwks-lint.js';
 import { renderDiscover } from './render.js';
 
@@ -18,7 +19,8 @@ export async function run(opts: DiscoverOptions, ctx: Context): Promise<CommandR
       '--raw and --json contradict each other: --raw prints the document as served, --json prints the lint result',
     );
   const http = ctx.httpClient({ timeoutSeconds: opts.timeout });
-  const found = await discoverMetadata(http, issuer, 'issuer');
+  const found = await discoverMetadata(http, issuer, 'issuer', { followRedirects: opts.followRedirect });
+  for (const hop of found.redirects) ctx.info(`followed HTTP ${hop.status} from ${hop.url} to ${hop.location}`);
   if (found.tried.length > 1)
     ctx.info(`no OpenID configuration at ${found.tried[0]}; using the RFC 8414 metadata at ${found.url}`);
   if (opts.raw) {
@@ -59,7 +61,8 @@ export async function run(opts: DiscoverOptions, ctx: Context): Promise<CommandR
     // Loud on stderr as well, so it is seen with --json and in CI logs.
     if (leaking.length)
       ctx.warn(
-        `the JWKS at ${jwksUri} publishes PRIVATE key material (${leaking.map((k) => k.kid ?? `#${k.index}`).join(', ')}): anyone can sign as this provider`,
+        `the JWKS at ${jwksUri} publishes PRIVATE key material ` +
+          `(${leaking.map((k) => k.kid ?? `#${k.index}`).join(', ')}): anyone can sign as this provider`,
       );
   } else {
     checks.push(
@@ -72,19 +75,21 @@ export async function run(opts: DiscoverOptions, ctx: Context): Promise<CommandR
     );
   }
 
+  const hinted = withQuirkHints(checks, { issuer: found.expectedIssuer, metadata });
   const data = {
     url: found.url,
+    ...(found.redirects.length > 0 ? { redirects: found.redirects } : {}),
     source: found.source,
     metadata,
     jwks,
     capabilities,
     key_summary: keySummary,
-    checks,
-    valid: isValid(checks),
+    checks: hinted,
+    valid: isValid(hinted),
   };
   return {
     data,
-    human: (c) => renderDiscover({ ...data, tried: found.tried, jwks_uri: jwksUri }, c.style, now),
+    human: (c) => renderDiscover({ ...data, tried: found.tried, jwks_uri: jwksUri }, c.style, now, c.columns),
   };
 }
 

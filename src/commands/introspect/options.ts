@@ -8,6 +8,7 @@ export interface TokenEndpointOptions {
   endpoint?: string;
   tokenTypeHint?: string;
   timeout: number;
+  dpopKey?: string;
   flags: Flags;
 }
 
@@ -23,7 +24,13 @@ function endpointCommand(program: Command, name: 'introspect' | 'revoke', descri
       `the ${name === 'introspect' ? 'introspection' : 'revocation'} endpoint (default: from discovery)`,
     )
     .option('--token-type-hint <hint>', 'access_token or refresh_token')
-    .option('--timeout <seconds>', 'per-request timeout', positiveSeconds, 10);
+    .option('--timeout <seconds>', 'per-request timeout', positiveSeconds, 10)
+    .option(
+      '--dpop-key <file>',
+      name === 'introspect'
+        ? "a DPoP-bound token's key: its binding (cnf.jkt) is checked, and requests carry proofs (RFC 9449)"
+        : 'a DPoP key (PEM or JWK): the request carries a proof, for servers that ask for one (RFC 9449)',
+    );
   addClientOptions(cmd);
   addProfileOptions(cmd);
   return cmd;

@@ -8,11 +8,12 @@ import { resolveEndpoint } from '../shared/provider-endpoint.js';
 import { errorForStatus } from '../../io/http.js';
 import { readTokenArgument } from '../../io/input.js';
 import { fail, pass, type Check } from '../../protocol/checks.js';
+import { checkDpopBinding } from '../../protocol/dpop.js';
 import { cleanTokenInput } from '../../protocol/jwt.js';
 import { renderChecks } from '../../render/checks.js';
 import { renderClaimsTable } from '../../render/jwt-tables.js';
 
-const SETTINGS = ['issuer', 'client-id', ...CLIENT_SETTING_NAMES] as const;
+const SETTINGS = ['issuer', 'client-id', ...CLIENT_SETTING_NAMES, 'dpop-key'] as const;
 
 async function prepare(ctx: Context, opts: TokenEndpointOptions, field: string, what: string) {
   const token = cleanTokenInput(await readTokenArgument(opts.token, ctx));
@@ -20,8 +21,11 @@ async function prepare(ctx: Context, opts: TokenEndpointOptions, field: string, 
   const settings = await resolveCommandSettings(opts.flags, SETTINGS, ctx.env);
   const clientId = settingValue(settings, 'client-id');
   if (clientId === undefined) throw missingSetting('client-id');
-  const http = ctx.httpClient({ timeoutSeconds: opts.timeout });
-  const { endpoint, metadata } = await resolveEndpoint(http, {
+  const dpopKeyPath = settingValue(settings, 'dpop-key');
+  const dpopKey =
+    dpopKeyPath !== undefined ? await (await import('../../io/dpop-key.js')).loadDpopKey(dpopKeyPath) : undefined;
+  const plainHttp = ctx.httpClient({ timeoutSeconds: opts.timeout });
+  const { endpoint, metadata } = await resolveEndpoint(plainHttp, {
     issuer: settingValue(settings, 'issuer'),
     endpoint: opts.endpoint,
     field,
@@ -32,11 +36,22 @@ async function prepare(ctx: Context, opts: TokenEndpointOptions, field: string, 
     metadata?.[`${field.replace(/_endpoint$/, '')}_endpoint_auth_methods_supported`] ??
     metadata?.token_endpoint_auth_methods_supported;
   const auth = await authenticateClient(clientAuthMethodFor(client, advertised), client, endpoint);
-  return { token, http, endpoint, auth };
+  let http = plainHttp;
+  if (dpopKey) {
+    // RFC 9449 needs no proof at these endpoints, but a server may ask for one; it costs nothing to send.
+    const { createDpopSession, withDpop } = await import('../../io/dpop-client.js');
+    http = withDpop(plainHttp, createDpopSession(dpopKey));
+  }
+  return { token, http, endpoint, auth, dpopKey };
 }
 
 export async function introspect(opts: TokenEndpointOptions, ctx: Context): Promise<CommandResult> {
-  const { token, http, endpoint, auth } = await prepare(ctx, opts, 'introspection_endpoint', 'introspection endpoint');
+  const { token, http, endpoint, auth, dpopKey } = await prepare(
+    ctx,
+    opts,
+    'introspection_endpoint',
+    'introspection endpoint',
+  );
   const { json } = await http.json({
     url: endpoint,
     method: 'POST',
@@ -56,6 +71,10 @@ export async function introspect(opts: TokenEndpointOptions, ctx: Context): Prom
           { actual: json.active },
         ),
   ];
+  // RFC 9449 §6.2: the introspection answer of a DPoP-bound token names its key in cnf.jkt.
+  const cnf = json.cnf as { jkt?: unknown } | undefined;
+  if (dpopKey && json.active === true && (String(json.token_type).toLowerCase() === 'dpop' || cnf?.jkt !== undefined))
+    checks.push(checkDpopBinding(json, dpopKey.thumbprint, 'the introspected token'));
   const data = { valid: !checks.some((c) => c.status === 'fail'), endpoint, response: json, checks };
   return {
     data,

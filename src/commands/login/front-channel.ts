@@ -4,6 +4,7 @@
 // checks and before the token endpoint; and checkBackChannelIdToken() after the token endpoint.
 import type { Check } from '../../protocol/checks.js';
 import {
+  checkExtraParameters,
   checkHybridIdTokens,
   checkResponseChannel,
   checkResponseParameters,
@@ -12,7 +13,9 @@ import {
   validateFrontChannelIdToken,
   type RedemptionDecision,
 } from '../../protocol/front-channel-checks.js';
+import type { DecryptionKey } from '../../protocol/jwe.js';
 import type { KeySource } from '../../protocol/jws-signature.js';
+import type { JoseHeader } from '../../protocol/jwt.js';
 import type { Channel, ResponseMode, ResponseType } from '../../protocol/response-type.js';
 import type { JwtExpectations, JwtValidation } from '../../protocol/validate-jwt.js';
 
@@ -24,6 +27,8 @@ export interface AuthorizationResponseInput {
   /** The provider's JWKS (HS* ID tokens are verified with the client secret instead, Core 10.1). */
   keys: KeySource | undefined;
   clientSecret?: string | undefined;
+  /** Core 10.2: the client's keys for an encrypted front-channel ID token. */
+  decryptionKeys?: readonly DecryptionKey[] | undefined;
   /** issuer, audience/clientId, nonce, max_age, acr_values, clock tolerance: as for any ID token. */
   expectations: JwtExpectations;
   /** Rows login already made from the response (state, iss_param): they count for redemption too. */
@@ -36,7 +41,7 @@ export interface FrontChannelEvaluation {
   parameters: { name: string; channel: Channel; value: string }[];
   /** response_mode, response_type and the front-channel ID token's rows (source authorization_endpoint). */
   checks: Check[];
-  idToken?: JwtValidation;
+  idToken?: JwtValidation & { jweHeader?: JoseHeader };
   /** Whether the code may be redeemed and userinfo called, and if not, why. */
   decision: RedemptionDecision;
 }
@@ -49,12 +54,15 @@ export async function evaluateAuthorizationResponse(
     { ...checkResponseChannel(input.responseMode, channel, params), source: FRONT_CHANNEL },
     { ...checkResponseParameters(rt, params), source: FRONT_CHANNEL },
   ];
-  let idToken: JwtValidation | undefined;
+  const extra = checkExtraParameters(params);
+  if (extra) checks.push({ ...extra, source: FRONT_CHANNEL });
+  let idToken: (JwtValidation & { jweHeader?: JoseHeader }) | undefined;
   const token = params.id_token;
   if (token !== undefined && token !== '') {
     idToken = await validateFrontChannelIdToken(token, rt, params, {
       keys: input.keys,
       clientSecret: input.clientSecret,
+      decryptionKeys: input.decryptionKeys,
       expectations: input.expectations,
     });
     checks.push(...idToken.checks);

@@ -50,7 +50,11 @@ export async function run(opts: LogoutOptions, ctx: Context): Promise<CommandRes
       postLogoutRedirectUri: listener.redirectUri,
       state,
     });
-    await openOrPrint(ctx, url.href, { openBrowser: opts.browser, purpose: 'sign out' });
+    await openOrPrint(ctx, url.href, {
+      openBrowser: opts.browser,
+      purpose: 'sign out',
+      browser: ctx.env.OIDC_PROBE_BROWSER || undefined,
+    });
     const response = await listener.response;
     runRecorderFor(ctx)?.frontChannelResponse(response.channel, response.params);
     params = response.params;

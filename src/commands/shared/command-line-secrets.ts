@@ -19,6 +19,7 @@ const SECRET_OPTIONS: readonly SecretOption[] = [
 export function commandLineSecretWarnings(typed: ReadonlySet<string>): string[] {
   return SECRET_OPTIONS.filter((o) => typed.has(o.key)).map(
     (o) =>
-      `${o.flag} on the command line is visible to other users in ps and stays in your shell history; use ${o.instead} instead`,
+      `${o.flag} on the command line is visible to other users in ps and stays in your shell ` +
+      `history; use ${o.instead} instead`,
   );
 }

@@ -62,8 +62,8 @@ export interface Context {
   now(): number;
   /** An HTTP client with this run's timeouts, TLS trust, proxies and traces (--verbose, --har). */
   httpClient(opts?: HttpSetupOptions): HttpClient;
-  /** Hands a URL to the user's browser (the `open` package, or a test's user agent). */
-  openBrowser(url: string): Promise<void>;
+  /** Hands a URL to the user's browser, or the one named (the `open` package, or a test's user agent). */
+  openBrowser(url: string, browser?: string): Promise<void>;
   /** Asks a person for the login settings that are missing (only where canPrompt says so). */
   promptLogin(known: {
     issuer?: string | undefined;

@@ -50,11 +50,11 @@ export async function startRunPicture(ctx: Context, command: string): Promise<(e
     });
   };
   ctx.finalizers.push(async () => {
-    settle({ exit: process.exitCode });
+    settle({ exit: undefined });
     const record = recorder.record;
     if (ctx.picture.diagram && !ctx.json) {
       const { renderSequenceDiagram } = await import('../../render/sequence-diagram.js');
-      const columns = process.stdout.columns;
+      const columns = ctx.columns;
       ctx.out(`\n${renderSequenceDiagram(record, ctx.style, { width: Math.min(Math.max(columns || 80, 40), 120) })}`);
     }
     if (path === undefined) return;

@@ -2,21 +2,32 @@
 // device code (RFC 8628), token exchange (RFC 8693), JWT bearer (RFC 7523); then the checks on
 // what came back. Loaded only when the cache cannot answer.
 import type { Context } from '../shared/context.js';
-import { NetworkError, ProviderError, UsageError, UserStepError } from '../../errors.js';
+import { ProviderError, UsageError } from '../../errors.js';
 import { advertisedEndpoint, fetchDiscovery, type ProviderMetadata } from '../../io/discovery.js';
-import { errorForStatus, jsonBody, type HttpClient } from '../../io/http.js';
+import type { HttpClient } from '../../io/http.js';
 import { remoteJwksSource } from '../../io/keys.js';
 import { requestTokens } from '../../io/token-endpoint.js';
 import type { Check } from '../../protocol/checks.js';
-import type { ClientAuthMethod, ClientAuthParts } from '../../protocol/client-auth.js';
+import type { ClientAuthMethod } from '../../protocol/client-auth.js';
+import { deviceCodeTokens } from '../shared/device-authorization.js';
 import { authenticateClient, clientAuthMethodFor, type ClientSettings } from '../shared/client.js';
 import { ClientKeyError, signGrantAssertion } from '../../protocol/client-assertion.js';
-import { afterSlowDown, deviceCodeLifetime, initialPollInterval, pollDelayMs } from '../../protocol/device-polling.js';
-import { checkRefreshedIdToken } from '../../protocol/refresh-checks.js';
+import { checkRefreshedIdToken, refreshWithoutIdToken } from '../../protocol/refresh-checks.js';
 import { mtlsAlias } from '../../protocol/mtls.js';
-import { checkTokenType, parseTokenResponse, type TokenResponse } from '../../protocol/token-response.js';
+import { checkExpiresIn, checkTokenType, type TokenResponse } from '../../protocol/token-response.js';
 import { validateJwt } from '../../protocol/validate-jwt.js';
 import { GRANT_TYPES, type GrantName } from '../../protocol/grants.js';
+import { createDpopSession, withDpop } from '../../io/dpop-client.js';
+import {
+  authorizationDetailsParameter,
+  compareAuthorizationDetails,
+  grantedAuthorizationDetails,
+  type AuthorizationDetail,
+  type AuthorizationDetailComparison,
+} from '../../protocol/authorization-details.js';
+import { certificateThumbprint, checkAccessTokenCertificateBinding } from '../../protocol/cnf.js';
+import { checkAccessTokenDpopBinding, checkDpopTokenType, type DpopKey } from '../../protocol/dpop.js';
+import { withQuirkHints } from '../../protocol/provider-quirks.js';
 
 export interface GrantRequest extends ClientSettings {
   grant: GrantName;
@@ -37,6 +48,10 @@ export interface GrantRequest extends ClientSettings {
   assertion?: string | undefined;
   /** JWT bearer without --assertion: the sub of the assertion we sign (default: the client id). */
   assertionSubject?: string | undefined;
+  /** RFC 9449: every token request carries a proof signed with this key. */
+  dpopKey?: DpopKey | undefined;
+  /** RFC 9396: authorization_details asked for. */
+  authorizationDetails?: AuthorizationDetail[] | undefined;
 }
 
 export interface GrantOutcome {
@@ -44,10 +59,14 @@ export interface GrantOutcome {
   checks: Check[];
   authMethod: ClientAuthMethod;
   tokenEndpoint: string;
+  /** RFC 9396 §7: what was granted beside what was asked. */
+  authorizationDetails?: AuthorizationDetailComparison[];
 }
 
-export async function obtainTokens(ctx: Context, http: HttpClient, req: GrantRequest): Promise<GrantOutcome> {
-  const { metadata } = await fetchDiscovery(http, req.issuer);
+export async function obtainTokens(ctx: Context, plainHttp: HttpClient, req: GrantRequest): Promise<GrantOutcome> {
+  const { metadata } = await fetchDiscovery(plainHttp, req.issuer);
+  // RFC 9449 §5, §8: a fresh proof on every token request (each device-code poll too), nonce challenges answered.
+  const http = req.dpopKey ? withDpop(plainHttp, createDpopSession(req.dpopKey)) : plainHttp;
   const tokenEndpoint =
     mtlsAlias(metadata, 'token_endpoint', req.certificate !== undefined) ??
     stringField(metadata, 'token_endpoint', req.issuer);
@@ -59,7 +78,8 @@ export async function obtainTokens(ctx: Context, http: HttpClient, req: GrantReq
 
   if (req.grant === 'password') {
     ctx.warn(
-      "the password grant hands the user's password to the client; the OAuth 2.0 Security BCP (RFC 9700 §2.4) says it MUST NOT be used. Use it only to debug a legacy setup.",
+      "the password grant hands the user's password to the client; the OAuth 2.0 Security BCP (RFC " +
+        '9700 §2.4) says it MUST NOT be used. Use it only to debug a legacy setup.',
     );
   }
   if (req.grant === 'jwt_bearer' && !req.assertion && req.privateKey) {
@@ -83,15 +103,44 @@ export async function obtainTokens(ctx: Context, http: HttpClient, req: GrantReq
   try {
     tokens =
       req.grant === 'device_code'
-        ? await deviceFlow(ctx, http, metadata, req, auth)
+        ? (
+            await deviceCodeTokens(ctx, http, metadata, {
+              issuer: req.issuer,
+              tokenEndpoint,
+              auth,
+              scope: req.scope,
+              resource: req.resource,
+            })
+          ).tokens
         : (await requestTokens(http, { endpoint: tokenEndpoint, auth: await auth(), params: grantParameters(req) }))
             .tokens;
   } catch (err) {
     throw withClientHint(err, authMethod, advertised);
   }
   const checks: Check[] = [checkTokenType(tokens, ['Bearer', 'DPoP', 'N_A'])];
+  if (req.dpopKey) {
+    checks.push(checkDpopTokenType(tokens.token_type));
+    if (tokens.access_token !== undefined)
+      checks.push(checkAccessTokenDpopBinding(tokens.access_token, req.dpopKey.thumbprint));
+  }
+  // RFC 8705 §3.1: a token issued over mTLS names the certificate it is bound to.
+  if (req.certificate && tokens.access_token !== undefined)
+    checks.push(
+      checkAccessTokenCertificateBinding(
+        tokens.access_token,
+        certificateThumbprint(req.certificate.cert),
+        metadata.tls_client_certificate_bound_access_tokens === true,
+      ),
+    );
+  const authorizationDetails = req.authorizationDetails
+    ? compareAuthorizationDetails(req.authorizationDetails, grantedAuthorizationDetails(tokens.raw))
+    : undefined;
+  if (tokens.access_token !== undefined) checks.push(checkExpiresIn(tokens.raw));
+  // Core 12.2: a refresh may leave the ID token out.
+  if (tokens.id_token === undefined && req.grant === 'refresh_token') checks.push(refreshWithoutIdToken());
   if (tokens.id_token !== undefined) {
-    const keys = typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(http, metadata.jwks_uri) : undefined;
+    const keys =
+      typeof metadata.jwks_uri === 'string' ? await remoteJwksSource(plainHttp, metadata.jwks_uri) : undefined;
     const v = await validateJwt(tokens.id_token, keys, {
       issuer: req.issuer,
       audience: [req.clientId],
@@ -113,7 +162,13 @@ export async function obtainTokens(ctx: Context, http: HttpClient, req: GrantReq
       checks.push(...checkRefreshedIdToken(original, v.payload));
     }
   }
-  return { tokens, checks, authMethod, tokenEndpoint };
+  return {
+    tokens,
+    checks: withQuirkHints(checks, { issuer: req.issuer, metadata }),
+    authMethod,
+    tokenEndpoint,
+    ...(authorizationDetails ? { authorizationDetails } : {}),
+  };
 }
 
 function stringField(metadata: ProviderMetadata, field: string, issuer: string): string {
@@ -121,7 +176,14 @@ function stringField(metadata: ProviderMetadata, field: string, issuer: string):
 }
 
 function grantParameters(req: GrantRequest): Record<string, string | string[] | undefined> {
-  const common = { scope: req.scope, resource: req.resource };
+  const common = {
+    scope: req.scope,
+    resource: req.resource,
+    // RFC 9396 §6: authorization_details in a token request, for grants without an authorization request.
+    ...(req.authorizationDetails
+      ? { authorization_details: authorizationDetailsParameter(req.authorizationDetails) }
+      : {}),
+  };
   switch (req.grant) {
     case 'client_credentials':
       return { grant_type: GRANT_TYPES.client_credentials, audience: req.audience?.[0], ...common };
@@ -173,88 +235,12 @@ function withClientHint(err: unknown, method: ClientAuthMethod, advertised: stri
     !['invalid_client', 'unauthorized_client', 'invalid_grant'].includes(err.error)
   )
     return err;
-  const hint = `client authentication was ${method}; the provider advertises ${advertised?.join(', ') ?? 'no token_endpoint_auth_methods_supported'}`;
+  const hint =
+    `client authentication was ${method}; the provider advertises ` +
+    `${advertised?.join(', ') ?? 'no token_endpoint_auth_methods_supported'}`;
   return new ProviderError(
     { error: err.error, error_description: err.errorDescription, error_uri: err.errorUri },
     'the token endpoint',
     { hint },
   );
-}
-
-/** RFC 8628 §3.1–3.5: ask for a device code, tell the user where to go, poll at the interval. */
-async function deviceFlow(
-  ctx: Context,
-  http: HttpClient,
-  metadata: ProviderMetadata,
-  req: GrantRequest,
-  auth: () => Promise<ClientAuthParts>,
-): Promise<TokenResponse> {
-  const endpoint = stringField(metadata, 'device_authorization_endpoint', req.issuer);
-  const a = await auth();
-  const { json } = await http.json<Record<string, unknown>>({
-    url: endpoint,
-    method: 'POST',
-    what: 'device authorization endpoint',
-    headers: a.headers,
-    form: { ...a.form, scope: req.scope, resource: req.resource },
-  });
-  const deviceCode = json.device_code;
-  // RFC 8628 §3.2: device_code is REQUIRED; without it there is nothing to poll with (the provider's fault: exit 3).
-  if (typeof deviceCode !== 'string' || deviceCode === '')
-    throw new NetworkError(
-      'bad_device_response',
-      `the device authorization response from ${endpoint} has no device_code (RFC 8628 §3.2)`,
-    );
-  const s = ctx.errStyle;
-  const verificationUri = json.verification_uri ?? json.verification_uri_complete;
-  ctx.info(
-    `${s.bold('To sign in')}, open ${s.cyan(String(verificationUri))} ` +
-      `and enter the code ${s.bold(String(json.user_code))}`,
-  );
-  if (typeof json.verification_uri_complete === 'string') ctx.info(json.verification_uri_complete);
-  const expiresIn = deviceCodeLifetime(json.expires_in);
-  const start = initialPollInterval(json.interval);
-  if (start.adjusted) ctx.warn(`the device authorization response's ${start.adjusted}`);
-  let interval = start.seconds;
-  const deadline = Date.now() + expiresIn * 1000;
-  const tokenEndpoint = stringField(metadata, 'token_endpoint', req.issuer);
-  for (;;) {
-    await new Promise((r) => setTimeout(r, pollDelayMs(interval, deadline - Date.now())));
-    if (Date.now() >= deadline)
-      throw new UserStepError(
-        'device_code_expired',
-        `the device code expired after ${expiresIn} s before the user finished`,
-      );
-    const a2 = await auth();
-    const res = await http.request({
-      url: tokenEndpoint,
-      method: 'POST',
-      what: 'token endpoint',
-      headers: a2.headers,
-      form: { ...a2.form, grant_type: GRANT_TYPES.device_code, device_code: deviceCode },
-    });
-    const body = jsonBody(res, 'token endpoint');
-    if (res.status >= 200 && res.status < 300) {
-      if (typeof body !== 'object' || body === null || Array.isArray(body))
-        throw new NetworkError(
-          'invalid_json',
-          `the token endpoint at ${tokenEndpoint} answered HTTP ${res.status} without a JSON object while polling`,
-        );
-      return parseTokenResponse(body as Record<string, unknown>);
-    }
-    const error = (body as { error?: unknown } | undefined)?.error;
-    if (error === 'authorization_pending') continue;
-    // RFC 8628 §3.5: slow_down raises the interval for this and all later requests.
-    if (error === 'slow_down') {
-      interval = afterSlowDown(interval);
-      continue;
-    }
-    if (error === 'expired_token')
-      throw new UserStepError(
-        'device_code_expired',
-        'the device code expired before the user finished (expired_token)',
-      );
-    // Any other OAuth error body is the provider speaking (exit 4); anything else is exit 3.
-    throw errorForStatus(res, 'the token endpoint', body);
-  }
 }

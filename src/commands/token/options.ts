@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { Flags } from '../shared/settings.js';
 import { GRANT_NAMES } from '../../protocol/grants.js';
+import { TOKEN_OUTPUTS, type TokenOutput } from '../../protocol/token-output.js';
 import {
   collect,
   positiveSeconds,
@@ -18,7 +19,7 @@ export interface TokenOptions {
   scope?: string;
   audience?: string[];
   resource?: string[];
-  output?: 'raw' | 'json' | 'table';
+  output?: TokenOutput;
   cache: boolean;
   minTtl: number;
   timeout: number;
@@ -34,13 +35,17 @@ export interface TokenOptions {
   requestedTokenType?: string;
   assertion?: string;
   assertionSubject?: string;
+  dpop?: boolean;
+  dpopKey?: string;
+  authorizationDetails?: string;
 }
 
 export function registerToken(program: Command, runAction: RunAction): void {
   const cmd = program
     .command('token')
     .description(
-      'get a token without a browser (client credentials, refresh, device code, token exchange, JWT bearer, password), cached for scripts',
+      'get a token without a browser (client credentials, refresh, device code, token exchange, JWT ' +
+        'bearer, password), cached for scripts',
     )
     .option('--grant <grant>', `${GRANT_NAMES.join(', ')} (env OIDC_PROBE_GRANT; default client_credentials)`)
     .option('--scope <scopes>', 'space-separated scopes')
@@ -56,11 +61,15 @@ export function registerToken(program: Command, runAction: RunAction): void {
     .option('--requested-token-type <urn>', 'token exchange: the type wanted')
     .option('--assertion <jwt>', 'JWT bearer grant: the assertion (or --private-key to sign one)')
     .option('--assertion-subject <sub>', 'JWT bearer grant: sub of the assertion we sign (default: the client id)')
+    .option('--dpop', 'a DPoP-bound token (RFC 9449); its key is cached with it (0600)')
+    .option('--dpop-key <file>', 'the DPoP private key (PEM or JWK) instead of a fresh one; implies --dpop')
+    .option('--authorization-details <json>', 'RFC 9396 authorization_details: a JSON array, or @file')
     .addOption(
       new Option(
         '--output <format>',
-        'raw: the access token alone; json; table (default: table on a terminal, raw in a pipe)',
-      ).choices(['raw', 'json', 'table']),
+        'raw: the access token alone; json; table (default: table on a terminal, raw in a pipe); ' +
+          'exec-credential: a kubectl credential plugin answer; env: ACCESS_TOKEN=… and ID_TOKEN=… lines',
+      ).choices(TOKEN_OUTPUTS),
     )
     .option('--no-cache', 'neither read nor write the token cache')
     .option('--min-ttl <seconds>', 'reuse a cached token only with more than this left', seconds, 60)

@@ -1,7 +1,7 @@
 // `oidc-probe userinfo <access-token>`: call the UserInfo endpoint and check the answer.
 import type { Command } from 'commander';
 import type { Flags } from '../shared/settings.js';
-import { positiveSeconds, addProfileOptions, flagsOf, type RunAction } from '../shared/options.js';
+import { collect, positiveSeconds, addProfileOptions, flagsOf, type RunAction } from '../shared/options.js';
 
 export interface UserinfoOptions {
   token: string | undefined;
@@ -11,6 +11,8 @@ export interface UserinfoOptions {
   clientId?: string;
   sub?: string;
   timeout: number;
+  dpopKey?: string;
+  decryptionKey?: string[];
 }
 
 export function registerUserinfo(program: Command, runAction: RunAction): void {
@@ -26,6 +28,12 @@ export function registerUserinfo(program: Command, runAction: RunAction): void {
     .option('--client-id <id>', 'your client_id: the expected aud of a signed answer')
     .option('--sub <sub>', "the ID token's sub: the answer's sub must equal it")
     .option('--timeout <seconds>', 'per-request timeout', positiveSeconds, 10)
+    .option('--dpop-key <file>', 'a DPoP-bound token: the private key its proofs are signed with (RFC 9449 §7)')
+    .option(
+      '--decryption-key <file>',
+      'private key (PEM or JWK/JWKS) for an encrypted answer (repeatable; Core 5.3.2)',
+      collect,
+    )
     .action((token: string | undefined, opts: Omit<UserinfoOptions, 'token' | 'flags'>, cmd: Command) =>
       runAction(cmd, async (ctx) => (await import('./run.js')).run({ ...opts, token, flags: flagsOf(cmd) }, ctx)),
     );

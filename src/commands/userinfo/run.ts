@@ -7,6 +7,7 @@ import { resolveEndpoint } from '../shared/provider-endpoint.js';
 import { readTokenArgument } from '../../io/input.js';
 import { remoteJwksSource } from '../../io/keys.js';
 import { fetchUserinfo } from '../../io/userinfo.js';
+import { asUsage } from '../../io/protocol-input.js';
 import { isValid } from '../../protocol/checks.js';
 import { cleanTokenInput, decodeJwt } from '../../protocol/jwt.js';
 import { classifyToken } from '../../protocol/token-kind.js';
@@ -18,29 +19,64 @@ export async function run(opts: UserinfoOptions, ctx: Context): Promise<CommandR
   const token = cleanTokenInput(await readTokenArgument(opts.token, ctx));
   if (!token) throw new UsageError('no_input', 'the access token is empty');
   refuseIdToken(token);
-  const settings = await resolveCommandSettings(opts.flags, ['issuer', 'client-id'], ctx.env);
+  const settings = await resolveCommandSettings(
+    opts.flags,
+    ['issuer', 'client-id', 'dpop-key', 'decryption-key'],
+    ctx.env,
+  );
   const issuer = settingValue(settings, 'issuer');
   const clientId = settingValue(settings, 'client-id');
-  const http = ctx.httpClient({ timeoutSeconds: opts.timeout });
+  // The key files are read before any request: a bad one is exit 2 in one sentence.
+  const dpopKeyPath = settingValue(settings, 'dpop-key');
+  const dpopKey =
+    dpopKeyPath !== undefined ? await (await import('../../io/dpop-key.js')).loadDpopKey(dpopKeyPath) : undefined;
+  const decryptionPaths = opts.decryptionKey?.length
+    ? opts.decryptionKey
+    : settingValue(settings, 'decryption-key') !== undefined
+      ? [settingValue(settings, 'decryption-key')!]
+      : [];
+  const decryptionKeys = decryptionPaths.length
+    ? await (await import('../../io/decryption-keys.js')).loadDecryptionKeys(decryptionPaths)
+    : [];
+  const plainHttp = ctx.httpClient({ timeoutSeconds: opts.timeout });
+  // RFC 9449 §7: a DPoP-bound token is presented with a proof (ath included); nonce challenges are answered (§9).
+  let http = plainHttp;
+  if (dpopKey) {
+    const { createDpopSession, withDpop } = await import('../../io/dpop-client.js');
+    http = withDpop(plainHttp, createDpopSession(dpopKey));
+  }
   const { endpoint, metadata } = await resolveEndpoint(http, {
     issuer,
     endpoint: opts.endpoint,
     field: 'userinfo_endpoint',
     what: 'userinfo endpoint',
   });
-  const answer = await fetchUserinfo(http, endpoint, token);
+  const answer = await fetchUserinfo(http, endpoint, token, dpopKey ? 'DPoP' : 'Bearer');
   const keys =
     answer.format === 'jwt' && typeof metadata?.jwks_uri === 'string'
-      ? await remoteJwksSource(http, metadata.jwks_uri)
+      ? await remoteJwksSource(plainHttp, metadata.jwks_uri)
       : undefined;
-  const { claims, checks } = await validateUserinfo(answer, { expectedSub: opts.sub, issuer, clientId, keys });
-  const data = { valid: isValid(checks), endpoint, format: answer.format, claims, checks };
+  const { claims, checks, encrypted } = await asUsage(() =>
+    validateUserinfo(answer, { expectedSub: opts.sub, issuer, clientId, keys, decryptionKeys }),
+  );
+  const data = {
+    valid: isValid(checks),
+    endpoint,
+    format: answer.format,
+    ...(encrypted ? { encrypted } : {}),
+    ...(dpopKey ? { dpop: { jkt: dpopKey.thumbprint } } : {}),
+    claims,
+    checks,
+  };
   return {
     data,
     human: (c) =>
       [
         c.style.bold(`UserInfo from ${endpoint}`) +
-          c.style.dim(` (${answer.format === 'jwt' ? 'a signed JWT' : 'JSON'})`),
+          c.style.dim(
+            ` (${answer.format === 'jwt' ? (encrypted ? 'an encrypted JWT' : 'a signed JWT') : 'JSON'}` +
+              `${dpopKey ? ', DPoP' : ''})`,
+          ),
         renderClaimsTable(claims, c.style, {
           now: ctx.now(),
           ...(c.columns ? { width: c.columns } : {}),
@@ -63,7 +99,8 @@ function refuseIdToken(token: string): void {
   if (kind.id === 'id_token' && kind.confidence !== 'possible') {
     throw new UsageError(
       'id_token_given',
-      'that is an ID token, not an access token: ID tokens tell the client who signed in and are not for calling APIs such as userinfo',
+      'that is an ID token, not an access token: ID tokens tell the client who signed in and are ' +
+        'not for calling APIs such as userinfo',
       { hint: 'pass the access_token from the same token response' },
     );
   }

@@ -30,7 +30,8 @@ export function registerVerify(program: Command, runAction: RunAction): void {
   program
     .command('verify')
     .description(
-      'verify a JWS: signature, alg, kid and every claim, each as its own row; reads stdin when the token is omitted or "-"',
+      'verify a JWS: signature, alg, kid and every claim, each as its own row; reads stdin when the ' +
+        'token is omitted or "-"',
     )
     .argument('[token]', 'the JWT; a leading "Bearer " and whitespace are ignored')
     .option('--jwks <file|url>', 'verify with a JWKS from a file or URL')

@@ -4,6 +4,7 @@ import { classifyToken } from '../../protocol/token-kind.js';
 import { renderChecks } from '../../render/checks.js';
 import { renderClaimsTable, renderHeaderTable, renderKind } from '../../render/jwt-tables.js';
 import type { Style } from '../../render/style.js';
+import { shown } from '../../render/text.js';
 
 export interface VerificationView {
   valid: boolean;
@@ -22,9 +23,11 @@ export function renderVerification(data: VerificationView, style: Style, now: nu
     renderHeaderTable(data.header, style, width),
     '',
     style.bold(claims ? 'claims' : 'payload (not a JSON claims set)'),
-    claims ? renderClaimsTable(claims, style, { now, ...(width ? { width } : {}) }) : (data.payload as string),
+    claims
+      ? renderClaimsTable(claims, style, { now, ...(width ? { width } : {}) })
+      : shown(data.payload as string, 2000),
     '',
-    renderChecks(data.checks, style, { title: 'checks' }),
+    renderChecks(data.checks, style, { title: 'checks', width }),
     data.valid ? style.green.bold('valid') : style.red.bold('NOT valid'),
   ].join('\n');
 }

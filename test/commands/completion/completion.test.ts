@@ -68,19 +68,22 @@ test('completion bash completes a command prefix, also after a global option', a
   assert.deepEqual(bashComplete(script, ['oidc-probe', '--json', 'dec']), ['decode']);
 });
 
-test("completion bash offers each command its own options plus the global ones, and not another command's", async () => {
-  const script = await scriptFor('bash');
-  for (const cmd of program.commands) {
-    const offered = bashComplete(script, ['oidc-probe', cmd.name, '--']);
-    for (const flag of [...longFlags(cmd), ...longFlags(program)])
-      assert.ok(offered.includes(flag), `${cmd.name}: ${flag} missing`);
-    const others = program.commands
-      .filter((c) => c !== cmd)
-      .flatMap(longFlags)
-      .filter((f) => !longFlags(cmd).includes(f) && !longFlags(program).includes(f));
-    for (const flag of others) assert.ok(!offered.includes(flag), `${cmd.name} offers ${flag}`);
-  }
-});
+test(
+  'completion bash offers each command its own options plus the global ones, and not another ' + "command's",
+  async () => {
+    const script = await scriptFor('bash');
+    for (const cmd of program.commands) {
+      const offered = bashComplete(script, ['oidc-probe', cmd.name, '--']);
+      for (const flag of [...longFlags(cmd), ...longFlags(program)])
+        assert.ok(offered.includes(flag), `${cmd.name}: ${flag} missing`);
+      const others = program.commands
+        .filter((c) => c !== cmd)
+        .flatMap(longFlags)
+        .filter((f) => !longFlags(cmd).includes(f) && !longFlags(program).includes(f));
+      for (const flag of others) assert.ok(!offered.includes(flag), `${cmd.name} offers ${flag}`);
+    }
+  },
+);
 
 test('completion bash completes an option prefix and the values of a choices option', async () => {
   const script = await scriptFor('bash');

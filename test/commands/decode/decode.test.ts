@@ -264,8 +264,13 @@ test('no token and a terminal on stdin is a usage error with a hint, not a hang'
 // What a run loaded, reported on stderr at exit by a preloaded probe: every file Node's CommonJS
 // loader opened under node_modules or dist/, and every Node built-in.
 const LOAD_PROBE = `const Module = require('node:module'); const load = Module._load; const seen = new Set();
-Module._load = function (request, parent, isMain) { const r = load.apply(this, arguments); try { const f = Module._resolveFilename(request, parent, isMain); if (/\\/(node_modules|dist)\\//.test(f)) seen.add(f); } catch {} return r; };
-process.on('exit', () => { for (const f of seen) process.stderr.write('FILE ' + f + '\\n'); for (const m of process.moduleLoadList) process.stderr.write('BUILTIN ' + m + '\\n'); });`;
+Module._load = function (request, parent, isMain) { const r = load.apply(this, arguments);
+  try { const f = Module._resolveFilename(request, parent, isMain);
+    if (/\\/(node_modules|dist)\\//.test(f)) seen.add(f); } catch {}
+  return r; };
+process.on('exit', () => {
+  for (const f of seen) process.stderr.write('FILE ' + f + '\\n');
+  for (const m of process.moduleLoadList) process.stderr.write('BUILTIN ' + m + '\\n'); });`;
 
 function loadsOf(args: string[]): { status: number | null; files: string[]; builtins: Set<string> } {
   const dir = mkdtempSync(join(tmpdir(), 'oidc-probe-loads-'));

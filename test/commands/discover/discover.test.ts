@@ -161,7 +161,10 @@ describe('discover against a real oidc-provider', () => {
     assert.equal(run.code, 1);
     assert.match(
       run.stdout,
-      /discovery\.issuer\s+│ FAIL\s+│ issuer mismatch: the document says "http:\/\/127\.0\.0\.1:\d+\/tenants\/acme", you asked for "http:\/\/127\.0\.0\.1:\d+\/tenants\/acme\/"/,
+      new RegExp(
+        'discovery\\.issuer\\s+│ FAIL\\s+│ issuer mismatch: the document says ' +
+          '"http://127\\.0\\.0\\.1:\\d+/tenants/acme", you asked for "http://127\\.0\\.0\\.1:\\d+/tenants/acme/"',
+      ),
     );
     assert.match(run.stdout, /differ only by a trailing slash/);
     assert.match(run.stdout, /\nNOT valid\n$/);
@@ -236,43 +239,56 @@ describe('discover against broken documents', () => {
     assert.deepEqual(srv.requests.slice(before), ['/.well-known/openid-configuration']);
   });
 
-  test('http endpoints off loopback fail, a fragment or a relative URL fails, RS256 missing and none advertised', async () => {
-    serve((b) =>
-      metadataFor(b, {
-        token_endpoint: 'http://login.example.test/token',
-        userinfo_endpoint: '/userinfo',
-        revocation_endpoint: `${b}/revoke#frag`,
-        id_token_signing_alg_values_supported: ['ES256', 'none'],
-      }),
-    );
-    const { run, doc } = await discoverJson([srv.base]);
-    assert.equal(run.code, 1);
-    assert.match(check(doc, 'discovery.token_endpoint').message, /is not https: http:\/\/login\.example\.test\/token/);
-    assert.equal(check(doc, 'discovery.token_endpoint').status, 'fail');
-    assert.match(check(doc, 'discovery.userinfo_endpoint').message, /not an absolute URL/);
-    assert.match(check(doc, 'discovery.revocation_endpoint').message, /carries a fragment/);
-    assert.equal(check(doc, 'discovery.id_token_signing_alg_values_supported').status, 'fail');
-    assert.equal(check(doc, 'discovery.id_token_signing_alg_none').status, 'warn');
-    assert.equal(check(doc, 'discovery.authorization_endpoint').status, 'warn', 'http on 127.0.0.1 is only a warning');
-  });
+  test(
+    'http endpoints off loopback fail, a fragment or a relative URL fails, RS256 missing and ' + 'none advertised',
+    async () => {
+      serve((b) =>
+        metadataFor(b, {
+          token_endpoint: 'http://login.example.test/token',
+          userinfo_endpoint: '/userinfo',
+          revocation_endpoint: `${b}/revoke#frag`,
+          id_token_signing_alg_values_supported: ['ES256', 'none'],
+        }),
+      );
+      const { run, doc } = await discoverJson([srv.base]);
+      assert.equal(run.code, 1);
+      assert.match(
+        check(doc, 'discovery.token_endpoint').message,
+        /is not https: http:\/\/login\.example\.test\/token/,
+      );
+      assert.equal(check(doc, 'discovery.token_endpoint').status, 'fail');
+      assert.match(check(doc, 'discovery.userinfo_endpoint').message, /not an absolute URL/);
+      assert.match(check(doc, 'discovery.revocation_endpoint').message, /carries a fragment/);
+      assert.equal(check(doc, 'discovery.id_token_signing_alg_values_supported').status, 'fail');
+      assert.equal(check(doc, 'discovery.id_token_signing_alg_none').status, 'warn');
+      assert.equal(
+        check(doc, 'discovery.authorization_endpoint').status,
+        'warn',
+        'http on 127.0.0.1 is only a warning',
+      );
+    },
+  );
 
-  test('PKCE plain only and implicit response types: warnings and an informational row, grant types checked', async () => {
-    serve((b) =>
-      metadataFor(b, {
-        code_challenge_methods_supported: ['plain'],
-        response_types_supported: ['code', 'id_token token'],
-        grant_types_supported: ['authorization_code'],
-      }),
-    );
-    const { run, doc } = await discoverJson([srv.base]);
-    assert.equal(run.code, 0, run.stdout);
-    assert.equal(check(doc, 'discovery.code_challenge_methods_supported').status, 'warn');
-    const implicit = check(doc, 'discovery.response_types_implicit');
-    assert.equal(implicit.status, 'pass');
-    assert.match(implicit.message, /^info: .*id_token token.*RFC 9700/);
-    assert.equal(check(doc, 'discovery.grant_types_supported').status, 'warn');
-    assert.match(check(doc, 'discovery.grant_types_supported').message, /lack implicit/);
-  });
+  test(
+    'PKCE plain only and implicit response types: warnings and an informational row, grant types ' + 'checked',
+    async () => {
+      serve((b) =>
+        metadataFor(b, {
+          code_challenge_methods_supported: ['plain'],
+          response_types_supported: ['code', 'id_token token'],
+          grant_types_supported: ['authorization_code'],
+        }),
+      );
+      const { run, doc } = await discoverJson([srv.base]);
+      assert.equal(run.code, 0, run.stdout);
+      assert.equal(check(doc, 'discovery.code_challenge_methods_supported').status, 'warn');
+      const implicit = check(doc, 'discovery.response_types_implicit');
+      assert.equal(implicit.status, 'pass');
+      assert.match(implicit.message, /^info: .*id_token token.*RFC 9700/);
+      assert.equal(check(doc, 'discovery.grant_types_supported').status, 'warn');
+      assert.match(check(doc, 'discovery.grant_types_supported').message, /lack implicit/);
+    },
+  );
 
   test('private key material in the JWKS fails loudly, in the table and the checks', async () => {
     serve(
@@ -352,57 +368,63 @@ describe('discover against broken documents', () => {
     assert.match(check(soon.doc, 'jwks.x5c').message, /"soon" expires on .*within 30 days/);
   });
 
-  test('a full well-known URL with a trailing slash is the document itself, with a warning on its location', async () => {
-    srv.setRoutes((b) => ({
-      '/tenant/.well-known/openid-configuration/': { body: metadataFor(`${b}/tenant`) },
-      '/tenant/jwks': { body: { keys: [goodKey] } },
-    }));
-    const before = srv.requests.length;
-    const url = `${srv.base}/tenant/.well-known/openid-configuration/`;
-    const { run, doc } = await discoverJson([url]);
-    assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.deepEqual(srv.requests.slice(before, before + 1), ['/tenant/.well-known/openid-configuration/']);
-    assert.equal(doc.url, url);
-    // Identical to the issuer asked for; http on loopback is the only remark.
-    assert.match(check(doc, 'discovery.issuer').message, /is http on loopback/);
-    const row = check(doc, 'discovery.location');
-    assert.equal(row.status, 'warn');
-    assert.match(
-      row.message,
-      /not the standard location.*\/tenant\/\.well-known\/openid-configuration \(Discovery §4\.1\)/,
-    );
-  });
+  test(
+    'a full well-known URL with a trailing slash is the document itself, with a warning on its ' + 'location',
+    async () => {
+      srv.setRoutes((b) => ({
+        '/tenant/.well-known/openid-configuration/': { body: metadataFor(`${b}/tenant`) },
+        '/tenant/jwks': { body: { keys: [goodKey] } },
+      }));
+      const before = srv.requests.length;
+      const url = `${srv.base}/tenant/.well-known/openid-configuration/`;
+      const { run, doc } = await discoverJson([url]);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.deepEqual(srv.requests.slice(before, before + 1), ['/tenant/.well-known/openid-configuration/']);
+      assert.equal(doc.url, url);
+      // Identical to the issuer asked for; http on loopback is the only remark.
+      assert.match(check(doc, 'discovery.issuer').message, /is http on loopback/);
+      const row = check(doc, 'discovery.location');
+      assert.equal(row.status, 'warn');
+      assert.match(
+        row.message,
+        /not the standard location.*\/tenant\/\.well-known\/openid-configuration \(Discovery §4\.1\)/,
+      );
+    },
+  );
 
-  test('RFC 8414 fallback for an issuer with a path: the well-known string goes before the path, and it says so', async () => {
-    srv.setRoutes((b) => ({
-      '/.well-known/oauth-authorization-server/tenant': {
-        body: metadataFor(`${b}/tenant`, {
-          subject_types_supported: undefined,
-          id_token_signing_alg_values_supported: undefined,
-        }),
-      },
-      '/tenant/jwks': { body: { keys: [goodKey] } },
-    }));
-    const before = srv.requests.length;
-    const { run, doc } = await discoverJson([`${srv.base}/tenant`]);
-    assert.equal(run.code, 0, run.stdout);
-    assert.deepEqual(srv.requests.slice(before, before + 2), [
-      '/tenant/.well-known/openid-configuration',
-      '/.well-known/oauth-authorization-server/tenant',
-    ]);
-    assert.equal(doc.source, 'oauth-authorization-server');
-    assert.equal(doc.url, `${srv.base}/.well-known/oauth-authorization-server/tenant`);
-    assert.equal(check(doc, 'discovery.subject_types_supported').status, 'skip');
-    assert.match(
-      run.stderr,
-      /no OpenID configuration at .*\/tenant\/\.well-known\/openid-configuration; using the RFC 8414 metadata at/,
-    );
-    const human = await runCli(['discover', `${srv.base}/tenant`]);
-    assert.match(
-      human.stdout,
-      /\(RFC 8414 authorization server metadata — .* had none, the RFC 8414 location answered\)/,
-    );
-  });
+  test(
+    'RFC 8414 fallback for an issuer with a path: the well-known string goes before the path, ' + 'and it says so',
+    async () => {
+      srv.setRoutes((b) => ({
+        '/.well-known/oauth-authorization-server/tenant': {
+          body: metadataFor(`${b}/tenant`, {
+            subject_types_supported: undefined,
+            id_token_signing_alg_values_supported: undefined,
+          }),
+        },
+        '/tenant/jwks': { body: { keys: [goodKey] } },
+      }));
+      const before = srv.requests.length;
+      const { run, doc } = await discoverJson([`${srv.base}/tenant`]);
+      assert.equal(run.code, 0, run.stdout);
+      assert.deepEqual(srv.requests.slice(before, before + 2), [
+        '/tenant/.well-known/openid-configuration',
+        '/.well-known/oauth-authorization-server/tenant',
+      ]);
+      assert.equal(doc.source, 'oauth-authorization-server');
+      assert.equal(doc.url, `${srv.base}/.well-known/oauth-authorization-server/tenant`);
+      assert.equal(check(doc, 'discovery.subject_types_supported').status, 'skip');
+      assert.match(
+        run.stderr,
+        /no OpenID configuration at .*\/tenant\/\.well-known\/openid-configuration; using the RFC 8414 metadata at/,
+      );
+      const human = await runCli(['discover', `${srv.base}/tenant`]);
+      assert.match(
+        human.stdout,
+        /\(RFC 8414 authorization server metadata — .* had none, the RFC 8414 location answered\)/,
+      );
+    },
+  );
 });
 
 describe('discover: bad input and network failures', () => {
@@ -466,7 +488,8 @@ describe('discover: bad input and network failures', () => {
       await runCli(['discover', srv.base]),
       3,
       new RegExp(
-        `no metadata found: ${srv.base}/\\.well-known/openid-configuration answered HTTP 404, and the RFC 8414 location ${srv.base}/\\.well-known/oauth-authorization-server answered HTTP 404`,
+        `no metadata found: ${srv.base}/\\.well-known/openid-configuration answered HTTP 404, and ` +
+          `the RFC 8414 location ${srv.base}/\\.well-known/oauth-authorization-server answered HTTP 404`,
       ),
     );
   });
@@ -527,7 +550,8 @@ describe('discover: bad input and network failures', () => {
       await runCli(['discover', `http://127.0.0.1:${port}`]),
       3,
       new RegExp(
-        `could not fetch the discovery document at http://127\\.0\\.0\\.1:${port}/\\.well-known/openid-configuration: connection refused`,
+        `could not fetch the discovery document at ` +
+          `http://127\\.0\\.0\\.1:${port}/\\.well-known/openid-configuration: connection refused`,
       ),
     );
   });
@@ -550,7 +574,8 @@ describe('discover: bad input and network failures', () => {
         await runCli(['discover', `https://127.0.0.1:${port}`]),
         3,
         new RegExp(
-          `could not fetch the discovery document at https://127\\.0\\.0\\.1:${port}/\\.well-known/openid-configuration: TLS failure`,
+          `could not fetch the discovery document at ` +
+            `https://127\\.0\\.0\\.1:${port}/\\.well-known/openid-configuration: TLS failure`,
         ),
       );
     } finally {

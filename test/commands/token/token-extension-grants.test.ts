@@ -106,32 +106,35 @@ after(async () => {
 const env = { OIDC_PROBE_CLIENT_SECRET: DEMO_CLIENT_SECRET, XDG_CACHE_HOME: '/nonexistent-cache-never-written' };
 const client = () => ['--issuer', op.issuer, '--client-id', DEMO_EXTENSION_CLIENT, '--no-cache'];
 
-test('token exchange sends subject token, its type, actor token and audience, and prints the issued token', async () => {
-  seen.length = 0;
-  const r = await runCli(
-    [
-      'token',
-      '--grant',
-      'token_exchange',
-      ...client(),
-      '--subject-token',
-      'subj-123',
-      '--actor-token',
-      'act-456',
-      '--audience',
-      'https://api.example',
-      '--output',
-      'raw',
-    ],
-    { env },
-  );
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, 'exchanged-for-https://api.example\n');
-  assert.equal(seen[0]!.subject_token, 'subj-123');
-  assert.equal(seen[0]!.subject_token_type, 'urn:ietf:params:oauth:token-type:access_token');
-  assert.equal(seen[0]!.actor_token, 'act-456');
-  assert.equal(seen[0]!.client, DEMO_EXTENSION_CLIENT, 'the provider authenticated the client');
-});
+test(
+  'token exchange sends subject token, its type, actor token and audience, and prints the issued ' + 'token',
+  async () => {
+    seen.length = 0;
+    const r = await runCli(
+      [
+        'token',
+        '--grant',
+        'token_exchange',
+        ...client(),
+        '--subject-token',
+        'subj-123',
+        '--actor-token',
+        'act-456',
+        '--audience',
+        'https://api.example',
+        '--output',
+        'raw',
+      ],
+      { env },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'exchanged-for-https://api.example\n');
+    assert.equal(seen[0]!.subject_token, 'subj-123');
+    assert.equal(seen[0]!.subject_token_type, 'urn:ietf:params:oauth:token-type:access_token');
+    assert.equal(seen[0]!.actor_token, 'act-456');
+    assert.equal(seen[0]!.client, DEMO_EXTENSION_CLIENT, 'the provider authenticated the client');
+  },
+);
 
 test('token exchange without --subject-token is a usage error', async () => {
   const r = await runCli(['token', '--grant', 'token_exchange', ...client()], { env });

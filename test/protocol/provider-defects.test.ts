@@ -1,0 +1,184 @@
+// The defect rules alone: what each does to the claims, the signing plan, the JWKS, the
+// authorization response and the resilience faults, and which ones say they applied.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  alter,
+  applyClaimDefects,
+  applyResponseDefects,
+  DEFECT_CATALOGUE,
+  DEFECTS,
+  type Defect,
+  parseDefectNames,
+  publishedKeys,
+  resilienceFaults,
+  signingPlan,
+} from '../../src/protocol/provider-defects.js';
+
+const ISSUER = 'http://127.0.0.1:9000';
+const CLAIMS = {
+  iss: ISSUER,
+  sub: 'alice',
+  aud: 'app',
+  iat: 1_700_000_000,
+  exp: 1_700_000_600,
+  auth_time: 1_700_000_000,
+  nonce: 'n-1',
+  at_hash: 'AAAAAAAAAAAAAAAAAAAAAA',
+  c_hash: 'cccccccccccccccccccccc',
+  s_hash: 'ssssssssssssssssssssss',
+};
+const front = { issuer: ISSUER, channel: 'authorization_endpoint' as const, hybrid: false };
+const on = (...d: Defect[]) => new Set(d);
+
+test('without defects the claims come back unchanged and nothing is applied', () => {
+  assert.deepEqual(applyClaimDefects(CLAIMS, on(), front), { claims: CLAIMS, applied: [] });
+});
+
+test('each claim defect changes only its claim', () => {
+  const cases: [Defect, Record<string, unknown>][] = [
+    ['iss', { iss: `${ISSUER}/not-the-issuer` }],
+    ['aud', { aud: 'someone-else' }],
+    ['aud_untrusted', { aud: ['app', 'untrusted-api'], azp: 'app' }],
+    ['iat_future', { iat: CLAIMS.iat + 3600 }],
+    ['expired', { iat: CLAIMS.iat - 7200, exp: CLAIMS.iat - 3600 }],
+    ['nonce', { nonce: 'not-the-nonce' }],
+    ['at_hash', { at_hash: alter(CLAIMS.at_hash) }],
+    ['c_hash', { c_hash: alter(CLAIMS.c_hash) }],
+    ['s_hash', { s_hash: alter(CLAIMS.s_hash) }],
+  ];
+  for (const [d, change] of cases) {
+    const r = applyClaimDefects(CLAIMS, on(d), front);
+    assert.deepEqual(r.claims, { ...CLAIMS, ...change }, d);
+    assert.deepEqual(r.applied, [d]);
+  }
+  for (const [d, claim] of [
+    ['aud_missing', 'aud'],
+    ['sub_missing', 'sub'],
+    ['iat_missing', 'iat'],
+    ['exp_missing', 'exp'],
+    ['nonce_missing', 'nonce'],
+    ['at_hash_missing', 'at_hash'],
+    ['c_hash_missing', 'c_hash'],
+  ] as const) {
+    const r = applyClaimDefects(CLAIMS, on(d), front);
+    const { [claim]: _gone, ...rest } = CLAIMS;
+    assert.deepEqual(r.claims, rest, d);
+    assert.deepEqual(r.applied, [d]);
+  }
+});
+
+test('a changed hash is still a hash-shaped value, and a different one', () => {
+  assert.notEqual(alter(CLAIMS.at_hash), CLAIMS.at_hash);
+  assert.match(alter(CLAIMS.at_hash), /^[A-Za-z0-9_-]{22}$/);
+});
+
+test('a defect with nothing to change says it did not apply (no nonce sent, no hash present)', () => {
+  const { nonce: _n, at_hash: _a, ...bare } = CLAIMS;
+  const r = applyClaimDefects(bare, on('nonce', 'nonce_missing', 'at_hash', 'at_hash_missing'), front);
+  assert.deepEqual(r.claims, bare);
+  assert.deepEqual(r.applied, []);
+});
+
+test('hybrid_sub changes only the token endpoint ID token of a flow whose front channel had one', () => {
+  const d = on('hybrid_sub');
+  assert.equal(applyClaimDefects(CLAIMS, d, front).claims.sub, 'alice');
+  assert.equal(applyClaimDefects(CLAIMS, d, { ...front, channel: 'token_endpoint' }).claims.sub, 'alice');
+  const back = applyClaimDefects(CLAIMS, d, { issuer: ISSUER, channel: 'token_endpoint', hybrid: true });
+  assert.equal(back.claims.sub, 'mallory');
+  assert.deepEqual(back.applied, ['hybrid_sub']);
+});
+
+test('the signing plan: the configured key by default, each signature defect its own way', () => {
+  const ctx = { alg: 'ES256' as const, clientHasSecret: true };
+  assert.deepEqual(signingPlan(on(), ctx).plan, { kind: 'key', key: 'ES256', kid: true, broken: false });
+  assert.deepEqual(signingPlan(on('alg_none'), ctx).plan, { kind: 'none' });
+  assert.deepEqual(signingPlan(on('sig_rs256'), ctx).plan, { kind: 'key', key: 'RS256', kid: true, broken: true });
+  assert.deepEqual(signingPlan(on('sig_es256'), ctx).plan, { kind: 'key', key: 'ES256', kid: true, broken: true });
+  assert.deepEqual(signingPlan(on('sig_hs256'), ctx).plan, { kind: 'client_secret', broken: true });
+  assert.deepEqual(signingPlan(on('hs256'), ctx).plan, { kind: 'client_secret', broken: false });
+  assert.deepEqual(signingPlan(on('key_confusion'), ctx).plan, { kind: 'rsa_public_key_as_secret' });
+  assert.deepEqual(signingPlan(on('kid_absent_multi'), ctx).plan, {
+    kind: 'key',
+    key: 'RS256',
+    kid: false,
+    broken: false,
+  });
+  assert.deepEqual(signingPlan(on('rotation'), ctx).plan, { kind: 'key', key: 'rotation', kid: true, broken: false });
+});
+
+test('HS256 defects cannot apply to a public client: the token is signed normally and the log says why', () => {
+  const r = signingPlan(on('hs256'), { alg: 'RS256', clientHasSecret: false });
+  assert.deepEqual(r.plan, { kind: 'key', key: 'RS256', kid: true, broken: false });
+  assert.deepEqual(r.applied, []);
+  assert.deepEqual(r.notApplicable, ['hs256']);
+});
+
+test('the JWKS: rotation publishes its key from the second fetch since the defects changed', () => {
+  assert.deepEqual(publishedKeys(on(), 1).keys, ['current', 'previous']);
+  assert.deepEqual(publishedKeys(on('rotation'), 1), { keys: ['current', 'previous'], applied: [] });
+  assert.deepEqual(publishedKeys(on('rotation'), 2), {
+    keys: ['current', 'previous', 'rotation'],
+    applied: ['rotation'],
+  });
+  assert.deepEqual(publishedKeys(on('kid_absent_single'), 1).keys, ['current_rsa']);
+  assert.deepEqual(publishedKeys(on('kid_absent_multi'), 1).keys, ['current', 'spare_rsa', 'previous']);
+});
+
+test('response defects: state, the RFC 9207 iss parameter, and the query channel', () => {
+  const params = { code: 'c', state: 's', iss: ISSUER };
+  assert.deepEqual(applyResponseDefects(params, 'fragment', on(), { issuer: ISSUER, responseModeSent: true }), {
+    params,
+    mode: 'fragment',
+    applied: [],
+  });
+  const r = applyResponseDefects(params, 'form_post', on('state', 'iss_param', 'query_channel'), {
+    issuer: ISSUER,
+    responseModeSent: true,
+  });
+  assert.deepEqual(r.params, { code: 'c', state: 's-not-the-state', iss: `${ISSUER}/not-the-issuer` });
+  assert.equal(r.mode, 'query');
+  assert.deepEqual(r.applied, ['state', 'iss_param', 'query_channel']);
+  // Already in the query: the query_channel defect changes nothing and says so.
+  assert.deepEqual(
+    applyResponseDefects(params, 'query', on('query_channel'), { issuer: ISSUER, responseModeSent: true }).applied,
+    [],
+  );
+});
+
+test('query_unless_asked: the query string only when the request left response_mode to the default', () => {
+  const params = { id_token: 'x', state: 's' };
+  const d = on('query_unless_asked');
+  const defaulted = applyResponseDefects(params, 'fragment', d, { issuer: ISSUER, responseModeSent: false });
+  assert.deepEqual([defaulted.mode, defaulted.applied], ['query', ['query_unless_asked']]);
+  const asked = applyResponseDefects(params, 'fragment', d, { issuer: ISSUER, responseModeSent: true });
+  assert.deepEqual([asked.mode, asked.applied], ['fragment', []]);
+});
+
+test('resilience faults hit only their endpoint; a 500 wins over malformed JSON', () => {
+  const d = on('slow_token', 'http_500_jwks', 'malformed_json_jwks', 'malformed_json_userinfo');
+  assert.deepEqual(resilienceFaults(d, 'token'), {
+    slow: true,
+    status500: false,
+    malformed: false,
+    applied: ['slow_token'],
+  });
+  const jwks = resilienceFaults(d, 'jwks');
+  assert.equal(jwks.status500, true);
+  assert.equal(jwks.malformed, false);
+  assert.equal(resilienceFaults(d, 'userinfo').malformed, true);
+  assert.deepEqual(resilienceFaults(d, 'authorize').applied, []);
+});
+
+test('defect names: known ones kept once in order, unknown ones returned for the message', () => {
+  assert.deepEqual(parseDefectNames(['iss', 'bogus', 'iss', 'state', '']), {
+    defects: ['iss', 'state'],
+    unknown: ['bogus', ''],
+  });
+});
+
+test('the catalogue describes every defect exactly once, each with a rule', () => {
+  assert.deepEqual(DEFECT_CATALOGUE.map((d) => d.name).sort(), [...DEFECTS].sort());
+  assert.equal(new Set(DEFECTS).size, DEFECTS.length);
+  for (const d of DEFECT_CATALOGUE) assert.ok(d.rule && d.does, d.name);
+});
