@@ -11,7 +11,11 @@ function assertLoopback(url: URL): void {
 export async function signInThroughForms(
   authorizationUrl: string,
   login: string,
-  opts: { consent?: 'allow' | 'deny' } = {},
+  opts: {
+    consent?: 'allow' | 'deny';
+    /** Told just before the response goes to the client's redirect URI (bench/login.mjs times from here). */
+    beforeCallback?: () => void;
+  } = {},
 ): Promise<{ finalUrl: string; status: number; body: string }> {
   const cookies = new Map<string, string>();
   let url = new URL(authorizationUrl);
@@ -20,6 +24,7 @@ export async function signInThroughForms(
   let body: string | undefined;
   for (let step = 0; step < 20; step++) {
     assertLoopback(url);
+    if (url.origin !== issuerOrigin) opts.beforeCallback?.();
     const res = await fetch(url, {
       method,
       redirect: 'manual',

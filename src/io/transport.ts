@@ -377,9 +377,8 @@ function connectSocks(
         step = 'reply';
         sendConnect();
       } else {
-        return refuse(
-          `accepts none of the authentication methods offered (${withPassword ? 'none, username and password' : 'none'})`,
-        );
+        const offered = withPassword ? 'none, username and password' : 'none';
+        return refuse(`accepts none of the authentication methods offered (${offered})`);
       }
     }
     if (step === 'password') {
