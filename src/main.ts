@@ -64,8 +64,8 @@ export function processEdges(): Edges {
     get stdin() {
       return process.stdin;
     },
-    stdout: standardOutput(),
-    stderr: process.stderr,
+    stdout: standardOutput(1),
+    stderr: standardOutput(2),
     onSignal(signal, handler) {
       process.once(signal, handler);
       return () => process.removeListener(signal, handler);

@@ -86,3 +86,18 @@ test('stdout on /dev/null (a character device, not a terminal): the run ends nor
     closeSync(devNull);
   }
 });
+
+test('a reader of stderr that went away changes nothing: the error is still exit 2 with its JSON on stdout', async () => {
+  const child = spawn(process.execPath, [BIN, 'decode', '--json', 'not-a-jwt'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: isolatedEnv(),
+  });
+  child.stderr!.destroy(); // the reader of stderr is gone before the first write
+  let stdout = '';
+  child.stdout!.on('data', (d) => {
+    stdout += d;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 2);
+  assert.equal(JSON.parse(stdout).error.exit, 2);
+});
