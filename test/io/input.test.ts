@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { UsageError } from '../../src/errors.js';
-import { MAX_INPUT_BYTES, readTokenArgument } from '../../src/io/input.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MAX_INPUT_BYTES, readTokenArgument, readUserFile } from '../../src/io/input.js';
 
 const stdinOf = (text: string) => ({ stdin: Readable.from([Buffer.from(text)]) as unknown as NodeJS.ReadStream });
 
@@ -36,5 +39,28 @@ test('stdin over 1 MiB is refused', async () => {
   await assert.rejects(
     readTokenArgument(undefined, stdinOf('b'.repeat(MAX_INPUT_BYTES + 1))),
     (err: unknown) => err instanceof UsageError && err.code === 'input_too_large' && /stdin/.test(err.message),
+  );
+});
+
+test('a named file is read whole up to 1 MiB; over that it is refused, an endless one without reading it all', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oidc-probe-input-'));
+  const exact = join(dir, 'exact');
+  writeFileSync(exact, 'k'.repeat(MAX_INPUT_BYTES));
+  assert.equal((await readUserFile(exact, '--jwks')).length, MAX_INPUT_BYTES);
+  const over = join(dir, 'over');
+  writeFileSync(over, 'k'.repeat(MAX_INPUT_BYTES + 1));
+  for (const path of [over, '/dev/zero'])
+    await assert.rejects(
+      readUserFile(path, '--jwks'),
+      (err: unknown) => err instanceof UsageError && err.code === 'file_too_large' && err.message.includes(path),
+    );
+  await assert.rejects(
+    readUserFile(dir, '--jwks'),
+    (err: unknown) =>
+      err instanceof UsageError && err.code === 'unreadable_file' && /it is a directory/.test(err.message),
+  );
+  await assert.rejects(
+    readUserFile(join(dir, 'missing'), '--jwks'),
+    (err: unknown) => err instanceof UsageError && /no such file/.test(err.message),
   );
 });
