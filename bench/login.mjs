@@ -32,8 +32,10 @@ const TARGETS = { callbackToExit: 40, wallRatio: 1.0, render: 2 };
 
 const { startDemoProvider, DEMO_CONFIDENTIAL_CLIENT, DEMO_CLIENT_SECRET, DEMO_USER } = await import(
   '../dist/demo/provider.js'
-).catch(() => {
-  throw new Error('bench/login.mjs needs the built demo: run npm run build first');
+).catch((err) => {
+  throw err.code === 'ERR_MODULE_NOT_FOUND'
+    ? new Error('bench/login.mjs needs the built demo: run npm run build first')
+    : err;
 });
 const { signInThroughForms } = await import('../dist/demo/http-user-agent.js');
 
@@ -175,7 +177,8 @@ try {
   console.log(
     `targets: login --json callback → exit ≤ ${TARGETS.callbackToExit} ms: ${toExit.toFixed(1)} ms ` +
       `(${verdict(toExit <= TARGETS.callbackToExit)}); ` +
-      `wall ≤ ${TARGETS.wallRatio}× openid-client: ${wallRatio.toFixed(2)}× (${verdict(wallRatio <= TARGETS.wallRatio)})`,
+      `wall ≤ ${TARGETS.wallRatio}× openid-client: ${wallRatio.toFixed(2)}× ` +
+      `(${verdict(wallRatio <= TARGETS.wallRatio)})`,
   );
   console.log(
     `tables of a login (renderLogin, in a fresh process, modules loaded): first draw ${render.first.toFixed(2)} ms, ` +

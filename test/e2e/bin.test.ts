@@ -87,7 +87,7 @@ test('stdout on /dev/null (a character device, not a terminal): the run ends nor
   }
 });
 
-test('a reader of stderr that went away changes nothing: the error is still exit 2 with its JSON on stdout', async () => {
+test('a reader of stderr that went away changes nothing: still exit 2, the error as JSON on stdout', async () => {
   const child = spawn(process.execPath, [BIN, 'decode', '--json', 'not-a-jwt'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: isolatedEnv(),

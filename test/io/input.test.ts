@@ -42,7 +42,7 @@ test('stdin over 1 MiB is refused', async () => {
   );
 });
 
-test('a named file is read whole up to 1 MiB; over that it is refused, an endless one without reading it all', async () => {
+test('a named file is read up to 1 MiB; a bigger one is refused, an endless one without reading it all', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'oidc-probe-input-'));
   const exact = join(dir, 'exact');
   writeFileSync(exact, 'k'.repeat(MAX_INPUT_BYTES));
