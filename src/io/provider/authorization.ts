@@ -172,7 +172,7 @@ async function respond(core: ProviderCore, request: AuthorizationRequest, user: 
       params.code = code;
     }
     if (rt.token) {
-      // RFC 9449 §1: the authorization endpoint has no proof to bind to; this token is a Bearer one.
+      // RFC 9449 §5 binds what the token endpoint issues; one from here has no proof to bind to: Bearer.
       const issued = await core.newAccessToken(auth);
       accessToken = issued.token;
       applied.push(...issued.applied);
