@@ -3,6 +3,7 @@
 // the rule it breaks and what a careful relying party (`oidc-probe login`) does about it. The rules
 // that apply them are pure: they take what a well-behaved provider would send and return what this
 // one sends instead, with the defects that changed something (the provider logs those).
+import { createHash } from 'node:crypto';
 
 /** The endpoints a resilience defect can hit (the ones that answer with JSON). */
 export const RESILIENCE_ENDPOINTS = ['discovery', 'jwks', 'token', 'userinfo'] as const;
@@ -44,13 +45,26 @@ const TOKEN_DEFECTS = [
   'key_confusion',
 ] as const;
 
+/** Defects of the advanced requests: they show only when a client sends DPoP proofs, asks for JARM or pushes. */
+const ADVANCED_DEFECTS = [
+  'dpop_ignored',
+  'dpop_cnf',
+  'jarm_unsigned',
+  'jarm_aud',
+  'jarm_iss',
+  'jarm_expired',
+  'par_bad',
+  'par_error',
+  'cnf_x5t',
+] as const;
+
 type ResilienceDefect = `${'slow' | 'http_500' | 'malformed_json'}_${ResilienceEndpoint}`;
 const RESILIENCE_DEFECTS: ResilienceDefect[] = (['slow', 'http_500', 'malformed_json'] as const).flatMap((kind) =>
   RESILIENCE_ENDPOINTS.map((endpoint): ResilienceDefect => `${kind}_${endpoint}`),
 );
 
-export type Defect = (typeof TOKEN_DEFECTS)[number] | ResilienceDefect;
-export const DEFECTS: readonly Defect[] = [...TOKEN_DEFECTS, ...RESILIENCE_DEFECTS];
+export type Defect = (typeof TOKEN_DEFECTS)[number] | (typeof ADVANCED_DEFECTS)[number] | ResilienceDefect;
+export const DEFECTS: readonly Defect[] = [...TOKEN_DEFECTS, ...ADVANCED_DEFECTS, ...RESILIENCE_DEFECTS];
 
 /**
  * What a relying party that follows the specifications does: reject (with the `oidc-probe login`
@@ -237,6 +251,63 @@ const TOKEN_CATALOGUE: DefectInfo[] = [
   },
 ];
 
+const ADVANCED_CATALOGUE: DefectInfo[] = [
+  {
+    name: 'dpop_ignored',
+    does: 'the token endpoint ignores a DPoP proof: token_type Bearer, a token bound to nothing',
+    rule: 'RFC 9449 §5',
+    expect: reject('dpop.token_type'),
+  },
+  {
+    name: 'dpop_cnf',
+    does: "DPoP-bound access tokens are JWTs whose cnf.jkt names another key than the proof's",
+    rule: 'RFC 9449 §6.1',
+    expect: reject('dpop.cnf_jkt'),
+  },
+  {
+    name: 'jarm_unsigned',
+    does: 'JARM responses (response_mode jwt, query.jwt, fragment.jwt, form_post.jwt) unsecured (alg none)',
+    rule: 'JARM §2.1, §4.4',
+    expect: reject('jarm.alg'),
+  },
+  {
+    name: 'jarm_aud',
+    does: 'the JARM response aud names another client',
+    rule: 'JARM §4.4',
+    expect: reject('jarm.aud'),
+  },
+  {
+    name: 'jarm_iss',
+    does: 'the JARM response iss names another issuer',
+    rule: 'JARM §4.4',
+    expect: reject('jarm.iss'),
+  },
+  {
+    name: 'jarm_expired',
+    does: 'the JARM response expired an hour ago',
+    rule: 'JARM §4.4',
+    expect: reject('jarm.exp'),
+  },
+  {
+    name: 'par_bad',
+    does: 'the PAR endpoint answers 200 with a request_uri that is no URI, and no expires_in',
+    rule: 'RFC 9126 §2.2',
+    expect: reject('par.request_uri'),
+  },
+  {
+    name: 'par_error',
+    does: 'the PAR endpoint refuses every pushed request (400 invalid_request)',
+    rule: 'RFC 9126 §2.3 (an error response, not a request_uri)',
+    expect: { outcome: 'error', exit: 4 },
+  },
+  {
+    name: 'cnf_x5t',
+    does: "access tokens are JWTs bound (cnf x5t#S256) to another certificate than the client's",
+    rule: 'RFC 8705 §3.1',
+    expect: reject('cnf'),
+  },
+];
+
 const RESILIENCE_WHAT: Record<'slow' | 'http_500' | 'malformed_json', string> = {
   slow: 'answers after --slow-delay seconds',
   http_500: 'answers HTTP 500',
@@ -246,6 +317,7 @@ const RESILIENCE_WHAT: Record<'slow' | 'http_500' | 'malformed_json', string> = 
 /** Every defect with what it does, the rule, and what a careful relying party does about it. */
 export const DEFECT_CATALOGUE: readonly DefectInfo[] = [
   ...TOKEN_CATALOGUE,
+  ...ADVANCED_CATALOGUE,
   ...RESILIENCE_DEFECTS.map((name): DefectInfo => {
     const kind = name.replace(/_(discovery|jwks|token|userinfo)$/, '') as keyof typeof RESILIENCE_WHAT;
     const endpoint = name.slice(kind.length + 1);
@@ -417,7 +489,7 @@ export function applyResponseDefects(
   params: Readonly<Record<string, string>>,
   mode: 'query' | 'fragment' | 'form_post',
   defects: ReadonlySet<Defect>,
-  ctx: { issuer: string; responseModeSent: boolean },
+  ctx: { issuer: string; responseModeSent: boolean; jarm?: boolean },
 ): { params: Record<string, string>; mode: 'query' | 'fragment' | 'form_post'; applied: Defect[] } {
   const out = { ...params };
   const applied: Defect[] = [];
@@ -425,7 +497,8 @@ export function applyResponseDefects(
     out.state = `${out.state}-not-the-state`;
     applied.push('state');
   }
-  if (defects.has('iss_param')) {
+  // In a JARM response the JWT's iss claim is the issuer identification (RFC 9207 §2.4): jarm_iss changes it.
+  if (defects.has('iss_param') && !ctx.jarm) {
     out.iss = `${ctx.issuer}/not-the-issuer`;
     applied.push('iss_param');
   }
@@ -438,6 +511,66 @@ export function applyResponseDefects(
     applied.push('query_unless_asked');
   }
   return { params: out, mode: channel, applied };
+}
+
+/**
+ * The claims of a JARM response JWT after the JARM defects, and whether it is signed. `claims` are
+ * what a well-behaved provider would sign (JARM §2.1: the response parameters, iss, aud, exp).
+ */
+export function applyJarmDefects(
+  claims: Readonly<Claims>,
+  defects: ReadonlySet<Defect>,
+  ctx: { issuer: string },
+): { claims: Claims; signed: boolean; applied: Defect[] } {
+  const out: Claims = { ...claims };
+  const applied: Defect[] = [];
+  if (defects.has('jarm_iss')) {
+    out.iss = `${ctx.issuer}/not-the-issuer`;
+    applied.push('jarm_iss');
+  }
+  if (defects.has('jarm_aud')) {
+    out.aud = 'someone-else';
+    applied.push('jarm_aud');
+  }
+  if (defects.has('jarm_expired') && typeof out.exp === 'number') {
+    const now = typeof out.iat === 'number' ? out.iat : out.exp;
+    out.iat = now - 4200;
+    out.exp = now - 3600;
+    applied.push('jarm_expired');
+  }
+  const signed = !defects.has('jarm_unsigned');
+  if (!signed) applied.push('jarm_unsigned');
+  return { claims: out, signed, applied };
+}
+
+/** The SHA-256 thumbprint (RFC 8705 §3.1) of a certificate no client of this provider has. */
+export const OTHER_CERTIFICATE_THUMBPRINT = createHash('sha256')
+  .update('a certificate the client never presented')
+  .digest('base64url');
+
+/**
+ * The confirmation (cnf, RFC 7800 §3.1) of an access token after the binding defects. `jkt` is the
+ * thumbprint of the DPoP proof key when the token is DPoP-bound (RFC 9449 §6.1). Without a cnf the
+ * token needs no claims a client could read, so the caller keeps it opaque.
+ */
+export function accessTokenConfirmation(
+  jkt: string | undefined,
+  defects: ReadonlySet<Defect>,
+): { cnf?: Record<string, string>; applied: Defect[] } {
+  const cnf: Record<string, string> = {};
+  const applied: Defect[] = [];
+  if (jkt !== undefined) {
+    cnf.jkt = jkt;
+    if (defects.has('dpop_cnf')) {
+      cnf.jkt = alter(jkt);
+      applied.push('dpop_cnf');
+    }
+  }
+  if (defects.has('cnf_x5t')) {
+    cnf['x5t#S256'] = OTHER_CERTIFICATE_THUMBPRINT;
+    applied.push('cnf_x5t');
+  }
+  return Object.keys(cnf).length ? { cnf, applied } : { applied };
 }
 
 /** The resilience faults for one endpoint, in the order they happen: wait, then fail or cut. */

@@ -3,12 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  accessTokenConfirmation,
   alter,
   applyClaimDefects,
+  applyJarmDefects,
   applyResponseDefects,
   DEFECT_CATALOGUE,
   DEFECTS,
   type Defect,
+  OTHER_CERTIFICATE_THUMBPRINT,
   parseDefectNames,
   publishedKeys,
   resilienceFaults,
@@ -153,6 +156,54 @@ test('query_unless_asked: the query string only when the request left response_m
   assert.deepEqual([defaulted.mode, defaulted.applied], ['query', ['query_unless_asked']]);
   const asked = applyResponseDefects(params, 'fragment', d, { issuer: ISSUER, responseModeSent: true });
   assert.deepEqual([asked.mode, asked.applied], ['fragment', []]);
+});
+
+test("in a JARM response the iss parameter is the JWT's iss claim: iss_param leaves it to jarm_iss", () => {
+  const params = { code: 'c', state: 's', iss: ISSUER };
+  const r = applyResponseDefects(params, 'query', on('iss_param'), {
+    issuer: ISSUER,
+    responseModeSent: true,
+    jarm: true,
+  });
+  assert.deepEqual(r, { params, mode: 'query', applied: [] });
+});
+
+test('JARM defects: each changes its claim of the response JWT, jarm_unsigned drops the signature', () => {
+  const claims = { code: 'c', state: 's', iss: ISSUER, aud: 'app', iat: 1_700_000_000, exp: 1_700_000_600 };
+  assert.deepEqual(applyJarmDefects(claims, on(), { issuer: ISSUER }), { claims, signed: true, applied: [] });
+  const cases: [Defect, Record<string, unknown>][] = [
+    ['jarm_iss', { iss: `${ISSUER}/not-the-issuer` }],
+    ['jarm_aud', { aud: 'someone-else' }],
+    ['jarm_expired', { iat: claims.iat - 4200, exp: claims.iat - 3600 }],
+  ];
+  for (const [d, change] of cases)
+    assert.deepEqual(applyJarmDefects(claims, on(d), { issuer: ISSUER }), {
+      claims: { ...claims, ...change },
+      signed: true,
+      applied: [d],
+    });
+  assert.deepEqual(applyJarmDefects(claims, on('jarm_unsigned'), { issuer: ISSUER }), {
+    claims,
+    signed: false,
+    applied: ['jarm_unsigned'],
+  });
+});
+
+test('access token binding: cnf.jkt of the proof key; dpop_cnf another key, cnf_x5t another certificate', () => {
+  const jkt = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+  assert.deepEqual(accessTokenConfirmation(undefined, on()), { applied: [] }, 'no binding: an opaque token');
+  assert.deepEqual(accessTokenConfirmation(jkt, on()), { cnf: { jkt }, applied: [] });
+  const other = accessTokenConfirmation(jkt, on('dpop_cnf'));
+  assert.notEqual(other.cnf?.jkt, jkt);
+  assert.match(other.cnf?.jkt ?? '', /^[A-Za-z0-9_-]{43}$/);
+  assert.deepEqual(other.applied, ['dpop_cnf']);
+  // dpop_cnf needs a DPoP-bound token to change.
+  assert.deepEqual(accessTokenConfirmation(undefined, on('dpop_cnf')), { applied: [] });
+  assert.deepEqual(accessTokenConfirmation(undefined, on('cnf_x5t')), {
+    cnf: { 'x5t#S256': OTHER_CERTIFICATE_THUMBPRINT },
+    applied: ['cnf_x5t'],
+  });
+  assert.match(OTHER_CERTIFICATE_THUMBPRINT, /^[A-Za-z0-9_-]{43}$/);
 });
 
 test('resilience faults hit only their endpoint; a 500 wins over malformed JSON', () => {

@@ -10,7 +10,8 @@ import {
   type Defect,
   type ProviderAlg,
 } from '../../protocol/provider-defects.js';
-import type { ProviderClient } from '../../protocol/provider-requests.js';
+import { DPOP_PROOF_ALGS } from '../../protocol/provider-dpop.js';
+import { JARM_RESPONSE_MODES, type ProviderClient } from '../../protocol/provider-requests.js';
 import { AUTHORIZATION_PATH, DECISION_PATH, authorizationEndpoint, decisionEndpoint } from './authorization.js';
 import { type Calls, ProviderCore, type ProviderUser } from './core.js';
 import {
@@ -20,6 +21,7 @@ import {
   endSessionEndpoint,
 } from './end-session.js';
 import { Keyring, type KeyMaterial } from './keys.js';
+import { PAR_PATH, pushedAuthorizationRequestEndpoint } from './par.js';
 import { CONTROL_DEFECTS_PATH } from './paths.js';
 import { json, oauthError, text, type Reply } from './reply.js';
 import type { ProviderRequest } from './request.js';
@@ -132,6 +134,7 @@ export async function startProvider(config: ProviderConfig): Promise<ProviderHan
   route(`${base}/jwks`, 'jwks', ['GET'], () => jwks(core));
   route(`${base}${AUTHORIZATION_PATH}`, 'authorize', ['GET', 'POST'], (r) => authorizationEndpoint(core, r));
   route(`${base}${DECISION_PATH}`, 'authorize', ['POST'], (r) => decisionEndpoint(core, r));
+  route(`${base}${PAR_PATH}`, 'par', ['POST'], (r) => pushedAuthorizationRequestEndpoint(core, r));
   route(`${base}/token`, 'token', ['POST'], (r) => tokenEndpoint(core, r));
   route(`${base}/userinfo`, 'userinfo', ['GET', 'POST'], (r) => userinfoEndpoint(core, r));
   route(`${base}/introspect`, 'introspect', ['POST'], (r) => introspectionEndpoint(core, r));
@@ -323,6 +326,7 @@ function discovery(core: ProviderCore): Reply {
     revocation_endpoint: e('/revoke'),
     end_session_endpoint: e(END_SESSION_PATH),
     device_authorization_endpoint: e('/device_authorization'),
+    pushed_authorization_request_endpoint: e(PAR_PATH),
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     response_types_supported: [
       'code',
@@ -332,7 +336,9 @@ function discovery(core: ProviderCore): Reply {
       'code token',
       'code id_token token',
     ],
-    response_modes_supported: ['query', 'fragment', 'form_post'],
+    response_modes_supported: ['query', 'fragment', 'form_post', ...JARM_RESPONSE_MODES],
+    // JARM §3: response JWTs are signed RS256 (no client registers another alg here).
+    authorization_signing_alg_values_supported: ['RS256'],
     grant_types_supported: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256', 'ES256', 'EdDSA', 'HS256'],
@@ -340,6 +346,7 @@ function discovery(core: ProviderCore): Reply {
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     code_challenge_methods_supported: ['S256'],
+    dpop_signing_alg_values_supported: [...DPOP_PROOF_ALGS],
     prompt_values_supported: ['none', 'login', 'consent'],
     claims_supported: [
       'sub',
@@ -358,6 +365,8 @@ function discovery(core: ProviderCore): Reply {
     ],
     claims_parameter_supported: false,
     request_parameter_supported: false,
+    // Request objects by reference (Core 6.2) are not fetched; PAR's request_uri values are
+    // announced by pushed_authorization_request_endpoint (RFC 9126 §5).
     request_uri_parameter_supported: false,
     authorization_response_iss_parameter_supported: true,
   };
