@@ -23,6 +23,7 @@ import { registerDiscover } from './commands/discover/options.js';
 import { registerIntrospect } from './commands/introspect/options.js';
 import { registerLogin } from './commands/login/options.js';
 import { registerLogout } from './commands/logout/options.js';
+import { registerRevoke } from './commands/revoke/options.js';
 import { registerServe } from './commands/serve/options.js';
 import { registerToken } from './commands/token/options.js';
 import { registerUserinfo } from './commands/userinfo/options.js';
@@ -40,7 +41,7 @@ const COMMANDS: Record<string, Register> = {
   cache: registerCache,
   userinfo: registerUserinfo,
   introspect: registerIntrospect,
-  revoke: registerIntrospect,
+  revoke: registerRevoke,
   logout: registerLogout,
   serve: registerServe,
   completion: registerCompletion,
