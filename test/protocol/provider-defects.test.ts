@@ -238,7 +238,7 @@ test('the catalogue describes every defect exactly once, each with a rule', () =
   for (const d of DEFECT_CATALOGUE) assert.ok(d.rule && d.does, d.name);
 });
 
-test('the issuer forms of known providers: Entra v2 and v1 carry the tenant in iss and tid; Google drops the scheme', () => {
+test('the issuer forms of known providers: Entra puts the tenant in iss and tid; Google drops the scheme', () => {
   const v2 = applyClaimDefects(CLAIMS, on('issuer_template'), front);
   assert.equal(v2.claims.iss, `${ISSUER}/${ENTRA_TENANT}/v2.0`);
   assert.equal(v2.claims.tid, ENTRA_TENANT);
@@ -268,7 +268,7 @@ test('issuer_template leaves out the RFC 9207 iss; apple_user adds user to a for
   assert.deepEqual(applyResponseDefects(params, 'form_post', on('apple_user'), { ...ctx, jarm: true }).applied, []);
 });
 
-test('discovery defects: the {tenantid} template, and the workload-identity document with nothing to log in with', () => {
+test('discovery defects: the {tenantid} template; a workload-identity document with nothing to log in with', () => {
   const metadata = {
     issuer: ISSUER,
     authorization_endpoint: `${ISSUER}/authorize`,

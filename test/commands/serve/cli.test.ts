@@ -48,7 +48,10 @@ test('--list-defects names every defect with its rule; --json gives the same as 
   );
   assert.match(
     human.stdout,
-    /token_error_200 +.*HTTP 200 .* \(as GitHub OAuth apps\); RFC 6749 §5\.2 \(errors with HTTP 400\); .*stop with an error \(oidc-probe exits 4\)/,
+    new RegExp(
+      'token_error_200 +.*HTTP 200 .* \\(as GitHub OAuth apps\\); RFC 6749 §5\\.2 \\(errors with HTTP 400\\); ' +
+        '.*stop with an error \\(oidc-probe exits 4\\)',
+    ),
   );
   const json = await runCli(['serve', '--list-defects', '--json']);
   const doc = JSON.parse(json.stdout) as { defects: { name: string; rule: string }[] };
