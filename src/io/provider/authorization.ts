@@ -1,7 +1,7 @@
 // The authorization endpoint (Core 3.1.2, 3.2.2, 3.3.2): checks the request, shows the sign-in page
 // (or approves at once with --auto-approve), then answers on the redirect URI with code, access
 // token and ID token as the response_type asks, by query, fragment or form_post.
-import { applyResponseDefects, type Defect } from '../../protocol/provider-defects.js';
+import { applyResponseDefects, refusedAsNotLocalhost, type Defect } from '../../protocol/provider-defects.js';
 import {
   checkAuthorizationRequest,
   PUSHED_REQUEST_URI_PREFIX,
@@ -17,6 +17,8 @@ import { singleParams, type ProviderRequest } from './request.js';
 
 export const AUTHORIZATION_PATH = '/authorize';
 export const DECISION_PATH = '/authorize/decision';
+/** The provider's own error page (where the localhost_only defect sends the browser). */
+export const ERROR_PAGE_PATH = '/error';
 
 export async function authorizationEndpoint(core: ProviderCore, req: ProviderRequest): Promise<Reply> {
   // Core 3.1.2.1: GET and POST (form-encoded) both carry the request.
@@ -52,6 +54,20 @@ export async function authorizationEndpoint(core: ProviderCore, req: ProviderReq
         ...(params.client_id !== undefined ? { client: params.client_id } : {}),
       },
     );
+  // Cognito's way with a redirect URI it does not take: its own error page, not the client's URI.
+  const redirectUri = verdict.kind === 'redirect_error' ? verdict.redirectUri : verdict.request.redirectUri;
+  if (refusedAsNotLocalhost(redirectUri, core.defects)) {
+    const client = verdict.kind === 'redirect_error' ? verdict.client : verdict.request.client;
+    const page = `${core.endpoint(ERROR_PAGE_PATH)}?${new URLSearchParams({
+      error: 'redirect_mismatch',
+      client_id: client.clientId,
+    })}`;
+    return {
+      ...redirect(page, `redirect_mismatch: ${redirectUri} is not on localhost (defect)`),
+      applied: ['localhost_only'],
+      client: client.clientId,
+    };
+  }
   if (verdict.kind === 'redirect_error') {
     const answer: Record<string, string> = { error: verdict.error, error_description: verdict.description };
     if (verdict.state !== undefined) answer.state = verdict.state;
@@ -205,6 +221,7 @@ async function respond(core: ProviderCore, request: AuthorizationRequest, user: 
     issuer: core.settings.issuer,
     responseModeSent: request.responseModeSent,
     jarm: request.jarm,
+    user,
   });
   applied.push(...changed.applied);
   if (!request.jarm) notApplicable.push(...JARM_DEFECTS.filter((d) => core.defects.has(d)));

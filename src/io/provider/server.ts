@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  applyDiscoveryDefects,
   DEFECTS,
   parseDefectNames,
   resilienceFaults,
@@ -12,7 +13,13 @@ import {
 } from '../../protocol/provider-defects.js';
 import { DPOP_PROOF_ALGS } from '../../protocol/provider-dpop.js';
 import { JARM_RESPONSE_MODES, type ProviderClient } from '../../protocol/provider-requests.js';
-import { AUTHORIZATION_PATH, DECISION_PATH, authorizationEndpoint, decisionEndpoint } from './authorization.js';
+import {
+  AUTHORIZATION_PATH,
+  DECISION_PATH,
+  ERROR_PAGE_PATH,
+  authorizationEndpoint,
+  decisionEndpoint,
+} from './authorization.js';
 import { type Calls, ProviderCore, type ProviderUser } from './core.js';
 import {
   END_SESSION_DECISION_PATH,
@@ -23,7 +30,8 @@ import {
 import { Keyring, type KeyMaterial } from './keys.js';
 import { PAR_PATH, pushedAuthorizationRequestEndpoint } from './par.js';
 import { CONTROL_DEFECTS_PATH } from './paths.js';
-import { json, oauthError, text, type Reply } from './reply.js';
+import { messagePage } from './pages.js';
+import { html, json, oauthError, redirect, text, type Reply } from './reply.js';
 import type { ProviderRequest } from './request.js';
 import { introspectionEndpoint, revocationEndpoint, userinfoEndpoint } from './resources.js';
 import {
@@ -33,6 +41,8 @@ import {
   devicePageEndpoint,
   tokenEndpoint,
 } from './token.js';
+
+const MOVED_DISCOVERY_PATH = '/meta/openid-configuration';
 
 /** Request bodies are small forms and JSON lists; 64 KiB is far more than any of them needs. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -128,7 +138,34 @@ export async function startProvider(config: ProviderConfig): Promise<ProviderHan
   const routes = new Map<string, Route>();
   const route = (p: string, endpoint: Route['endpoint'], methods: string[], h: Route['handle']) =>
     routes.set(p, { endpoint, methods, handle: h });
-  route(`${base}/.well-known/openid-configuration`, 'discovery', ['GET'], () => discovery(core));
+  route(`${base}/.well-known/openid-configuration`, 'discovery', ['GET'], () =>
+    core.defects.has('discovery_redirect')
+      ? {
+          ...redirect(core.endpoint(MOVED_DISCOVERY_PATH), 'moved permanently (defect)', { status: 301 }),
+          applied: ['discovery_redirect'],
+        }
+      : discovery(core),
+  );
+  // Where the discovery_redirect and issuer_template defects put the document too (Entra's
+  // multi-tenant endpoints live under /common/v2.0); elsewhere these paths are not found.
+  route(`${base}${MOVED_DISCOVERY_PATH}`, 'discovery', ['GET'], () =>
+    core.defects.has('discovery_redirect') ? discovery(core) : text(404, 'not found'),
+  );
+  route(`${base}/common/v2.0/.well-known/openid-configuration`, 'discovery', ['GET'], () =>
+    core.defects.has('issuer_template') ? discovery(core) : text(404, 'not found'),
+  );
+  // The provider's own error page, where the localhost_only defect sends the browser.
+  route(`${base}${ERROR_PAGE_PATH}`, 'other', ['GET'], (r) =>
+    html(
+      400,
+      messagePage(
+        'Sign-in error',
+        `The provider refused the request: ${r.url.searchParams.get('error') ?? 'error'}. ` +
+          'The redirect URI is not allowed.',
+      ),
+      'error page',
+    ),
+  );
   // RFC 8414 §3.1: the OAuth metadata location puts the well-known part before the issuer's path.
   route(`/.well-known/oauth-authorization-server${base}`, 'discovery', ['GET'], () => discovery(core));
   route(`${base}/jwks`, 'jwks', ['GET'], () => jwks(core));
@@ -206,7 +243,7 @@ export async function startProvider(config: ProviderConfig): Promise<ProviderHan
       req.resume();
       return { ...text(405, `use ${r.methods.join(' or ')}`), headers: { allow: r.methods.join(', ') } };
     }
-    core.calls[r.endpoint as keyof Calls]++;
+    if (r.endpoint !== 'other') core.calls[r.endpoint]++;
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === undefined) return text(413, `the body is over ${MAX_BODY_BYTES} bytes`, 'refused: body too large');
     const faults = resilienceFaults(core.defects, r.endpoint);
@@ -315,9 +352,8 @@ async function readBody(req: IncomingMessage, max: number): Promise<string | und
 function discovery(core: ProviderCore): Reply {
   const issuer = core.settings.issuer;
   const e = (p: string) => core.endpoint(p);
-  const wrongIssuer = core.defects.has('discovery_issuer');
   const metadata = {
-    issuer: wrongIssuer ? `${issuer}/not-the-issuer` : issuer,
+    issuer,
     authorization_endpoint: e(AUTHORIZATION_PATH),
     token_endpoint: e('/token'),
     userinfo_endpoint: e('/userinfo'),
@@ -370,7 +406,8 @@ function discovery(core: ProviderCore): Reply {
     request_uri_parameter_supported: false,
     authorization_response_iss_parameter_supported: true,
   };
-  return { ...json(200, metadata, 'discovery document'), applied: wrongIssuer ? ['discovery_issuer'] : [] };
+  const changed = applyDiscoveryDefects(metadata, core.defects, { issuer });
+  return { ...json(200, changed.metadata, 'discovery document'), applied: changed.applied };
 }
 
 async function jwks(core: ProviderCore): Promise<Reply> {

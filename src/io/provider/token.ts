@@ -1,7 +1,7 @@
 // The token endpoint (RFC 6749 §3.2, §4.1.3, §4.4, §6; Core 3.1.3, 12; RFC 7636 §4.6; RFC 8628
 // §3.4–3.5) and the device authorization endpoint and page (RFC 8628 §3.1–3.3).
 import { createHash } from 'node:crypto';
-import type { Defect } from '../../protocol/provider-defects.js';
+import { applyTokenResponseDefects, type Defect } from '../../protocol/provider-defects.js';
 import { authenticateClient, type ProviderClient } from '../../protocol/provider-requests.js';
 import { validUserName } from './authorization.js';
 import { ACCESS_TOKEN_SECONDS, nowSeconds, type Authorization, type ProviderCore } from './core.js';
@@ -47,6 +47,17 @@ export async function tokenEndpoint(core: ProviderCore, req: ProviderRequest): P
   if ('status' in a) return a;
   const dpop = await tokenRequestProof(core, req);
   if ('status' in dpop) return { ...dpop, client: a.client.clientId };
+  // GitHub's OAuth apps answer token errors with HTTP 200 (RFC 6749 §5.2 wants 400); this one errs on every request.
+  if (core.defects.has('token_error_200'))
+    return {
+      ...json(
+        200,
+        { error: 'bad_verification_code', error_description: 'The code passed is incorrect or expired.' },
+        'bad_verification_code with HTTP 200 (defect)',
+      ),
+      applied: ['token_error_200'],
+      client: a.client.clientId,
+    };
   const t: TokenRequest = { ...a, jkt: dpop.jkt };
   const grantType = a.form.grant_type;
   const reply = await (async (): Promise<Reply> => {
@@ -131,14 +142,17 @@ async function tokens(
     applied = [...applied, ...id.applied];
     notApplicable = id.notApplicable;
   }
+  const changed = applyTokenResponseDefects(body, core.defects, { grantType: what });
+  applied = [...applied, ...changed.applied];
+  const sent = changed.body;
   const parts = [
     request.jkt !== undefined ? 'DPoP-bound access token' : 'access token',
-    ...(body.id_token ? ['ID token'] : []),
-    ...(body.refresh_token ? ['refresh token'] : []),
+    ...(sent.id_token ? ['ID token'] : []),
+    ...(sent.refresh_token ? ['refresh token'] : []),
   ];
   const who = auth.user ? ` for ${auth.user.sub}` : ` for client ${auth.client.clientId}`;
-  const issued = [accessToken, ...(typeof body.id_token === 'string' ? [body.id_token] : [])];
-  return { reply: { ...json(200, body, `${parts.join(' + ')}${who} (${what})`), applied, notApplicable }, issued };
+  const issued = [accessToken, ...(typeof sent.id_token === 'string' ? [sent.id_token] : [])];
+  return { reply: { ...json(200, sent, `${parts.join(' + ')}${who} (${what})`), applied, notApplicable }, issued };
 }
 
 const invalidGrant = (why: string) => oauthError(400, 'invalid_grant', why);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { run, type ServeHandle } from '../../../src/commands/serve/run.js';
 import type { ProviderEvent } from '../../../src/io/provider/server.js';
 import { DEFECT_CATALOGUE, DEFECTS, type Defect } from '../../../src/protocol/provider-defects.js';
+import { runCli } from '../../helpers/cli.js';
 import { loginInProcess, type InProcessLogin } from '../../helpers/login-in-process.js';
 import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
 import { sharedKeyMaterial } from '../../providers/rogue-op.js';
@@ -193,6 +194,55 @@ const CASES: Case[] = [
     expect: { outcome: 'error', exit: 4 },
     error: { code: 'provider_error', oauthError: 'access_denied' },
   },
+  // Known providers' quirks: what oidc-probe login does with each (its hints are in login-quirks.test.ts).
+  {
+    defect: 'issuer_template',
+    types: ['code'],
+    expect: reject('discovery.issuer'),
+    more: (o) => assert.equal(o.delivered, undefined, 'stopped before the authorization request'),
+  },
+  {
+    defect: 'entra_v1',
+    types: ['code', 'id_token'],
+    expect: reject('iss'),
+    heldBack: hasFrontIdToken,
+    more: (o, rt) => {
+      if (rt === 'code') assert.equal(o.result!.checks.find((c) => c.id === 'expires_in')?.status, 'warn', explain(o));
+    },
+  },
+  { defect: 'iss_no_scheme', types: ['code', 'id_token'], expect: reject('iss'), heldBack: hasFrontIdToken },
+  {
+    defect: 'localhost_only',
+    types: ['code'],
+    expect: { outcome: 'error', exit: 5 },
+    // The browser ends on the provider's error page; the hint names Cognito only for a Cognito
+    // issuer or a pasted error page (login-quirks.test.ts), so here it is the plain timeout.
+    error: { code: 'callback_timeout' },
+    login: { label: '--timeout 2', extra: () => ['--timeout', '2'] },
+  },
+  {
+    defect: 'apple_user',
+    types: ['code', 'code id_token'],
+    expect: { outcome: 'warn', check: 'extra_params' },
+    login: { label: 'response_mode form_post', mode: 'form_post', extra: () => [] },
+  },
+  {
+    defect: 'token_error_200',
+    types: ['code'],
+    expect: { outcome: 'error', exit: 4 },
+    error: { code: 'provider_error', oauthError: 'bad_verification_code', mentions: /HTTP 200/ },
+  },
+  { defect: 'no_id_token', types: ['code'], expect: reject('format') },
+  // A login does not refresh: its own test is below.
+  { defect: 'no_id_token_refresh', types: [], expect: { outcome: 'accept' } },
+  { defect: 'auth_time_zero', types: ['code', 'id_token'], expect: { outcome: 'warn', check: 'auth_time' } },
+  {
+    defect: 'workload_identity',
+    types: ['code'],
+    expect: { outcome: 'error', exit: 2 },
+    error: { code: 'endpoint_not_advertised' },
+  },
+  { defect: 'discovery_redirect', types: ['code'], expect: { outcome: 'error', exit: 3 }, error: { mentions: /301/ } },
   ...(['discovery', 'jwks', 'token', 'userinfo'] as const).flatMap((endpoint): Case[] => [
     {
       defect: `slow_${endpoint}`,
@@ -441,6 +491,34 @@ describe('without defects: pushed requests, JARM and DPoP pass', () => {
       assert.equal(o.result!.checks.find((c) => c.id === 'dpop.cnf_jkt')?.status, 'pass');
     });
   }
+});
+
+test('no_id_token_refresh: the login has its ID token; the refresh answer has none, a skip (Core 12.2)', async () => {
+  const { o } = await caseRun(['no_id_token_refresh'], 'code', undefined, ['--scope', 'openid offline_access']);
+  assert.equal(o.exit, 0, explain(o));
+  assert.ok(o.result!.id_token, 'the first token response carries an ID token');
+  const refreshToken = (o.result as unknown as { tokens: { refresh_token: string } }).tokens.refresh_token;
+  const seen = events.length;
+  const r = await runCli(
+    [
+      '--json',
+      'token',
+      '--grant',
+      'refresh_token',
+      '--refresh-token',
+      refreshToken,
+      '--issuer',
+      serve.issuer,
+      '--client-id',
+      CLIENT_ID,
+      '--no-cache',
+    ],
+    { env: { OIDC_PROBE_CLIENT_SECRET: CLIENT_SECRET } },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { checks: { id: string; status: string }[] };
+  assert.equal(doc.checks.find((c) => c.id === 'refresh_id_token')?.status, 'skip');
+  await logNames('no_id_token_refresh', events.slice(seen));
 });
 
 test('two defects at once: both applied, both checks fail', async () => {
