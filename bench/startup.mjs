@@ -136,13 +136,8 @@ try {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   console.log(
-<<<<<<< HEAD
     `Start-up on Node ${version.stdout.trim()} (${NODE}), ${RUNS} interleaved runs each after ` +
       `${WARMUP} warm-up rounds (medians):\n`,
-=======
-    `Start-up on Node ${version.stdout.trim()} (${NODE}), ` +
-      `${RUNS} interleaved runs each after ${WARMUP} warm-up rounds (medians):\n`,
->>>>>>> startup
   );
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
