@@ -24,6 +24,7 @@ import { registerDiscover } from './commands/discover/options.js';
 import { registerIntrospect } from './commands/introspect/options.js';
 import { registerLogin } from './commands/login/options.js';
 import { registerLogout } from './commands/logout/options.js';
+import { registerRevoke } from './commands/revoke/options.js';
 import { registerServe } from './commands/serve/options.js';
 import { registerToken } from './commands/token/options.js';
 import { registerUserinfo } from './commands/userinfo/options.js';
@@ -41,7 +42,7 @@ const COMMANDS: Record<string, Register> = {
   cache: registerCache,
   userinfo: registerUserinfo,
   introspect: registerIntrospect,
-  revoke: registerIntrospect,
+  revoke: registerRevoke,
   logout: registerLogout,
   serve: registerServe,
   completion: registerCompletion,
@@ -133,9 +134,10 @@ export async function main(argv: string[], edges: Edges = processEdges()): Promi
     for (const warning of commandLineSecretWarnings(flagsOf(cmd).typed)) ctx.warn(warning);
     exit = await runCommand(ctx, edges, () => run(ctx), cmd.name());
   };
-  const program = buildProgram(commandWord(argv.slice(2)), runAction, edges);
+  const word = commandWord(argv.slice(2));
+  const program = buildProgram(word, runAction, edges);
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(protectTokenArguments(program, word, argv));
     return exit;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -208,4 +210,40 @@ export async function makeContext(opts: GlobalOptions, edges: Edges): Promise<Co
     tokenCacheDir: tokenCacheDir(edges.env),
   };
   return ctx;
+}
+
+/** An opaque token may begin with "-" (base64url); no option of ours looks like one. */
+const TOKEN_LIKE = /^-[A-Za-z0-9_.~+/=-]{15,}$/;
+const OPTION_LIKE = /^--[a-z][a-z0-9-]*(=[\s\S]*)?$/;
+
+/**
+ * A token argument that begins with "-" (`userinfo -9AGz…`) would be read as an unknown option:
+ * move it after "--", where commander takes it as the argument it is. An option's value
+ * (`--client-secret -x…`) stays where it is.
+ */
+export function protectTokenArguments(program: Command, word: string | undefined, argv: string[]): string[] {
+  const command = program.commands.find((c) => c.name() === word);
+  if (!command || command.registeredArguments.length === 0) return argv;
+  const takesValue = new Set<string>();
+  for (const option of [...command.options, ...program.options]) {
+    if (!option.required && !option.optional) continue;
+    if (option.long) takesValue.add(option.long);
+    if (option.short) takesValue.add(option.short);
+  }
+  const kept: string[] = [];
+  const tokens: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (i < 2 || arg === '--') {
+      kept.push(...(arg === '--' ? argv.slice(i) : [arg]));
+      if (arg === '--') break;
+      continue;
+    }
+    const previous = argv[i - 1]!;
+    if (TOKEN_LIKE.test(arg) && !OPTION_LIKE.test(arg) && !takesValue.has(previous)) tokens.push(arg);
+    else kept.push(arg);
+  }
+  if (tokens.length === 0) return argv;
+  const dashes = kept.indexOf('--');
+  return dashes < 0 ? [...kept, '--', ...tokens] : [...kept.slice(0, dashes + 1), ...tokens, ...kept.slice(dashes + 1)];
 }

@@ -3,6 +3,7 @@
 // the rule it breaks and what a careful relying party (`oidc-probe login`) does about it. The rules
 // that apply them are pure: they take what a well-behaved provider would send and return what this
 // one sends instead, with the defects that changed something (the provider logs those).
+import { createHash } from 'node:crypto';
 
 /** The endpoints a resilience defect can hit (the ones that answer with JSON). */
 export const RESILIENCE_ENDPOINTS = ['discovery', 'jwks', 'token', 'userinfo'] as const;
@@ -44,13 +45,53 @@ const TOKEN_DEFECTS = [
   'key_confusion',
 ] as const;
 
+/** Defects of the advanced requests: they show only when a client sends DPoP proofs, asks for JARM or pushes. */
+const ADVANCED_DEFECTS = [
+  'dpop_ignored',
+  'dpop_cnf',
+  'jarm_unsigned',
+  'jarm_aud',
+  'jarm_iss',
+  'jarm_expired',
+  'par_bad',
+  'par_error',
+  'cnf_x5t',
+] as const;
+
+/**
+ * Known providers' documented departures, one each (src/protocol/provider-quirks.ts holds the hint
+ * `oidc-probe login` shows for each): what a client meets in the field, reproducible on loopback.
+ */
+const QUIRK_DEFECTS = [
+  'issuer_template',
+  'entra_v1',
+  'iss_no_scheme',
+  'localhost_only',
+  'apple_user',
+  'token_error_200',
+  'no_id_token',
+  'no_id_token_refresh',
+  'auth_time_zero',
+  'workload_identity',
+  'discovery_redirect',
+] as const;
+
 type ResilienceDefect = `${'slow' | 'http_500' | 'malformed_json'}_${ResilienceEndpoint}`;
 const RESILIENCE_DEFECTS: ResilienceDefect[] = (['slow', 'http_500', 'malformed_json'] as const).flatMap((kind) =>
   RESILIENCE_ENDPOINTS.map((endpoint): ResilienceDefect => `${kind}_${endpoint}`),
 );
 
-export type Defect = (typeof TOKEN_DEFECTS)[number] | ResilienceDefect;
-export const DEFECTS: readonly Defect[] = [...TOKEN_DEFECTS, ...RESILIENCE_DEFECTS];
+export type Defect =
+  | (typeof TOKEN_DEFECTS)[number]
+  | (typeof ADVANCED_DEFECTS)[number]
+  | (typeof QUIRK_DEFECTS)[number]
+  | ResilienceDefect;
+export const DEFECTS: readonly Defect[] = [
+  ...TOKEN_DEFECTS,
+  ...ADVANCED_DEFECTS,
+  ...QUIRK_DEFECTS,
+  ...RESILIENCE_DEFECTS,
+];
 
 /**
  * What a relying party that follows the specifications does: reject (with the `oidc-probe login`
@@ -69,6 +110,8 @@ export interface DefectInfo {
   /** The rule it breaks (or, for a variation, allows), with its clause. */
   rule: string;
   expect: Expectation;
+  /** For a provider quirk: the provider whose documented behaviour it imitates. */
+  imitates?: string;
 }
 
 const reject = (check: string): Expectation => ({ outcome: 'reject', check });
@@ -237,6 +280,157 @@ const TOKEN_CATALOGUE: DefectInfo[] = [
   },
 ];
 
+const ADVANCED_CATALOGUE: DefectInfo[] = [
+  {
+    name: 'dpop_ignored',
+    does: 'the token endpoint ignores a DPoP proof: token_type Bearer, a token bound to nothing',
+    rule: 'RFC 9449 §5',
+    expect: reject('dpop.token_type'),
+  },
+  {
+    name: 'dpop_cnf',
+    does: "DPoP-bound access tokens are JWTs whose cnf.jkt names another key than the proof's",
+    rule: 'RFC 9449 §6.1',
+    expect: reject('dpop.cnf_jkt'),
+  },
+  {
+    name: 'jarm_unsigned',
+    does: 'JARM responses (response_mode jwt, query.jwt, fragment.jwt, form_post.jwt) unsecured (alg none)',
+    rule: 'JARM §2.1, §4.4',
+    expect: reject('jarm.alg'),
+  },
+  {
+    name: 'jarm_aud',
+    does: 'the JARM response aud names another client',
+    rule: 'JARM §4.4',
+    expect: reject('jarm.aud'),
+  },
+  {
+    name: 'jarm_iss',
+    does: 'the JARM response iss names another issuer',
+    rule: 'JARM §4.4',
+    expect: reject('jarm.iss'),
+  },
+  {
+    name: 'jarm_expired',
+    does: 'the JARM response expired an hour ago',
+    rule: 'JARM §4.4',
+    expect: reject('jarm.exp'),
+  },
+  {
+    name: 'par_bad',
+    does: 'the PAR endpoint answers 200 with a request_uri that is no URI, and no expires_in',
+    rule: 'RFC 9126 §2.2',
+    expect: reject('par.request_uri'),
+  },
+  {
+    name: 'par_error',
+    does: 'the PAR endpoint refuses every pushed request (400 invalid_request)',
+    rule: 'RFC 9126 §2.3 (an error response, not a request_uri)',
+    expect: { outcome: 'error', exit: 4 },
+  },
+  {
+    name: 'cnf_x5t',
+    does: "access tokens are JWTs bound (cnf x5t#S256) to another certificate than the client's",
+    rule: 'RFC 8705 §3.1',
+    expect: reject('cnf'),
+  },
+];
+
+const QUIRK_CATALOGUE: DefectInfo[] = [
+  {
+    name: 'issuer_template',
+    does:
+      'discovery (also at /common/v2.0/.well-known/openid-configuration) names the issuer ISSUER/{tenantid}/v2.0; ' +
+      'ID tokens carry iss ISSUER/<tenant>/v2.0 and tid; no RFC 9207 iss in authorization responses',
+    imitates: 'Microsoft Entra ID (the common, organizations and consumers endpoints)',
+    rule:
+      'Discovery §4.3 (issuer identical to the URL asked); a careful client accepts the template only when ' +
+      "told to (login --issuer-template) and then holds iss to the token's tid",
+    expect: reject('discovery.issuer'),
+  },
+  {
+    name: 'entra_v1',
+    does: 'expires_in as the string "600"; ID token iss https://sts.windows.net/<tenant>/, with tid',
+    imitates: 'Microsoft Entra ID v1.0 endpoints and AD FS',
+    rule: 'RFC 6749 §5.1 (expires_in a number: a warning); Core 3.1.3.7 step 2 (iss the issuer)',
+    expect: reject('iss'),
+  },
+  {
+    name: 'iss_no_scheme',
+    does: 'ID token iss is the issuer without its http:// scheme',
+    imitates: "Google's older ID tokens (iss accounts.google.com)",
+    rule: 'Core 3.1.3.7 step 2 (iss identical to the issuer)',
+    expect: reject('iss'),
+  },
+  {
+    name: 'localhost_only',
+    does:
+      "a redirect URI not on the name localhost gets a 302 to the provider's own error page " +
+      '(ISSUER/error?error=redirect_mismatch), never the redirect URI',
+    imitates: 'Amazon Cognito',
+    rule:
+      'RFC 8252 §7.3, §8.3 (the loopback IP literal, any port); the answer never arrives, so a careful ' +
+      'client stops at its timeout and names the way out (--redirect-uri http://localhost:PORT/callback)',
+    expect: { outcome: 'error', exit: 5 },
+  },
+  {
+    name: 'apple_user',
+    does: 'form_post answers add a user parameter (JSON: name and email)',
+    imitates: 'Sign in with Apple (on the first sign-in)',
+    rule: 'Form Post Response Mode §2 (the response parameters only); unsigned, so not identity (Core 3.1.3.7)',
+    expect: { outcome: 'warn', check: 'extra_params' },
+  },
+  {
+    name: 'token_error_200',
+    does: 'the token endpoint answers every request with HTTP 200 and {"error":"bad_verification_code"}',
+    imitates: 'GitHub OAuth apps',
+    rule: 'RFC 6749 §5.2 (errors with HTTP 400)',
+    expect: { outcome: 'error', exit: 4 },
+  },
+  {
+    name: 'no_id_token',
+    does: 'the token endpoint sends no id_token, even for scope openid',
+    imitates: 'GitHub OAuth apps and other OAuth 2.0-only servers',
+    rule: 'Core 3.1.3.3 (id_token in every successful token response)',
+    expect: reject('format'),
+  },
+  {
+    name: 'no_id_token_refresh',
+    does: 'refresh answers carry no id_token (the first token response has one)',
+    imitates: 'many providers',
+    rule: 'Core 12.2 (the ID token is optional on refresh: a skip, not a failure)',
+    expect: accept,
+  },
+  {
+    name: 'auth_time_zero',
+    does: 'ID tokens carry auth_time 0',
+    imitates: 'rodauth-oauth for accounts without a recorded sign-in, among others',
+    rule: 'Core 2 (auth_time the time of the authentication, left out when unknown)',
+    expect: { outcome: 'warn', check: 'auth_time' },
+  },
+  {
+    name: 'workload_identity',
+    does:
+      'discovery names only issuer, jwks_uri, response type id_token, subject types and signing algs: ' +
+      'no authorization, token or userinfo endpoint',
+    imitates: 'workload-identity issuers (GitHub Actions, Kubernetes service accounts)',
+    rule:
+      'Discovery §3 (authorization_endpoint REQUIRED; left out by design); a careful client verifies such ' +
+      'tokens and does not try to log in (exit 2, endpoint_not_advertised)',
+    expect: { outcome: 'error', exit: 2 },
+  },
+  {
+    name: 'discovery_redirect',
+    does: 'the well-known URL answers 301 to ISSUER/meta/openid-configuration, which serves the document',
+    imitates: 'some providers and the proxies in front of them',
+    rule:
+      'Discovery §4 (the document at ISSUER/.well-known/openid-configuration); a careful client follows ' +
+      'only when told to (discover --follow-redirect)',
+    expect: { outcome: 'error', exit: 3 },
+  },
+];
+
 const RESILIENCE_WHAT: Record<'slow' | 'http_500' | 'malformed_json', string> = {
   slow: 'answers after --slow-delay seconds',
   http_500: 'answers HTTP 500',
@@ -246,6 +440,8 @@ const RESILIENCE_WHAT: Record<'slow' | 'http_500' | 'malformed_json', string> = 
 /** Every defect with what it does, the rule, and what a careful relying party does about it. */
 export const DEFECT_CATALOGUE: readonly DefectInfo[] = [
   ...TOKEN_CATALOGUE,
+  ...ADVANCED_CATALOGUE,
+  ...QUIRK_CATALOGUE,
   ...RESILIENCE_DEFECTS.map((name): DefectInfo => {
     const kind = name.replace(/_(discovery|jwks|token|userinfo)$/, '') as keyof typeof RESILIENCE_WHAT;
     const endpoint = name.slice(kind.length + 1);
@@ -273,6 +469,9 @@ export function parseDefectNames(names: readonly string[]): { defects: Defect[];
   }
   return { defects, unknown };
 }
+
+/** The tenant the Entra defects put in iss and tid (Microsoft's tenant of personal accounts). */
+export const ENTRA_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
 export type Claims = Record<string, unknown>;
 export type IdTokenChannel = 'authorization_endpoint' | 'token_endpoint';
@@ -304,6 +503,18 @@ export function applyClaimDefects(
   apply('iss', () => {
     out.iss = `${ctx.issuer}/not-the-issuer`;
   });
+  // The issuer forms of known providers (provider-quirks.ts); a plain wrong iss takes precedence.
+  if (!defects.has('iss')) {
+    const base = ctx.issuer.replace(/\/$/, '');
+    if (defects.has('issuer_template'))
+      apply('issuer_template', () => Object.assign(out, { iss: `${base}/${ENTRA_TENANT}/v2.0`, tid: ENTRA_TENANT }));
+    else if (defects.has('entra_v1'))
+      apply('entra_v1', () =>
+        Object.assign(out, { iss: `https://sts.windows.net/${ENTRA_TENANT}/`, tid: ENTRA_TENANT }),
+      );
+    else apply('iss_no_scheme', () => (out.iss = ctx.issuer.replace(/^https?:\/\//, '')));
+  }
+  if ('auth_time' in out) apply('auth_time_zero', () => (out.auth_time = 0));
   apply('aud', () => {
     out.aud = 'someone-else';
   });
@@ -417,7 +628,13 @@ export function applyResponseDefects(
   params: Readonly<Record<string, string>>,
   mode: 'query' | 'fragment' | 'form_post',
   defects: ReadonlySet<Defect>,
-  ctx: { issuer: string; responseModeSent: boolean },
+  ctx: {
+    issuer: string;
+    responseModeSent: boolean;
+    jarm?: boolean;
+    /** Who signed in, for apple_user. */
+    user?: { name: string; email: string };
+  },
 ): { params: Record<string, string>; mode: 'query' | 'fragment' | 'form_post'; applied: Defect[] } {
   const out = { ...params };
   const applied: Defect[] = [];
@@ -425,9 +642,14 @@ export function applyResponseDefects(
     out.state = `${out.state}-not-the-state`;
     applied.push('state');
   }
-  if (defects.has('iss_param')) {
+  // In a JARM response the JWT's iss claim is the issuer identification (RFC 9207 §2.4): jarm_iss changes it.
+  if (defects.has('iss_param') && !ctx.jarm) {
     out.iss = `${ctx.issuer}/not-the-issuer`;
     applied.push('iss_param');
+  } else if (defects.has('issuer_template') && out.iss !== undefined && !ctx.jarm) {
+    // Entra sends no RFC 9207 iss (and its metadata does not announce it).
+    delete out.iss;
+    applied.push('issuer_template');
   }
   let channel = mode;
   if (defects.has('query_channel') && mode !== 'query') {
@@ -437,7 +659,138 @@ export function applyResponseDefects(
     channel = 'query';
     applied.push('query_unless_asked');
   }
+  // Sign in with Apple posts the user's name and email, unsigned, beside the response parameters.
+  if (defects.has('apple_user') && channel === 'form_post' && !ctx.jarm && out.error === undefined && ctx.user) {
+    const [firstName, ...rest] = ctx.user.name.split(' ');
+    out.user = JSON.stringify({ name: { firstName, lastName: rest.join(' ') }, email: ctx.user.email });
+    applied.push('apple_user');
+  }
   return { params: out, mode: channel, applied };
+}
+
+/** The discovery document after the discovery defects; `metadata` is what a well-behaved provider publishes. */
+export function applyDiscoveryDefects(
+  metadata: Readonly<Claims>,
+  defects: ReadonlySet<Defect>,
+  ctx: { issuer: string },
+): { metadata: Claims; applied: Defect[] } {
+  let out: Claims = { ...metadata };
+  const applied: Defect[] = [];
+  if (defects.has('discovery_issuer')) {
+    out.issuer = `${ctx.issuer}/not-the-issuer`;
+    applied.push('discovery_issuer');
+  } else if (defects.has('issuer_template')) {
+    out.issuer = `${ctx.issuer.replace(/\/$/, '')}/{tenantid}/v2.0`;
+    delete out.authorization_response_iss_parameter_supported;
+    applied.push('issuer_template');
+  }
+  if (defects.has('workload_identity')) {
+    // What GitHub Actions and Kubernetes publish: enough to verify their tokens, nothing to log in with.
+    out = {
+      issuer: out.issuer,
+      jwks_uri: out.jwks_uri,
+      response_types_supported: ['id_token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+    };
+    applied.push('workload_identity');
+  }
+  return { metadata: out, applied };
+}
+
+/** A token endpoint answer after the token response defects; `body` is what a well-behaved provider sends. */
+export function applyTokenResponseDefects(
+  body: Readonly<Claims>,
+  defects: ReadonlySet<Defect>,
+  ctx: { grantType: string },
+): { body: Claims; applied: Defect[] } {
+  const out: Claims = { ...body };
+  const applied: Defect[] = [];
+  if (defects.has('entra_v1') && typeof out.expires_in === 'number') {
+    out.expires_in = String(out.expires_in);
+    applied.push('entra_v1');
+  }
+  if (out.id_token !== undefined) {
+    if (defects.has('no_id_token')) {
+      delete out.id_token;
+      applied.push('no_id_token');
+    } else if (defects.has('no_id_token_refresh') && ctx.grantType === 'refresh_token') {
+      delete out.id_token;
+      applied.push('no_id_token_refresh');
+    }
+  }
+  return { body: out, applied };
+}
+
+/** Cognito's rule: an http redirect URI is answered only on the name localhost (not a loopback IP literal). */
+export function refusedAsNotLocalhost(redirectUri: string, defects: ReadonlySet<Defect>): boolean {
+  if (!defects.has('localhost_only')) return false;
+  try {
+    const url = new URL(redirectUri);
+    return url.protocol === 'http:' && url.hostname !== 'localhost';
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The claims of a JARM response JWT after the JARM defects, and whether it is signed. `claims` are
+ * what a well-behaved provider would sign (JARM §2.1: the response parameters, iss, aud, exp).
+ */
+export function applyJarmDefects(
+  claims: Readonly<Claims>,
+  defects: ReadonlySet<Defect>,
+  ctx: { issuer: string },
+): { claims: Claims; signed: boolean; applied: Defect[] } {
+  const out: Claims = { ...claims };
+  const applied: Defect[] = [];
+  if (defects.has('jarm_iss')) {
+    out.iss = `${ctx.issuer}/not-the-issuer`;
+    applied.push('jarm_iss');
+  }
+  if (defects.has('jarm_aud')) {
+    out.aud = 'someone-else';
+    applied.push('jarm_aud');
+  }
+  if (defects.has('jarm_expired') && typeof out.exp === 'number') {
+    const now = typeof out.iat === 'number' ? out.iat : out.exp;
+    out.iat = now - 4200;
+    out.exp = now - 3600;
+    applied.push('jarm_expired');
+  }
+  const signed = !defects.has('jarm_unsigned');
+  if (!signed) applied.push('jarm_unsigned');
+  return { claims: out, signed, applied };
+}
+
+/** The SHA-256 thumbprint (RFC 8705 §3.1) of a certificate no client of this provider has. */
+export const OTHER_CERTIFICATE_THUMBPRINT = createHash('sha256')
+  .update('a certificate the client never presented')
+  .digest('base64url');
+
+/**
+ * The confirmation (cnf, RFC 7800 §3.1) of an access token after the binding defects. `jkt` is the
+ * thumbprint of the DPoP proof key when the token is DPoP-bound (RFC 9449 §6.1). Without a cnf the
+ * token needs no claims a client could read, so the caller keeps it opaque.
+ */
+export function accessTokenConfirmation(
+  jkt: string | undefined,
+  defects: ReadonlySet<Defect>,
+): { cnf?: Record<string, string>; applied: Defect[] } {
+  const cnf: Record<string, string> = {};
+  const applied: Defect[] = [];
+  if (jkt !== undefined) {
+    cnf.jkt = jkt;
+    if (defects.has('dpop_cnf')) {
+      cnf.jkt = alter(jkt);
+      applied.push('dpop_cnf');
+    }
+  }
+  if (defects.has('cnf_x5t')) {
+    cnf['x5t#S256'] = OTHER_CERTIFICATE_THUMBPRINT;
+    applied.push('cnf_x5t');
+  }
+  return Object.keys(cnf).length ? { cnf, applied } : { applied };
 }
 
 /** The resilience faults for one endpoint, in the order they happen: wait, then fail or cut. */

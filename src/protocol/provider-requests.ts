@@ -17,7 +17,27 @@ export interface ProviderClient {
   alsoPublic?: boolean;
 }
 
+/** The channel an authorization response travels on. */
 export type ResponseMode = 'query' | 'fragment' | 'form_post';
+
+/** JARM §2.3: the response as one signed JWT in a `response` parameter, on the channel the mode names. */
+export const JARM_RESPONSE_MODES = ['jwt', 'query.jwt', 'fragment.jwt', 'form_post.jwt'] as const;
+const PLAIN_RESPONSE_MODES: readonly string[] = ['query', 'fragment', 'form_post'];
+
+export function isJarmResponseMode(mode: string | undefined): boolean {
+  return (JARM_RESPONSE_MODES as readonly (string | undefined)[]).includes(mode);
+}
+
+/**
+ * The channel of a response_mode value, undefined for a mode this provider does not know. JARM
+ * §2.3.4: "jwt" is the response type's default channel (query for code, fragment with tokens).
+ */
+export function responseModeChannel(mode: string, rt: ResponseTypeWords | undefined): ResponseMode | undefined {
+  if (PLAIN_RESPONSE_MODES.includes(mode)) return mode as ResponseMode;
+  if (!isJarmResponseMode(mode)) return undefined;
+  if (mode === 'jwt') return rt ? defaultResponseMode(rt) : 'query';
+  return mode.slice(0, -'.jwt'.length) as ResponseMode;
+}
 
 export interface ResponseTypeWords {
   value: string;
@@ -82,7 +102,10 @@ export interface AuthorizationRequest {
   client: ProviderClient;
   redirectUri: string;
   responseType: ResponseTypeWords;
+  /** The channel of the answer. */
   responseMode: ResponseMode;
+  /** JARM: the answer is a signed JWT in a `response` parameter (JARM §2.3). */
+  jarm: boolean;
   /** The request named its response_mode (rather than leaving the response type's default). */
   responseModeSent: boolean;
   scope: string[];
@@ -92,6 +115,8 @@ export interface AuthorizationRequest {
   prompt: string[];
   maxAge: number | undefined;
   loginHint: string | undefined;
+  /** RFC 9449 §10: the code may be redeemed only with a DPoP proof from the key of this thumbprint. */
+  dpopJkt: string | undefined;
 }
 
 export type AuthorizationVerdict =
@@ -101,8 +126,11 @@ export type AuthorizationVerdict =
   /** An error sent back to the client on its redirect URI. */
   | {
       kind: 'redirect_error';
+      client: ProviderClient;
       redirectUri: string;
       responseMode: ResponseMode;
+      /** JARM: errors too travel as a response JWT when a JARM mode was asked for (JARM §2.4). */
+      jarm: boolean;
       state: string | undefined;
       error: string;
       description: string;
@@ -144,11 +172,14 @@ export function checkAuthorizationRequest(
   const responseType = parseResponseTypeParam(params.response_type);
   const modeParam = params.response_mode;
   const fallbackMode: ResponseMode = responseType ? defaultResponseMode(responseType) : 'query';
-  const validMode = modeParam === 'query' || modeParam === 'fragment' || modeParam === 'form_post';
+  const channel = modeParam === undefined ? undefined : responseModeChannel(modeParam, responseType);
+  const jarm = channel !== undefined && isJarmResponseMode(modeParam);
   const error = (code: string, description: string): AuthorizationVerdict => ({
     kind: 'redirect_error',
+    client,
     redirectUri,
-    responseMode: validMode && !(modeParam === 'query' && fallbackMode === 'fragment') ? modeParam : fallbackMode,
+    responseMode: channel && !(channel === 'query' && fallbackMode === 'fragment') ? channel : fallbackMode,
+    jarm,
     state: params.state,
     error: code,
     description,
@@ -159,11 +190,19 @@ export function checkAuthorizationRequest(
       `response_type "${params.response_type ?? ''}" is not one of code, id_token, "id_token token", ` +
         '"code id_token", "code token", "code id_token token"',
     );
-  if (modeParam !== undefined && !validMode)
-    return error('invalid_request', `response_mode "${modeParam}" is not one of query, fragment, form_post`);
-  // Multiple Response Types §2.1: parameters whose default is the fragment never go in a query.
-  if (modeParam === 'query' && defaultResponseMode(responseType) === 'fragment')
-    return error('invalid_request', `response_mode query cannot carry the tokens of "${responseType.value}"`);
+  if (modeParam !== undefined && !channel)
+    return error(
+      'invalid_request',
+      `response_mode "${modeParam}" is not one of ${[...PLAIN_RESPONSE_MODES, ...JARM_RESPONSE_MODES].join(', ')}`,
+    );
+  // Multiple Response Types §2.1: parameters whose default is the fragment never go in a query;
+  // JARM §2.3.1 allows it for query.jwt only when the response is encrypted, which it never is here.
+  if (channel === 'query' && defaultResponseMode(responseType) === 'fragment')
+    return error(
+      'invalid_request',
+      `response_mode ${modeParam} cannot carry the tokens of "${responseType.value}"` +
+        (jarm ? ' (JARM §2.3.1: only encrypted, and this provider does not encrypt)' : ''),
+    );
   const scope = (params.scope ?? '').split(' ').filter(Boolean);
   if (responseType.idToken && !scope.includes('openid'))
     return error('invalid_scope', 'an ID token is asked for, but scope has no "openid" (Core 3.1.2.1)');
@@ -189,6 +228,9 @@ export function checkAuthorizationRequest(
   // No session is kept between requests: without --auto-approve someone has to click.
   if (prompt.includes('none') && !opts.autoApprove)
     return error('login_required', 'prompt=none, and this provider signs in only through its page');
+  // RFC 9449 §10: dpop_jkt is the RFC 7638 SHA-256 thumbprint of the key, base64url.
+  if (params.dpop_jkt !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(params.dpop_jkt))
+    return error('invalid_request', 'dpop_jkt is not the base64url of a SHA-256 JWK thumbprint (RFC 9449 §10)');
   let maxAge: number | undefined;
   if (params.max_age !== undefined) {
     if (!/^\d{1,9}$/.test(params.max_age))
@@ -201,7 +243,8 @@ export function checkAuthorizationRequest(
       client,
       redirectUri,
       responseType,
-      responseMode: (modeParam as ResponseMode | undefined) ?? defaultResponseMode(responseType),
+      responseMode: channel ?? defaultResponseMode(responseType),
+      jarm,
       responseModeSent: modeParam !== undefined,
       scope,
       state: params.state,
@@ -210,8 +253,79 @@ export function checkAuthorizationRequest(
       prompt,
       maxAge,
       loginHint: params.login_hint,
+      dpopJkt: params.dpop_jkt,
     },
   };
+}
+
+/** RFC 9126 §2.2: the request_uri of a pushed request is a URN of this form. */
+export const PUSHED_REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
+
+/** Parameters of client authentication (RFC 6749 §2.3.1, RFC 7523 §2.2): not part of the pushed request. */
+const CLIENT_AUTH_PARAMS = ['client_secret', 'client_assertion', 'client_assertion_type'];
+
+export type PushVerdict =
+  | { kind: 'ok'; params: Record<string, string> }
+  | { kind: 'error'; error: string; description: string };
+
+/**
+ * RFC 9126 §2.1: a pushed authorization request is checked as the authorization endpoint would
+ * check it, for the client that authenticated. Whether someone must still click (prompt=none) is
+ * decided when the request_uri comes back, so it is not judged here.
+ */
+export function checkPushedAuthorizationRequest(
+  form: Readonly<Record<string, string>>,
+  client: ProviderClient,
+  clients: readonly ProviderClient[],
+): PushVerdict {
+  if (form.request_uri !== undefined)
+    return { kind: 'error', error: 'invalid_request', description: 'request_uri cannot be pushed (RFC 9126 §2.1)' };
+  if (form.client_id !== undefined && form.client_id !== client.clientId)
+    return {
+      kind: 'error',
+      error: 'invalid_request',
+      description: 'client_id differs from the client that authenticated (RFC 9126 §2.1)',
+    };
+  const params: Record<string, string> = Object.create(null);
+  for (const [k, v] of Object.entries(form)) if (!CLIENT_AUTH_PARAMS.includes(k)) params[k] = v;
+  params.client_id = client.clientId;
+  const verdict = checkAuthorizationRequest(params, clients, { autoApprove: true });
+  if (verdict.kind === 'page') return { kind: 'error', error: 'invalid_request', description: verdict.message };
+  if (verdict.kind === 'redirect_error')
+    return { kind: 'error', error: verdict.error, description: verdict.description };
+  return { kind: 'ok', params };
+}
+
+export interface PushedRequest {
+  clientId: string;
+  params: Record<string, string>;
+}
+
+/**
+ * RFC 9126 §4: an authorization request that names a pushed request_uri is that pushed request
+ * (its own other parameters are not used, as for a request object, RFC 9101 §6.3), from the same
+ * client. Without a usable pushed request there is no redirect URI to trust, so a page says why.
+ */
+export function resolvePushedRequest(
+  front: Readonly<Record<string, string>>,
+  pushed: PushedRequest | undefined,
+): { kind: 'ok'; params: Record<string, string> } | { kind: 'page'; status: number; message: string } {
+  if (!pushed)
+    return {
+      kind: 'page',
+      status: 400,
+      message: 'the request_uri is unknown, already used or expired; push the request again (RFC 9126 §4)',
+    };
+  if (front.client_id !== pushed.clientId)
+    return {
+      kind: 'page',
+      status: 400,
+      message:
+        front.client_id === undefined
+          ? 'the request has no client_id; it must come with the request_uri (RFC 9126 §4)'
+          : `client_id "${front.client_id}" is not the client that pushed this request (RFC 9126 §4)`,
+    };
+  return { kind: 'ok', params: Object.assign(Object.create(null) as Record<string, string>, pushed.params) };
 }
 
 export type ClientAuthentication =

@@ -29,6 +29,18 @@ async function freePort(): Promise<number> {
  * ConnectPort; the Debian default allows 443 and 563 only).
  */
 export async function startTinyproxy(opts: { connectPorts?: number[] } = {}): Promise<TestProxy> {
+  // The free port is found before tinyproxy binds it; a test file running beside this one may take
+  // it in between ("Could not create listening sockets"): then try another.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startTinyproxyOnce(opts);
+    } catch (err) {
+      if (attempt >= 5 || !/Could not create listening sockets/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startTinyproxyOnce(opts: { connectPorts?: number[] }): Promise<TestProxy> {
   const dir = mkdtempSync(join(tmpdir(), 'oidc-probe-tinyproxy-'));
   const port = await freePort();
   const logFile = join(dir, 'tinyproxy.log');

@@ -1,14 +1,14 @@
 // The HTTP edge as users meet it: private CAs, --insecure, proxies, --verbose and --har without
 // secrets, and the endpoint commands (introspect, revoke, userinfo) against real servers.
+import { makePrivateCa } from '../helpers/tls-server.js';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DEMO_CI_CLIENT, DEMO_CLIENT_SECRET, startDemoProvider, type DemoProvider } from '../../demo/provider.js';
 import { runCli } from '../helpers/cli.js';
 import { makeKey, mintIdToken } from '../helpers/tokens.js';
@@ -25,47 +25,9 @@ let plainBase: string;
 let dir: string;
 
 function makeCa(): { ca: string; key: string; cert: string } {
-  dir = mkdtempSync(join(tmpdir(), 'oidc-probe-ca-'));
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  run(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=oidc-probe test CA',
-  );
-  run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1');
-  writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-  run(
-    'x509',
-    '-req',
-    '-in',
-    'srv.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'srv.pem',
-    '-days',
-    '2',
-    '-extfile',
-    'ext.cnf',
-  );
-  return {
-    ca: join(dir, 'ca.pem'),
-    key: readFileSync(join(dir, 'srv.key'), 'utf8'),
-    cert: readFileSync(join(dir, 'srv.pem'), 'utf8'),
-  };
+  const made = makePrivateCa('oidc-probe test CA');
+  dir = dirname(made.caFile);
+  return { ca: made.caFile, key: made.keyPem, cert: made.certPem };
 }
 
 before(async () => {

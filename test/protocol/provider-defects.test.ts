@@ -3,14 +3,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  accessTokenConfirmation,
   alter,
   applyClaimDefects,
+  applyDiscoveryDefects,
+  applyJarmDefects,
   applyResponseDefects,
+  applyTokenResponseDefects,
   DEFECT_CATALOGUE,
   DEFECTS,
   type Defect,
+  ENTRA_TENANT,
+  OTHER_CERTIFICATE_THUMBPRINT,
   parseDefectNames,
   publishedKeys,
+  refusedAsNotLocalhost,
   resilienceFaults,
   signingPlan,
 } from '../../src/protocol/provider-defects.js';
@@ -155,6 +162,54 @@ test('query_unless_asked: the query string only when the request left response_m
   assert.deepEqual([asked.mode, asked.applied], ['fragment', []]);
 });
 
+test("in a JARM response the iss parameter is the JWT's iss claim: iss_param leaves it to jarm_iss", () => {
+  const params = { code: 'c', state: 's', iss: ISSUER };
+  const r = applyResponseDefects(params, 'query', on('iss_param'), {
+    issuer: ISSUER,
+    responseModeSent: true,
+    jarm: true,
+  });
+  assert.deepEqual(r, { params, mode: 'query', applied: [] });
+});
+
+test('JARM defects: each changes its claim of the response JWT, jarm_unsigned drops the signature', () => {
+  const claims = { code: 'c', state: 's', iss: ISSUER, aud: 'app', iat: 1_700_000_000, exp: 1_700_000_600 };
+  assert.deepEqual(applyJarmDefects(claims, on(), { issuer: ISSUER }), { claims, signed: true, applied: [] });
+  const cases: [Defect, Record<string, unknown>][] = [
+    ['jarm_iss', { iss: `${ISSUER}/not-the-issuer` }],
+    ['jarm_aud', { aud: 'someone-else' }],
+    ['jarm_expired', { iat: claims.iat - 4200, exp: claims.iat - 3600 }],
+  ];
+  for (const [d, change] of cases)
+    assert.deepEqual(applyJarmDefects(claims, on(d), { issuer: ISSUER }), {
+      claims: { ...claims, ...change },
+      signed: true,
+      applied: [d],
+    });
+  assert.deepEqual(applyJarmDefects(claims, on('jarm_unsigned'), { issuer: ISSUER }), {
+    claims,
+    signed: false,
+    applied: ['jarm_unsigned'],
+  });
+});
+
+test('access token binding: cnf.jkt of the proof key; dpop_cnf another key, cnf_x5t another certificate', () => {
+  const jkt = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+  assert.deepEqual(accessTokenConfirmation(undefined, on()), { applied: [] }, 'no binding: an opaque token');
+  assert.deepEqual(accessTokenConfirmation(jkt, on()), { cnf: { jkt }, applied: [] });
+  const other = accessTokenConfirmation(jkt, on('dpop_cnf'));
+  assert.notEqual(other.cnf?.jkt, jkt);
+  assert.match(other.cnf?.jkt ?? '', /^[A-Za-z0-9_-]{43}$/);
+  assert.deepEqual(other.applied, ['dpop_cnf']);
+  // dpop_cnf needs a DPoP-bound token to change.
+  assert.deepEqual(accessTokenConfirmation(undefined, on('dpop_cnf')), { applied: [] });
+  assert.deepEqual(accessTokenConfirmation(undefined, on('cnf_x5t')), {
+    cnf: { 'x5t#S256': OTHER_CERTIFICATE_THUMBPRINT },
+    applied: ['cnf_x5t'],
+  });
+  assert.match(OTHER_CERTIFICATE_THUMBPRINT, /^[A-Za-z0-9_-]{43}$/);
+});
+
 test('resilience faults hit only their endpoint; a 500 wins over malformed JSON', () => {
   const d = on('slow_token', 'http_500_jwks', 'malformed_json_jwks', 'malformed_json_userinfo');
   assert.deepEqual(resilienceFaults(d, 'token'), {
@@ -181,4 +236,88 @@ test('the catalogue describes every defect exactly once, each with a rule', () =
   assert.deepEqual(DEFECT_CATALOGUE.map((d) => d.name).sort(), [...DEFECTS].sort());
   assert.equal(new Set(DEFECTS).size, DEFECTS.length);
   for (const d of DEFECT_CATALOGUE) assert.ok(d.rule && d.does, d.name);
+});
+
+test('the issuer forms of known providers: Entra puts the tenant in iss and tid; Google drops the scheme', () => {
+  const v2 = applyClaimDefects(CLAIMS, on('issuer_template'), front);
+  assert.equal(v2.claims.iss, `${ISSUER}/${ENTRA_TENANT}/v2.0`);
+  assert.equal(v2.claims.tid, ENTRA_TENANT);
+  assert.deepEqual(v2.applied, ['issuer_template']);
+  const v1 = applyClaimDefects(CLAIMS, on('entra_v1'), front);
+  assert.equal(v1.claims.iss, `https://sts.windows.net/${ENTRA_TENANT}/`);
+  assert.equal(v1.claims.tid, ENTRA_TENANT);
+  assert.equal(applyClaimDefects(CLAIMS, on('iss_no_scheme'), front).claims.iss, '127.0.0.1:9000');
+  assert.equal(applyClaimDefects(CLAIMS, on('iss', 'iss_no_scheme'), front).claims.iss, `${ISSUER}/not-the-issuer`);
+  const zero = applyClaimDefects(CLAIMS, on('auth_time_zero'), front);
+  assert.equal(zero.claims.auth_time, 0);
+  assert.deepEqual(zero.applied, ['auth_time_zero']);
+});
+
+test('issuer_template leaves out the RFC 9207 iss; apple_user adds user to a form_post answer only', () => {
+  const params = { code: 'c', state: 's', iss: ISSUER };
+  const ctx = { issuer: ISSUER, responseModeSent: true, user: { name: 'Alice Rogue', email: 'a@x.test' } };
+  const entra = applyResponseDefects(params, 'query', on('issuer_template'), ctx);
+  assert.equal(entra.params.iss, undefined);
+  assert.deepEqual(entra.applied, ['issuer_template']);
+  const apple = applyResponseDefects(params, 'form_post', on('apple_user'), ctx);
+  assert.deepEqual(JSON.parse(apple.params.user!), {
+    name: { firstName: 'Alice', lastName: 'Rogue' },
+    email: 'a@x.test',
+  });
+  assert.deepEqual(applyResponseDefects(params, 'query', on('apple_user'), ctx).applied, []);
+  assert.deepEqual(applyResponseDefects(params, 'form_post', on('apple_user'), { ...ctx, jarm: true }).applied, []);
+});
+
+test('discovery defects: the {tenantid} template; a workload-identity document with nothing to log in with', () => {
+  const metadata = {
+    issuer: ISSUER,
+    authorization_endpoint: `${ISSUER}/authorize`,
+    token_endpoint: `${ISSUER}/token`,
+    jwks_uri: `${ISSUER}/jwks`,
+    authorization_response_iss_parameter_supported: true,
+  };
+  const entra = applyDiscoveryDefects(metadata, on('issuer_template'), { issuer: ISSUER });
+  assert.equal(entra.metadata.issuer, `${ISSUER}/{tenantid}/v2.0`);
+  assert.equal('authorization_response_iss_parameter_supported' in entra.metadata, false);
+  const workload = applyDiscoveryDefects(metadata, on('workload_identity'), { issuer: ISSUER });
+  assert.deepEqual(workload.metadata, {
+    issuer: ISSUER,
+    jwks_uri: `${ISSUER}/jwks`,
+    response_types_supported: ['id_token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+  });
+  assert.deepEqual(applyDiscoveryDefects(metadata, on(), { issuer: ISSUER }), { metadata, applied: [] });
+});
+
+test('token response defects: expires_in as a string; no ID token at all, or none on refresh only', () => {
+  const body = { access_token: 'a', token_type: 'Bearer', expires_in: 600, id_token: 'x.y.z' };
+  assert.equal(
+    applyTokenResponseDefects(body, on('entra_v1'), { grantType: 'authorization_code' }).body.expires_in,
+    '600',
+  );
+  assert.equal(
+    'id_token' in applyTokenResponseDefects(body, on('no_id_token'), { grantType: 'authorization_code' }).body,
+    false,
+  );
+  const code = applyTokenResponseDefects(body, on('no_id_token_refresh'), { grantType: 'authorization_code' });
+  assert.deepEqual(code, { body, applied: [] });
+  const refresh = applyTokenResponseDefects(body, on('no_id_token_refresh'), { grantType: 'refresh_token' });
+  assert.equal('id_token' in refresh.body, false);
+  assert.deepEqual(refresh.applied, ['no_id_token_refresh']);
+});
+
+test('localhost_only refuses http redirect URIs on any name but localhost', () => {
+  const d = on('localhost_only');
+  assert.equal(refusedAsNotLocalhost('http://127.0.0.1:8080/cb', d), true);
+  assert.equal(refusedAsNotLocalhost('http://[::1]:8080/cb', d), true);
+  assert.equal(refusedAsNotLocalhost('http://localhost:8080/cb', d), false);
+  assert.equal(refusedAsNotLocalhost('https://app.example/cb', d), false);
+  assert.equal(refusedAsNotLocalhost('http://127.0.0.1:8080/cb', on()), false);
+});
+
+test('each provider quirk names the provider it imitates', () => {
+  const quirks = DEFECT_CATALOGUE.filter((d) => d.imitates);
+  assert.equal(quirks.length, 11);
+  assert.match(DEFECT_CATALOGUE.find((d) => d.name === 'localhost_only')!.imitates!, /Amazon Cognito/);
 });

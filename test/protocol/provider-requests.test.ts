@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 import {
   authenticateClient,
   checkAuthorizationRequest,
+  checkPushedAuthorizationRequest,
   parseResponseTypeParam,
   type ProviderClient,
   redirectUriAllowed,
+  resolvePushedRequest,
 } from '../../src/protocol/provider-requests.js';
 
 const web: ProviderClient = { clientId: 'web', clientSecret: 's3cret', redirectUris: ['http://127.0.0.1:3000/cb'] };
@@ -78,7 +80,7 @@ test('errors go back on the redirect URI, in the response mode the type allows',
   const base = { client_id: 'web', redirect_uri: 'http://127.0.0.1:3000/cb', state: 'st', scope: 'openid' };
   const cases: [Record<string, string>, string, string][] = [
     [{ response_type: 'id_token token' }, 'invalid_request', 'fragment'],
-    [{ response_type: 'code', response_mode: 'jwt' }, 'invalid_request', 'query'],
+    [{ response_type: 'code', response_mode: 'jwt.query' }, 'invalid_request', 'query'],
     [{ response_type: 'id_token', nonce: 'n', response_mode: 'query' }, 'invalid_request', 'fragment'],
     [{ response_type: 'id_token', nonce: 'n', scope: 'email' }, 'invalid_scope', 'fragment'],
     [
@@ -99,6 +101,97 @@ test('errors go back on the redirect URI, in the response mode the type allows',
     assert.equal(v.responseMode, mode, JSON.stringify(params));
     assert.equal(v.state, 'st');
   }
+});
+
+test('JARM response modes: the channel each names, "jwt" the response type\'s default (JARM §2.3)', () => {
+  const base = { client_id: 'web', redirect_uri: 'http://127.0.0.1:3000/cb', scope: 'openid', nonce: 'n' };
+  for (const [responseType, mode, channel] of [
+    ['code', 'jwt', 'query'],
+    ['code id_token', 'jwt', 'fragment'],
+    ['code', 'query.jwt', 'query'],
+    ['code', 'fragment.jwt', 'fragment'],
+    ['id_token token', 'form_post.jwt', 'form_post'],
+    ['code', 'form_post', 'form_post'],
+  ] as const) {
+    const v = checkAuthorizationRequest({ ...base, response_type: responseType, response_mode: mode }, CLIENTS, {
+      autoApprove: true,
+    });
+    assert.equal(v.kind, 'ok', `${responseType} ${mode}`);
+    if (v.kind !== 'ok') continue;
+    assert.equal(v.request.responseMode, channel, `${responseType} ${mode}`);
+    assert.equal(v.request.jarm, mode.endsWith('jwt'), `${responseType} ${mode}`);
+  }
+});
+
+test('query.jwt cannot carry tokens unencrypted (JARM §2.3.1): the error goes back by fragment, as JARM', () => {
+  const v = checkAuthorizationRequest(
+    {
+      client_id: 'web',
+      redirect_uri: 'http://127.0.0.1:3000/cb',
+      response_type: 'code id_token',
+      response_mode: 'query.jwt',
+      scope: 'openid',
+      nonce: 'n',
+      state: 'st',
+    },
+    CLIENTS,
+    { autoApprove: true },
+  );
+  assert.equal(v.kind, 'redirect_error');
+  if (v.kind !== 'redirect_error') return;
+  assert.equal(v.error, 'invalid_request');
+  assert.match(v.description, /JARM §2\.3\.1/);
+  assert.equal(v.responseMode, 'fragment');
+  assert.equal(v.jarm, true);
+});
+
+test('dpop_jkt is kept for the token endpoint; one that is no SHA-256 thumbprint is refused (RFC 9449 §10)', () => {
+  const base = { client_id: 'web', redirect_uri: 'http://127.0.0.1:3000/cb', response_type: 'code', scope: 'openid' };
+  const ok = checkAuthorizationRequest({ ...base, dpop_jkt: CHALLENGE }, CLIENTS, { autoApprove: true });
+  assert.equal(ok.kind === 'ok' && ok.request.dpopJkt, CHALLENGE);
+  const bad = checkAuthorizationRequest({ ...base, dpop_jkt: 'short' }, CLIENTS, { autoApprove: true });
+  assert.equal(bad.kind === 'redirect_error' && bad.error, 'invalid_request');
+});
+
+test('a pushed request is checked as at the authorization endpoint, for the client that authenticated', () => {
+  const pushed = {
+    response_type: 'code',
+    redirect_uri: 'http://127.0.0.1:3000/cb',
+    scope: 'openid',
+    prompt: 'none',
+    client_secret: 's3cret',
+  };
+  const ok = checkPushedAuthorizationRequest(pushed, web, CLIENTS);
+  assert.equal(ok.kind, 'ok');
+  if (ok.kind !== 'ok') return;
+  assert.equal(ok.params.client_id, 'web', 'the authenticated client names the request');
+  assert.equal(ok.params.client_secret, undefined, 'client authentication is not part of the request');
+  assert.equal(ok.params.prompt, 'none', 'prompt=none is judged when the request_uri comes back');
+  const refused: [Record<string, string>, string, RegExp][] = [
+    [{ ...pushed, request_uri: 'urn:x' }, 'invalid_request', /RFC 9126 §2\.1/],
+    [{ ...pushed, client_id: 'native' }, 'invalid_request', /authenticated/],
+    [{ ...pushed, response_type: 'token' }, 'unsupported_response_type', /response_type/],
+    [{ ...pushed, redirect_uri: 'https://evil.example/cb' }, 'invalid_request', /not registered/],
+  ];
+  for (const [form, error, says] of refused) {
+    const v = checkPushedAuthorizationRequest(form, web, CLIENTS);
+    assert.equal(v.kind, 'error', JSON.stringify(form));
+    if (v.kind !== 'error') continue;
+    assert.equal(v.error, error, JSON.stringify(form));
+    assert.match(v.description, says);
+  }
+});
+
+test('a request_uri stands for its pushed request, from the same client only (RFC 9126 §4)', () => {
+  const pushed = { clientId: 'web', params: { client_id: 'web', response_type: 'code', state: 'pushed' } };
+  const front = { client_id: 'web', request_uri: 'urn:x', state: 'front' };
+  const ok = resolvePushedRequest(front, pushed);
+  assert.equal(ok.kind, 'ok');
+  if (ok.kind === 'ok') assert.deepEqual({ ...ok.params }, pushed.params, 'the front channel adds nothing');
+  assert.equal(resolvePushedRequest(front, undefined).kind, 'page');
+  const other = resolvePushedRequest({ ...front, client_id: 'native' }, pushed);
+  assert.ok(other.kind === 'page' && /not the client that pushed/.test(other.message));
+  assert.equal(resolvePushedRequest({ request_uri: 'urn:x' }, pushed).kind, 'page');
 });
 
 test('prompt=none: fine with --auto-approve, login_required without it (no sessions kept)', () => {

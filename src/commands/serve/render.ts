@@ -140,7 +140,8 @@ export function renderDefectList(style: Style): string {
     out.push(style.bold(`${title}:`));
     for (const d of DEFECT_CATALOGUE.filter(member))
       out.push(
-        `  ${style.cyan(d.name.padEnd(width))}  ${d.does}; ${style.dim(d.rule)}; a careful client: ${expectation(d)}`,
+        `  ${style.cyan(d.name.padEnd(width))}  ${d.does}${d.imitates ? ` (as ${d.imitates})` : ''}; ` +
+          `${style.dim(d.rule)}; a careful client: ${expectation(d)}`,
       );
   }
   out.push('', 'Use: oidc-probe serve --defect NAME (repeatable), or switch while it runs:');
@@ -153,6 +154,12 @@ export function renderDefectList(style: Style): string {
 
 export function defectListDocument(): { defects: Record<string, unknown>[] } {
   return {
-    defects: DEFECT_CATALOGUE.map((d) => ({ name: d.name, does: d.does, rule: d.rule, expect: d.expect })),
+    defects: DEFECT_CATALOGUE.map((d) => ({
+      name: d.name,
+      does: d.does,
+      ...(d.imitates ? { imitates: d.imitates } : {}),
+      rule: d.rule,
+      expect: d.expect,
+    })),
   };
 }

@@ -70,3 +70,26 @@ export function addClientOptions(cmd: Command): Command {
     .option('--cert-key <pem>', "the client certificate's private key")
     .addOption(new Option('--key <pem>', 'deprecated spelling of --cert-key').hideHelp());
 }
+
+/** introspect and revoke: a token argument, the endpoint, a type hint, the client and DPoP options. */
+export function tokenEndpointCommand(program: Command, name: 'introspect' | 'revoke', description: string): Command {
+  const cmd = program
+    .command(name)
+    .description(description)
+    .argument('[token]', 'the token; stdin when omitted or "-"')
+    .option(
+      '--endpoint <url>',
+      `the ${name === 'introspect' ? 'introspection' : 'revocation'} endpoint (default: from discovery)`,
+    )
+    .option('--token-type-hint <hint>', 'access_token or refresh_token')
+    .option('--timeout <seconds>', 'per-request timeout', positiveSeconds, 10)
+    .option(
+      '--dpop-key <file>',
+      name === 'introspect'
+        ? "a DPoP-bound token's key: its binding (cnf.jkt) is checked, and requests carry proofs (RFC 9449)"
+        : 'a DPoP key (PEM or JWK): the request carries a proof, for servers that ask for one (RFC 9449)',
+    );
+  addClientOptions(cmd);
+  addProfileOptions(cmd);
+  return cmd;
+}

@@ -1,10 +1,13 @@
 // The authorization endpoint (Core 3.1.2, 3.2.2, 3.3.2): checks the request, shows the sign-in page
 // (or approves at once with --auto-approve), then answers on the redirect URI with code, access
 // token and ID token as the response_type asks, by query, fragment or form_post.
-import { applyResponseDefects, type Defect } from '../../protocol/provider-defects.js';
+import { applyResponseDefects, refusedAsNotLocalhost, type Defect } from '../../protocol/provider-defects.js';
 import {
   checkAuthorizationRequest,
+  PUSHED_REQUEST_URI_PREFIX,
+  resolvePushedRequest,
   type AuthorizationRequest,
+  type ProviderClient,
   type ResponseMode,
 } from '../../protocol/provider-requests.js';
 import { ACCESS_TOKEN_SECONDS, nowSeconds, type ProviderCore, type ProviderUser } from './core.js';
@@ -14,17 +17,33 @@ import { singleParams, type ProviderRequest } from './request.js';
 
 export const AUTHORIZATION_PATH = '/authorize';
 export const DECISION_PATH = '/authorize/decision';
+/** The provider's own error page (where the localhost_only defect sends the browser). */
+export const ERROR_PAGE_PATH = '/error';
 
 export async function authorizationEndpoint(core: ProviderCore, req: ProviderRequest): Promise<Reply> {
   // Core 3.1.2.1: GET and POST (form-encoded) both carry the request.
   const source = req.method === 'POST' ? new URLSearchParams(req.body) : req.url.searchParams;
-  const { params, repeated } = singleParams(source);
+  const single = singleParams(source);
+  const repeated = single.repeated;
+  let params = single.params;
   if (repeated)
     return html(
       400,
       messagePage('Bad request', `the parameter ${repeated} appears more than once (RFC 6749 §3.1)`),
       `refused: ${repeated} repeated`,
     );
+  // RFC 9126 §4: a request_uri from the pushed authorization request endpoint stands for that request.
+  if (params.request_uri?.startsWith(PUSHED_REQUEST_URI_PREFIX)) {
+    const resolved = resolvePushedRequest(params, core.takePushedRequest(params.request_uri));
+    if (resolved.kind === 'page')
+      return html(
+        resolved.status,
+        messagePage('This request cannot be answered', resolved.message),
+        `refused: ${resolved.message}`,
+        { ...(params.client_id !== undefined ? { client: params.client_id } : {}) },
+      );
+    params = resolved.params;
+  }
   const verdict = checkAuthorizationRequest(params, core.settings.clients, { autoApprove: core.settings.autoApprove });
   if (verdict.kind === 'page')
     return html(
@@ -35,13 +54,36 @@ export async function authorizationEndpoint(core: ProviderCore, req: ProviderReq
         ...(params.client_id !== undefined ? { client: params.client_id } : {}),
       },
     );
+  // Cognito's way with a redirect URI it does not take: its own error page, not the client's URI.
+  const redirectUri = verdict.kind === 'redirect_error' ? verdict.redirectUri : verdict.request.redirectUri;
+  if (refusedAsNotLocalhost(redirectUri, core.defects)) {
+    const client = verdict.kind === 'redirect_error' ? verdict.client : verdict.request.client;
+    const page = `${core.endpoint(ERROR_PAGE_PATH)}?${new URLSearchParams({
+      error: 'redirect_mismatch',
+      client_id: client.clientId,
+    })}`;
+    return {
+      ...redirect(page, `redirect_mismatch: ${redirectUri} is not on localhost (defect)`),
+      applied: ['localhost_only'],
+      client: client.clientId,
+    };
+  }
   if (verdict.kind === 'redirect_error') {
     const answer: Record<string, string> = { error: verdict.error, error_description: verdict.description };
     if (verdict.state !== undefined) answer.state = verdict.state;
     answer.iss = core.settings.issuer;
+    const sent = await onRedirectUri(
+      core,
+      verdict.client,
+      verdict.redirectUri,
+      verdict.responseMode,
+      verdict.jarm,
+      answer,
+    );
     return {
-      ...deliver(verdict.redirectUri, verdict.responseMode, answer),
+      ...sent.reply,
       note: `${verdict.error}: ${verdict.description}`,
+      applied: sent.applied,
       client: params.client_id,
     };
   }
@@ -56,13 +98,18 @@ export async function authorizationEndpoint(core: ProviderCore, req: ProviderReq
       clientId: request.client.clientId,
       redirectUri: request.redirectUri,
       responseType: request.responseType.value,
-      responseMode: request.responseMode,
+      responseMode: modeName(request),
       scope: request.scope.join(' '),
       user: loginHintOr(request, core),
     }),
-    `sign-in page for ${request.responseType.value} by ${request.responseMode}`,
+    `sign-in page for ${request.responseType.value} by ${modeName(request)}`,
     { client: request.client.clientId },
   );
+}
+
+/** The response mode as a client names it: the channel, with ".jwt" for JARM. */
+function modeName(request: Pick<AuthorizationRequest, 'responseMode' | 'jarm'>): string {
+  return request.jarm ? `${request.responseMode}.jwt` : request.responseMode;
 }
 
 function loginHintOr(request: AuthorizationRequest, core: ProviderCore): string {
@@ -89,9 +136,18 @@ export async function decisionEndpoint(core: ProviderCore, req: ProviderRequest)
     const answer: Record<string, string> = { error: 'access_denied', error_description: 'the user denied the request' };
     if (request.state !== undefined) answer.state = request.state;
     answer.iss = core.settings.issuer;
+    const sent = await onRedirectUri(
+      core,
+      request.client,
+      request.redirectUri,
+      request.responseMode,
+      request.jarm,
+      answer,
+    );
     return {
-      ...deliver(request.redirectUri, request.responseMode, answer),
+      ...sent.reply,
       note: 'access_denied: the user clicked Deny',
+      applied: sent.applied,
       client: request.client.clientId,
     };
   }
@@ -127,11 +183,15 @@ async function respond(core: ProviderCore, request: AuthorizationRequest, user: 
         nonce: request.nonce,
         codeChallenge: request.codeChallenge,
         hybrid: rt.idToken,
+        dpopJkt: request.dpopJkt,
       });
       params.code = code;
     }
     if (rt.token) {
-      accessToken = core.newAccessToken(auth).token;
+      // RFC 9449 §5 binds what the token endpoint issues; one from here has no proof to bind to: Bearer.
+      const issued = await core.newAccessToken(auth);
+      accessToken = issued.token;
+      applied.push(...issued.applied);
       params.access_token = accessToken;
       params.token_type = 'Bearer';
       params.expires_in = String(ACCESS_TOKEN_SECONDS);
@@ -160,20 +220,49 @@ async function respond(core: ProviderCore, request: AuthorizationRequest, user: 
   const changed = applyResponseDefects(params, request.responseMode, core.defects, {
     issuer: core.settings.issuer,
     responseModeSent: request.responseModeSent,
+    jarm: request.jarm,
+    user,
   });
   applied.push(...changed.applied);
+  if (!request.jarm) notApplicable.push(...JARM_DEFECTS.filter((d) => core.defects.has(d)));
   const what = params.error
     ? params.error
     : Object.keys(params)
         .filter((k) => ['code', 'access_token', 'id_token'].includes(k))
         .join(' + ');
+  const sent = await onRedirectUri(
+    core,
+    request.client,
+    request.redirectUri,
+    changed.mode,
+    request.jarm,
+    changed.params,
+  );
+  applied.push(...sent.applied);
+  const mode = modeName({ ...request, responseMode: changed.mode });
   return {
-    ...deliver(request.redirectUri, changed.mode, changed.params),
-    note: `${what} for ${user.sub} by ${changed.mode} to ${request.redirectUri}`,
+    ...sent.reply,
+    note: `${what} for ${user.sub} by ${mode} to ${request.redirectUri}`,
     applied,
     notApplicable,
     client: request.client.clientId,
   };
+}
+
+const JARM_DEFECTS: readonly Defect[] = ['jarm_unsigned', 'jarm_aud', 'jarm_iss', 'jarm_expired'];
+
+/** The answer on the redirect URI: the parameters as they are, or inside a JARM response JWT (JARM §2.3). */
+async function onRedirectUri(
+  core: ProviderCore,
+  client: ProviderClient,
+  redirectUri: string,
+  mode: ResponseMode,
+  jarm: boolean,
+  params: Record<string, string>,
+): Promise<{ reply: Reply; applied: Defect[] }> {
+  if (!jarm) return { reply: deliver(redirectUri, mode, params), applied: [] };
+  const { token, applied } = await core.jarmResponse(params, client);
+  return { reply: deliver(redirectUri, mode, { response: token }), applied };
 }
 
 /** The redirect (query or fragment) or the self-submitting form (form_post) carrying the answer. */

@@ -2,15 +2,22 @@
 // device codes and ID tokens (with the defects that are on). The endpoints in this folder read
 // and change it; the server around them (server.ts) handles HTTP.
 import { randomBytes } from 'node:crypto';
+import { DPOP_PROOF_MAX_AGE_SECONDS, DPOP_PROOF_MAX_SKEW_SECONDS } from '../../protocol/provider-dpop.js';
 import {
+  accessTokenConfirmation,
   applyClaimDefects,
+  applyJarmDefects,
   signingPlan,
   type Defect,
   type IdTokenChannel,
   type ProviderAlg,
 } from '../../protocol/provider-defects.js';
-import type { ProviderClient } from '../../protocol/provider-requests.js';
-import { halfHash, type Keyring, planAlg, signIdToken } from './keys.js';
+import {
+  PUSHED_REQUEST_URI_PREFIX,
+  type ProviderClient,
+  type PushedRequest,
+} from '../../protocol/provider-requests.js';
+import { halfHash, type Keyring, planAlg, signIdToken, signWithProviderKey, unsecuredJwt } from './keys.js';
 
 export interface ProviderUser {
   sub: string;
@@ -44,6 +51,8 @@ export interface CodeGrant extends Authorization {
   codeChallenge: string | undefined;
   /** The authorization response carried an ID token too (Core 3.3.3.6 compares the two). */
   hybrid: boolean;
+  /** RFC 9449 §10: the thumbprint of the only key whose DPoP proof may redeem the code. */
+  dpopJkt: string | undefined;
   expiresAt: number;
   used: boolean;
   /** Tokens issued from this code, revoked if the code is replayed (RFC 6749 §4.1.2). */
@@ -54,11 +63,15 @@ export interface AccessTokenRecord extends Authorization {
   iat: number;
   exp: number;
   refreshToken?: string | undefined;
+  /** RFC 9449 §6: DPoP-bound to the key of this thumbprint (presented with the DPoP scheme and a proof). */
+  jkt?: string | undefined;
 }
 
 export interface RefreshTokenRecord extends Authorization {
   iat: number;
   exp: number;
+  /** RFC 9449 §5: a public client's refresh token is bound to its DPoP key. */
+  jkt?: string | undefined;
 }
 
 export interface DeviceGrant {
@@ -79,6 +92,12 @@ const CODE_SECONDS = 120;
 const REFRESH_TOKEN_SECONDS = 86_400;
 const DEVICE_CODE_SECONDS = 600;
 const INTERACTION_SECONDS = 600;
+/** RFC 9126 §2.2: a pushed request is short-lived; the browser follows at once. */
+export const PUSHED_REQUEST_SECONDS = 60;
+/** JARM §2.1: the response JWT lives briefly (10 minutes is the recommendation). */
+const JARM_RESPONSE_SECONDS = 600;
+/** RFC 9068 §3: the audience of the JWT access tokens (the protected resource here is userinfo). */
+const ACCESS_TOKEN_AUDIENCE_PATH = '/userinfo';
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 export const randomToken = (bytes = 24) => randomBytes(bytes).toString('base64url');
@@ -95,6 +114,7 @@ export type Calls = Record<
   | 'end_session'
   | 'device_authorization'
   | 'device'
+  | 'par'
   | 'control',
   number
 >;
@@ -111,6 +131,7 @@ export class ProviderCore {
     end_session: 0,
     device_authorization: 0,
     device: 0,
+    par: 0,
     control: 0,
   };
   /** Every code, access, refresh and ID token handed out, so tests can look for leaks. */
@@ -123,6 +144,10 @@ export class ProviderCore {
   readonly devices = new Map<string, DeviceGrant>();
   /** Pending sign-ins and sign-outs waiting for a person's click, by one-time id. */
   readonly interactions = new Map<string, { expiresAt: number; value: unknown }>();
+  /** RFC 9126: pushed authorization requests by request_uri, each used once. */
+  readonly pushedRequests = new Map<string, PushedRequest & { expiresAt: number }>();
+  /** RFC 9449 §11.1: the jti of every DPoP proof accepted, until it would be too old anyway. */
+  private readonly dpopJtis = new Map<string, number>();
 
   constructor(
     readonly settings: ProviderSettings,
@@ -175,19 +200,89 @@ export class ProviderCore {
     return code;
   }
 
-  newAccessToken(auth: Authorization, refreshToken?: string): { token: string; record: AccessTokenRecord } {
+  /**
+   * An access token: opaque, or an RFC 9068 JWT when it carries a confirmation a client can read
+   * (cnf.jkt of a DPoP-bound token, RFC 9449 §6.1; or what the binding defects put there).
+   */
+  async newAccessToken(
+    auth: Authorization,
+    opts: { refreshToken?: string | undefined; jkt?: string | undefined } = {},
+  ): Promise<{ token: string; record: AccessTokenRecord; applied: Defect[] }> {
     const iat = nowSeconds();
-    const token = this.remember(randomToken());
-    const record = { ...auth, iat, exp: iat + ACCESS_TOKEN_SECONDS, refreshToken };
+    const exp = iat + ACCESS_TOKEN_SECONDS;
+    const { cnf, applied } = accessTokenConfirmation(opts.jkt, this.defects);
+    const token = this.remember(
+      cnf
+        ? await signWithProviderKey(
+            {
+              iss: this.settings.issuer,
+              sub: auth.user?.sub ?? auth.client.clientId,
+              aud: this.endpoint(ACCESS_TOKEN_AUDIENCE_PATH),
+              client_id: auth.client.clientId,
+              iat,
+              exp,
+              jti: randomToken(16),
+              ...(auth.scope.length ? { scope: auth.scope.join(' ') } : {}),
+              cnf,
+            },
+            this.keyring,
+            'at+jwt',
+          )
+        : randomToken(),
+    );
+    const record: AccessTokenRecord = { ...auth, iat, exp, refreshToken: opts.refreshToken, jkt: opts.jkt };
     this.accessTokens.set(token, record);
-    return { token, record };
+    return { token, record, applied };
   }
 
-  newRefreshToken(auth: Authorization): string {
+  newRefreshToken(auth: Authorization, jkt?: string): string {
     const iat = nowSeconds();
     const token = this.remember(randomToken(32));
-    this.refreshTokens.set(token, { ...auth, iat, exp: iat + REFRESH_TOKEN_SECONDS });
+    this.refreshTokens.set(token, { ...auth, iat, exp: iat + REFRESH_TOKEN_SECONDS, jkt });
     return token;
+  }
+
+  /** RFC 9126 §2.2: keep the pushed request under a URN only this provider can resolve. */
+  pushRequest(pushed: PushedRequest): { requestUri: string; expiresIn: number } {
+    this.sweep();
+    // Pushed and never used: keep the newest ten thousand.
+    if (this.pushedRequests.size >= 10_000) this.pushedRequests.delete(this.pushedRequests.keys().next().value!);
+    const requestUri = `${PUSHED_REQUEST_URI_PREFIX}${randomToken()}`;
+    this.pushedRequests.set(requestUri, { ...pushed, expiresAt: nowSeconds() + PUSHED_REQUEST_SECONDS });
+    return { requestUri, expiresIn: PUSHED_REQUEST_SECONDS };
+  }
+
+  /** One-time (RFC 9126 §4): the pushed request is gone once taken. */
+  takePushedRequest(requestUri: string): PushedRequest | undefined {
+    const entry = this.pushedRequests.get(requestUri);
+    this.pushedRequests.delete(requestUri);
+    return entry && entry.expiresAt >= nowSeconds() ? { clientId: entry.clientId, params: entry.params } : undefined;
+  }
+
+  /** False when a proof with this jti was accepted before (RFC 9449 §11.1); remembers it otherwise. */
+  firstUseOfDpopJti(jti: string, iat: number): boolean {
+    this.sweep();
+    if (this.dpopJtis.has(jti)) return false;
+    this.dpopJtis.set(jti, Math.max(iat, nowSeconds()) + DPOP_PROOF_MAX_AGE_SECONDS + DPOP_PROOF_MAX_SKEW_SECONDS);
+    return true;
+  }
+
+  /** JARM §2.1: the response parameters as the claims of one JWT, with the JARM defects that are on. */
+  async jarmResponse(
+    params: Record<string, string>,
+    client: ProviderClient,
+  ): Promise<{ token: string; applied: Defect[] }> {
+    const now = nowSeconds();
+    const changed = applyJarmDefects(
+      { ...params, iss: this.settings.issuer, aud: client.clientId, iat: now, exp: now + JARM_RESPONSE_SECONDS },
+      this.defects,
+      { issuer: this.settings.issuer },
+    );
+    // JARM §3: RS256 unless the client registered another authorization_signed_response_alg.
+    const token = changed.signed
+      ? await signWithProviderKey(changed.claims, this.keyring)
+      : unsecuredJwt(changed.claims);
+    return { token, applied: changed.applied };
   }
 
   newDeviceGrant(client: ProviderClient, scope: string[]): { deviceCode: string; grant: DeviceGrant } {
@@ -265,6 +360,8 @@ export class ProviderCore {
     for (const [k, v] of this.refreshTokens) if (v.exp < now) this.refreshTokens.delete(k);
     for (const [k, v] of this.devices) if (v.expiresAt < now - 600) this.devices.delete(k);
     for (const [k, v] of this.interactions) if (v.expiresAt < now) this.interactions.delete(k);
+    for (const [k, v] of this.pushedRequests) if (v.expiresAt < now) this.pushedRequests.delete(k);
+    for (const [k, until] of this.dpopJtis) if (until < now) this.dpopJtis.delete(k);
   }
 }
 

@@ -136,13 +136,33 @@ function breakSignature(jws: string): string {
   return `${h}.${p}.${alter(s)}`;
 }
 
+/** An unsecured JWT (alg none), for the defects that send one. */
+export function unsecuredJwt(claims: Record<string, unknown>): string {
+  return `${b64json({ alg: 'none', typ: 'JWT' })}.${b64json(claims)}.`;
+}
+
+/**
+ * A JWT signed with the provider's current RSA key: RS256 is what RFC 9068 §2.1 (JWT access
+ * tokens) and JARM §3 (the default authorization_signed_response_alg) expect without registration.
+ */
+export async function signWithProviderKey(
+  claims: Record<string, unknown>,
+  keyring: Keyring,
+  typ?: string,
+): Promise<string> {
+  const key = await keyring.key('RS256');
+  return new SignJWT(claims as JWTPayload)
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, ...(typ ? { typ } : {}) })
+    .sign(key.privateKey);
+}
+
 export async function signIdToken(
   claims: Record<string, unknown>,
   plan: SigningPlan,
   keyring: Keyring,
   clientSecret: string | undefined,
 ): Promise<string> {
-  if (plan.kind === 'none') return `${b64json({ alg: 'none', typ: 'JWT' })}.${b64json(claims)}.`;
+  if (plan.kind === 'none') return unsecuredJwt(claims);
   const jwt = new SignJWT(claims as JWTPayload);
   if (plan.kind === 'client_secret') {
     const token = await jwt

@@ -24,3 +24,11 @@ export function singleParams(source: URLSearchParams): { params: Record<string, 
 export function isFormBody(req: ProviderRequest): boolean {
   return /^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '');
 }
+
+/**
+ * The URI the client sent the request to, without query (RFC 9449 §4.2 htu): the Host it named
+ * (the server has checked it names this provider) and the path.
+ */
+export function requestUri(req: ProviderRequest): string {
+  return new URL(req.url.pathname, `http://${req.headers.host ?? req.url.host}`).href;
+}

@@ -1,17 +1,37 @@
 // What an access token opens, and what a client can ask about its tokens: the UserInfo endpoint
 // (Core 5.3), token introspection (RFC 7662) and token revocation (RFC 7009).
+import { DPOP_PROOF_ALGS } from '../../protocol/provider-dpop.js';
 import { nowSeconds, type AccessTokenRecord, type ProviderCore } from './core.js';
+import { dpopProof } from './dpop.js';
 import { json, oauthError, text, type Reply } from './reply.js';
 import { isFormBody, type ProviderRequest } from './request.js';
 import { authenticatedForm } from './token.js';
 
-/** RFC 6750 §2.1 (Authorization header) or §2.2 (form body); never the query (§2.3, RFC 9700 §4.3.2). */
-function bearerToken(req: ProviderRequest): string | undefined {
-  const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(req.headers.authorization ?? '');
-  if (m) return m[1];
-  if (req.method === 'POST' && isFormBody(req) && req.headers.authorization === undefined)
-    return new URLSearchParams(req.body).get('access_token') ?? undefined;
+/**
+ * The access token and how it was presented: RFC 6750 §2.1 (Authorization header) or §2.2 (form
+ * body), never the query (§2.3, RFC 9700 §4.3.2); or RFC 9449 §7.1, the DPoP scheme with a proof.
+ */
+function presentedToken(req: ProviderRequest): { token: string; scheme: 'Bearer' | 'DPoP' } | undefined {
+  const m = /^(Bearer|DPoP) ([A-Za-z0-9._~+/-]+=*)$/i.exec(req.headers.authorization ?? '');
+  if (m) return { token: m[2]!, scheme: m[1]!.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer' };
+  if (req.method === 'POST' && isFormBody(req) && req.headers.authorization === undefined) {
+    const token = new URLSearchParams(req.body).get('access_token');
+    return token === null ? undefined : { token, scheme: 'Bearer' };
+  }
   return undefined;
+}
+
+/** RFC 6750 §3 and RFC 9449 §7.1: the 401 with the challenge of the scheme, naming the error. */
+function unauthorized(scheme: 'Bearer' | 'DPoP', error: string, why: string): Reply {
+  const algs = scheme === 'DPoP' ? `, algs="${DPOP_PROOF_ALGS.join(' ')}"` : '';
+  return {
+    ...text(401, ''),
+    headers: {
+      'www-authenticate': `${scheme} error="${error}", error_description="${why.replace(/["\\]/g, "'")}"${algs}`,
+      'cache-control': 'no-store',
+    },
+    note: `${error}: ${why}`,
+  };
 }
 
 function liveAccessToken(core: ProviderCore, token: string | undefined): AccessTokenRecord | undefined {
@@ -28,21 +48,37 @@ function claimsFor(record: AccessTokenRecord, sub: string): Record<string, unkno
   return claims;
 }
 
-export function userinfoEndpoint(core: ProviderCore, req: ProviderRequest): Reply {
-  const record = liveAccessToken(core, bearerToken(req));
+export async function userinfoEndpoint(core: ProviderCore, req: ProviderRequest): Promise<Reply> {
+  const presented = presentedToken(req);
+  const scheme = presented?.scheme ?? 'Bearer';
+  const record = liveAccessToken(core, presented?.token);
   if (!record?.user || !record.scope.includes('openid')) {
     const why = !record
       ? 'unknown, revoked or expired access token'
       : 'the access token was not issued with the openid scope (Core 5.3)';
     // RFC 6750 §3: the error goes in WWW-Authenticate.
-    return {
-      ...text(401, ''),
-      headers: {
-        'www-authenticate': `Bearer error="invalid_token", error_description="${why}"`,
-        'cache-control': 'no-store',
-      },
-      note: `invalid_token: ${why}`,
-    };
+    return unauthorized(scheme, 'invalid_token', why);
+  }
+  if (record.jkt !== undefined && scheme !== 'DPoP')
+    return unauthorized(
+      'DPoP',
+      'invalid_token',
+      'the access token is DPoP-bound: present it with the DPoP scheme and a proof (RFC 9449 §7.1)',
+    );
+  if (scheme === 'DPoP') {
+    // RFC 9449 §7.1: a proof for this request, with ath, made with the key the token is bound to.
+    const proof = await dpopProof(core, req, { accessToken: presented!.token });
+    if (proof === undefined)
+      return unauthorized('DPoP', 'invalid_dpop_proof', 'the DPoP scheme needs a DPoP proof header (RFC 9449 §7.1)');
+    if (proof.kind === 'invalid') return unauthorized('DPoP', 'invalid_dpop_proof', proof.description);
+    if (proof.jkt !== record.jkt)
+      return unauthorized(
+        'DPoP',
+        'invalid_token',
+        record.jkt === undefined
+          ? 'the access token is not DPoP-bound; present it as Bearer (RFC 9449 §7.1)'
+          : 'the DPoP proof is made with another key than the access token is bound to (RFC 9449 §7.1)',
+      );
   }
   const mismatch = core.defects.has('userinfo_sub');
   const claims = claimsFor(record, mismatch ? 'mallory' : record.user.sub);
@@ -80,7 +116,9 @@ export function introspectionEndpoint(core: ProviderCore, req: ProviderRequest):
     iss: core.settings.issuer,
     sub: record.user?.sub ?? record.client.clientId,
     ...(record.user ? { username: record.user.sub } : {}),
-    ...(access ? { token_type: 'Bearer' } : {}),
+    ...(access ? { token_type: access.jkt !== undefined ? 'DPoP' : 'Bearer' } : {}),
+    // RFC 9449 §6.2: the key a DPoP-bound token (or refresh token) is bound to.
+    ...(record.jkt !== undefined ? { cnf: { jkt: record.jkt } } : {}),
   };
   return { ...json(200, body, `active ${access ? 'access' : 'refresh'} token`), client: a.client.clientId };
 }

@@ -4,14 +4,22 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  applyDiscoveryDefects,
   DEFECTS,
   parseDefectNames,
   resilienceFaults,
   type Defect,
   type ProviderAlg,
 } from '../../protocol/provider-defects.js';
-import type { ProviderClient } from '../../protocol/provider-requests.js';
-import { AUTHORIZATION_PATH, DECISION_PATH, authorizationEndpoint, decisionEndpoint } from './authorization.js';
+import { DPOP_PROOF_ALGS } from '../../protocol/provider-dpop.js';
+import { JARM_RESPONSE_MODES, type ProviderClient } from '../../protocol/provider-requests.js';
+import {
+  AUTHORIZATION_PATH,
+  DECISION_PATH,
+  ERROR_PAGE_PATH,
+  authorizationEndpoint,
+  decisionEndpoint,
+} from './authorization.js';
 import { type Calls, ProviderCore, type ProviderUser } from './core.js';
 import {
   END_SESSION_DECISION_PATH,
@@ -20,8 +28,10 @@ import {
   endSessionEndpoint,
 } from './end-session.js';
 import { Keyring, type KeyMaterial } from './keys.js';
+import { PAR_PATH, pushedAuthorizationRequestEndpoint } from './par.js';
 import { CONTROL_DEFECTS_PATH } from './paths.js';
-import { json, oauthError, text, type Reply } from './reply.js';
+import { messagePage } from './pages.js';
+import { html, json, oauthError, redirect, text, type Reply } from './reply.js';
 import type { ProviderRequest } from './request.js';
 import { introspectionEndpoint, revocationEndpoint, userinfoEndpoint } from './resources.js';
 import {
@@ -31,6 +41,8 @@ import {
   devicePageEndpoint,
   tokenEndpoint,
 } from './token.js';
+
+const MOVED_DISCOVERY_PATH = '/meta/openid-configuration';
 
 /** Request bodies are small forms and JSON lists; 64 KiB is far more than any of them needs. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -126,12 +138,40 @@ export async function startProvider(config: ProviderConfig): Promise<ProviderHan
   const routes = new Map<string, Route>();
   const route = (p: string, endpoint: Route['endpoint'], methods: string[], h: Route['handle']) =>
     routes.set(p, { endpoint, methods, handle: h });
-  route(`${base}/.well-known/openid-configuration`, 'discovery', ['GET'], () => discovery(core));
+  route(`${base}/.well-known/openid-configuration`, 'discovery', ['GET'], () =>
+    core.defects.has('discovery_redirect')
+      ? {
+          ...redirect(core.endpoint(MOVED_DISCOVERY_PATH), 'moved permanently (defect)', { status: 301 }),
+          applied: ['discovery_redirect'],
+        }
+      : discovery(core),
+  );
+  // Where the discovery_redirect and issuer_template defects put the document too (Entra's
+  // multi-tenant endpoints live under /common/v2.0); elsewhere these paths are not found.
+  route(`${base}${MOVED_DISCOVERY_PATH}`, 'discovery', ['GET'], () =>
+    core.defects.has('discovery_redirect') ? discovery(core) : text(404, 'not found'),
+  );
+  route(`${base}/common/v2.0/.well-known/openid-configuration`, 'discovery', ['GET'], () =>
+    core.defects.has('issuer_template') ? discovery(core) : text(404, 'not found'),
+  );
+  // The provider's own error page, where the localhost_only defect sends the browser.
+  route(`${base}${ERROR_PAGE_PATH}`, 'other', ['GET'], (r) =>
+    html(
+      400,
+      messagePage(
+        'Sign-in error',
+        `The provider refused the request: ${r.url.searchParams.get('error') ?? 'error'}. ` +
+          'The redirect URI is not allowed.',
+      ),
+      'error page',
+    ),
+  );
   // RFC 8414 §3.1: the OAuth metadata location puts the well-known part before the issuer's path.
   route(`/.well-known/oauth-authorization-server${base}`, 'discovery', ['GET'], () => discovery(core));
   route(`${base}/jwks`, 'jwks', ['GET'], () => jwks(core));
   route(`${base}${AUTHORIZATION_PATH}`, 'authorize', ['GET', 'POST'], (r) => authorizationEndpoint(core, r));
   route(`${base}${DECISION_PATH}`, 'authorize', ['POST'], (r) => decisionEndpoint(core, r));
+  route(`${base}${PAR_PATH}`, 'par', ['POST'], (r) => pushedAuthorizationRequestEndpoint(core, r));
   route(`${base}/token`, 'token', ['POST'], (r) => tokenEndpoint(core, r));
   route(`${base}/userinfo`, 'userinfo', ['GET', 'POST'], (r) => userinfoEndpoint(core, r));
   route(`${base}/introspect`, 'introspect', ['POST'], (r) => introspectionEndpoint(core, r));
@@ -203,7 +243,7 @@ export async function startProvider(config: ProviderConfig): Promise<ProviderHan
       req.resume();
       return { ...text(405, `use ${r.methods.join(' or ')}`), headers: { allow: r.methods.join(', ') } };
     }
-    core.calls[r.endpoint as keyof Calls]++;
+    if (r.endpoint !== 'other') core.calls[r.endpoint]++;
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === undefined) return text(413, `the body is over ${MAX_BODY_BYTES} bytes`, 'refused: body too large');
     const faults = resilienceFaults(core.defects, r.endpoint);
@@ -312,9 +352,8 @@ async function readBody(req: IncomingMessage, max: number): Promise<string | und
 function discovery(core: ProviderCore): Reply {
   const issuer = core.settings.issuer;
   const e = (p: string) => core.endpoint(p);
-  const wrongIssuer = core.defects.has('discovery_issuer');
   const metadata = {
-    issuer: wrongIssuer ? `${issuer}/not-the-issuer` : issuer,
+    issuer,
     authorization_endpoint: e(AUTHORIZATION_PATH),
     token_endpoint: e('/token'),
     userinfo_endpoint: e('/userinfo'),
@@ -323,6 +362,7 @@ function discovery(core: ProviderCore): Reply {
     revocation_endpoint: e('/revoke'),
     end_session_endpoint: e(END_SESSION_PATH),
     device_authorization_endpoint: e('/device_authorization'),
+    pushed_authorization_request_endpoint: e(PAR_PATH),
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     response_types_supported: [
       'code',
@@ -332,7 +372,9 @@ function discovery(core: ProviderCore): Reply {
       'code token',
       'code id_token token',
     ],
-    response_modes_supported: ['query', 'fragment', 'form_post'],
+    response_modes_supported: ['query', 'fragment', 'form_post', ...JARM_RESPONSE_MODES],
+    // JARM §3: response JWTs are signed RS256 (no client registers another alg here).
+    authorization_signing_alg_values_supported: ['RS256'],
     grant_types_supported: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256', 'ES256', 'EdDSA', 'HS256'],
@@ -340,6 +382,7 @@ function discovery(core: ProviderCore): Reply {
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     code_challenge_methods_supported: ['S256'],
+    dpop_signing_alg_values_supported: [...DPOP_PROOF_ALGS],
     prompt_values_supported: ['none', 'login', 'consent'],
     claims_supported: [
       'sub',
@@ -358,10 +401,13 @@ function discovery(core: ProviderCore): Reply {
     ],
     claims_parameter_supported: false,
     request_parameter_supported: false,
+    // Request objects by reference (Core 6.2) are not fetched; PAR's request_uri values are
+    // announced by pushed_authorization_request_endpoint (RFC 9126 §5).
     request_uri_parameter_supported: false,
     authorization_response_iss_parameter_supported: true,
   };
-  return { ...json(200, metadata, 'discovery document'), applied: wrongIssuer ? ['discovery_issuer'] : [] };
+  const changed = applyDiscoveryDefects(metadata, core.defects, { issuer });
+  return { ...json(200, changed.metadata, 'discovery document'), applied: changed.applied };
 }
 
 async function jwks(core: ProviderCore): Promise<Reply> {

@@ -1,10 +1,11 @@
 // The token endpoint (RFC 6749 §3.2, §4.1.3, §4.4, §6; Core 3.1.3, 12; RFC 7636 §4.6; RFC 8628
 // §3.4–3.5) and the device authorization endpoint and page (RFC 8628 §3.1–3.3).
 import { createHash } from 'node:crypto';
-import type { Defect } from '../../protocol/provider-defects.js';
+import { applyTokenResponseDefects, type Defect } from '../../protocol/provider-defects.js';
 import { authenticateClient, type ProviderClient } from '../../protocol/provider-requests.js';
 import { validUserName } from './authorization.js';
 import { ACCESS_TOKEN_SECONDS, nowSeconds, type Authorization, type ProviderCore } from './core.js';
+import { dpopProof } from './dpop.js';
 import { devicePage, messagePage } from './pages.js';
 import { html, json, oauthError, type Reply } from './reply.js';
 import { isFormBody, singleParams, type ProviderRequest } from './request.js';
@@ -17,6 +18,12 @@ type Authenticated = {
   /** How the client authenticated in this request: "none" means it did not (a public client). */
   method: 'client_secret_basic' | 'client_secret_post' | 'none';
   form: Record<string, string>;
+};
+
+/** A token request as the grants see it: the client, and the DPoP proof key the tokens are bound to. */
+type TokenRequest = Authenticated & {
+  /** RFC 9449 §5: the thumbprint of the proof's key; absent without a (heeded) proof. */
+  jkt: string | undefined;
 };
 
 /** Form body, single parameters, client authentication: what every back-channel endpoint starts with. */
@@ -38,24 +45,59 @@ export function authenticatedForm(core: ProviderCore, req: ProviderRequest): Aut
 export async function tokenEndpoint(core: ProviderCore, req: ProviderRequest): Promise<Reply> {
   const a = authenticatedForm(core, req);
   if ('status' in a) return a;
+  const dpop = await tokenRequestProof(core, req);
+  if ('status' in dpop) return { ...dpop, client: a.client.clientId };
+  // GitHub's OAuth apps answer token errors with HTTP 200 (RFC 6749 §5.2 wants 400); this one errs on every request.
+  if (core.defects.has('token_error_200'))
+    return {
+      ...json(
+        200,
+        { error: 'bad_verification_code', error_description: 'The code passed is incorrect or expired.' },
+        'bad_verification_code with HTTP 200 (defect)',
+      ),
+      applied: ['token_error_200'],
+      client: a.client.clientId,
+    };
+  const t: TokenRequest = { ...a, jkt: dpop.jkt };
   const grantType = a.form.grant_type;
   const reply = await (async (): Promise<Reply> => {
     switch (grantType) {
       case 'authorization_code':
-        return authorizationCodeGrant(core, a);
+        return authorizationCodeGrant(core, t);
       case 'refresh_token':
-        return refreshTokenGrant(core, a);
+        return refreshTokenGrant(core, t);
       case 'client_credentials':
-        return clientCredentialsGrant(core, a);
+        return clientCredentialsGrant(core, t);
       case DEVICE_CODE_GRANT:
-        return deviceCodeGrant(core, a);
+        return deviceCodeGrant(core, t);
       case undefined:
         return oauthError(400, 'invalid_request', 'the request has no grant_type');
       default:
         return oauthError(400, 'unsupported_grant_type', `grant_type "${grantType}" is not supported`);
     }
   })();
-  return { ...reply, client: a.client.clientId };
+  return {
+    ...reply,
+    applied: [...dpop.applied, ...reply.applied],
+    notApplicable: [...dpop.notApplicable, ...(reply.notApplicable ?? [])],
+    client: a.client.clientId,
+  };
+}
+
+/**
+ * RFC 9449 §5: a token request with a valid proof gets tokens bound to the proof's key; an invalid
+ * proof is refused (invalid_dpop_proof). The dpop_ignored defect looks at no proof at all.
+ */
+async function tokenRequestProof(
+  core: ProviderCore,
+  req: ProviderRequest,
+): Promise<Reply | { jkt: string | undefined; applied: Defect[]; notApplicable: Defect[] }> {
+  const dpopDefects = (['dpop_ignored', 'dpop_cnf'] as const).filter((d) => core.defects.has(d));
+  if (req.headers.dpop === undefined) return { jkt: undefined, applied: [], notApplicable: dpopDefects };
+  if (core.defects.has('dpop_ignored')) return { jkt: undefined, applied: ['dpop_ignored'], notApplicable: [] };
+  const proof = await dpopProof(core, req);
+  if (proof?.kind !== 'ok') return oauthError(400, 'invalid_dpop_proof', proof?.description ?? 'no proof');
+  return { jkt: proof.jkt, applied: [], notApplicable: [] };
 }
 
 /** The token response: access token, refresh token with offline_access (Core 11), ID token with openid. */
@@ -63,20 +105,28 @@ async function tokens(
   core: ProviderCore,
   auth: Authorization,
   what: string,
+  request: Pick<TokenRequest, 'method' | 'jkt'>,
   opts: { nonce?: string | undefined; hybrid?: boolean; refreshToken?: string | undefined; newRefresh: boolean },
 ): Promise<{ reply: Reply; issued: string[] }> {
+  // RFC 9449 §5: a public client's refresh token is bound to its DPoP key too; a confidential
+  // client's is not (its authentication already ties the refresh token to it).
+  const refreshJkt = request.method === 'none' ? request.jkt : undefined;
   const refreshToken =
     opts.refreshToken ??
-    (opts.newRefresh && auth.user && auth.scope.includes('offline_access') ? core.newRefreshToken(auth) : undefined);
-  const { token: accessToken } = core.newAccessToken(auth, refreshToken);
+    (opts.newRefresh && auth.user && auth.scope.includes('offline_access')
+      ? core.newRefreshToken(auth, refreshJkt)
+      : undefined);
+  const issuedAccess = await core.newAccessToken(auth, { refreshToken, jkt: request.jkt });
+  const accessToken = issuedAccess.token;
   const body: Record<string, unknown> = {
     access_token: accessToken,
-    token_type: 'Bearer',
+    // RFC 9449 §5: DPoP for a token bound to the proof's key.
+    token_type: request.jkt !== undefined ? 'DPoP' : 'Bearer',
     expires_in: ACCESS_TOKEN_SECONDS,
     ...(auth.scope.length ? { scope: auth.scope.join(' ') } : {}),
   };
   if (refreshToken !== undefined) body.refresh_token = refreshToken;
-  let applied: Defect[] = [];
+  let applied: Defect[] = [...issuedAccess.applied];
   let notApplicable: Defect[] = [];
   if (auth.user && auth.scope.includes('openid')) {
     const id = await core.idToken({
@@ -89,22 +139,26 @@ async function tokens(
       hybrid: opts.hybrid ?? false,
     });
     body.id_token = id.token;
-    applied = id.applied;
+    applied = [...applied, ...id.applied];
     notApplicable = id.notApplicable;
   }
+  const changed = applyTokenResponseDefects(body, core.defects, { grantType: what });
+  applied = [...applied, ...changed.applied];
+  const sent = changed.body;
   const parts = [
-    'access token',
-    ...(body.id_token ? ['ID token'] : []),
-    ...(body.refresh_token ? ['refresh token'] : []),
+    request.jkt !== undefined ? 'DPoP-bound access token' : 'access token',
+    ...(sent.id_token ? ['ID token'] : []),
+    ...(sent.refresh_token ? ['refresh token'] : []),
   ];
   const who = auth.user ? ` for ${auth.user.sub}` : ` for client ${auth.client.clientId}`;
-  const issued = [accessToken, ...(typeof body.id_token === 'string' ? [body.id_token] : [])];
-  return { reply: { ...json(200, body, `${parts.join(' + ')}${who} (${what})`), applied, notApplicable }, issued };
+  const issued = [accessToken, ...(typeof sent.id_token === 'string' ? [sent.id_token] : [])];
+  return { reply: { ...json(200, sent, `${parts.join(' + ')}${who} (${what})`), applied, notApplicable }, issued };
 }
 
 const invalidGrant = (why: string) => oauthError(400, 'invalid_grant', why);
 
-async function authorizationCodeGrant(core: ProviderCore, { client, method, form }: Authenticated): Promise<Reply> {
+async function authorizationCodeGrant(core: ProviderCore, t: TokenRequest): Promise<Reply> {
+  const { client, method, form } = t;
   const code = form.code;
   if (code === undefined) return oauthError(400, 'invalid_request', 'the request has no code');
   const grant = core.codes.get(code);
@@ -141,8 +195,15 @@ async function authorizationCodeGrant(core: ProviderCore, { client, method, form
     // Without authentication only PKCE binds the code to the client that asked for it.
     return oauthError(401, 'invalid_client', 'a client that does not authenticate must use PKCE');
   }
+  // RFC 9449 §10: a code bound with dpop_jkt is redeemed only with a proof from that key.
+  if (grant.dpopJkt !== undefined && t.jkt !== grant.dpopJkt)
+    return invalidGrant(
+      t.jkt === undefined
+        ? 'the code is bound to a DPoP key (dpop_jkt); send a DPoP proof made with it (RFC 9449 §10)'
+        : 'the DPoP proof is made with another key than the code is bound to (dpop_jkt, RFC 9449 §10)',
+    );
   grant.used = true;
-  const { reply, issued } = await tokens(core, grant, 'authorization_code', {
+  const { reply, issued } = await tokens(core, grant, 'authorization_code', t, {
     nonce: grant.nonce,
     hybrid: grant.hybrid,
     newRefresh: true,
@@ -153,12 +214,20 @@ async function authorizationCodeGrant(core: ProviderCore, { client, method, form
   return reply;
 }
 
-async function refreshTokenGrant(core: ProviderCore, { client, method, form }: Authenticated): Promise<Reply> {
+async function refreshTokenGrant(core: ProviderCore, t: TokenRequest): Promise<Reply> {
+  const { client, method, form } = t;
   const token = form.refresh_token;
   if (token === undefined) return oauthError(400, 'invalid_request', 'the request has no refresh_token');
   const record = core.refreshTokens.get(token);
   if (!record || record.exp < nowSeconds()) return invalidGrant('unknown, revoked or expired refresh token');
   if (record.client.clientId !== client.clientId) return invalidGrant('the refresh token was issued to another client');
+  // RFC 9449 §5: a DPoP-bound refresh token is used only with a proof from its key.
+  if (record.jkt !== undefined && t.jkt !== record.jkt)
+    return invalidGrant(
+      t.jkt === undefined
+        ? 'the refresh token is bound to a DPoP key; send a DPoP proof made with it (RFC 9449 §5)'
+        : 'the DPoP proof is made with another key than the refresh token is bound to (RFC 9449 §5)',
+    );
   // RFC 6749 §6: a narrower scope may be asked for, never a wider one.
   let scope = record.scope;
   if (form.scope !== undefined) {
@@ -171,14 +240,15 @@ async function refreshTokenGrant(core: ProviderCore, { client, method, form }: A
   let refreshToken: string | undefined = token;
   if (method === 'none') {
     core.refreshTokens.delete(token);
-    refreshToken = core.newRefreshToken(record);
+    refreshToken = core.newRefreshToken(record, t.jkt);
   }
   // Core 12.2: the refreshed ID token keeps iss, sub, aud and auth_time.
-  const { reply } = await tokens(core, { ...record, scope }, 'refresh_token', { refreshToken, newRefresh: false });
+  const { reply } = await tokens(core, { ...record, scope }, 'refresh_token', t, { refreshToken, newRefresh: false });
   return reply;
 }
 
-function clientCredentialsGrant(core: ProviderCore, { client, method, form }: Authenticated): Promise<Reply> | Reply {
+function clientCredentialsGrant(core: ProviderCore, t: TokenRequest): Promise<Reply> | Reply {
+  const { client, method, form } = t;
   // RFC 6749 §4.4: confidential clients only.
   if (method === 'none')
     return oauthError(
@@ -187,12 +257,13 @@ function clientCredentialsGrant(core: ProviderCore, { client, method, form }: Au
       `client "${client.clientId}" is public: client_credentials needs a secret`,
     );
   const scope = (form.scope ?? '').split(' ').filter((s) => s && s !== 'openid' && s !== 'offline_access');
-  return tokens(core, { client, scope, authTime: nowSeconds() }, 'client_credentials', { newRefresh: false }).then(
-    (t) => t.reply,
+  return tokens(core, { client, scope, authTime: nowSeconds() }, 'client_credentials', t, { newRefresh: false }).then(
+    (r) => r.reply,
   );
 }
 
-async function deviceCodeGrant(core: ProviderCore, { client, form }: Authenticated): Promise<Reply> {
+async function deviceCodeGrant(core: ProviderCore, t: TokenRequest): Promise<Reply> {
+  const { client, form } = t;
   const deviceCode = form.device_code;
   if (deviceCode === undefined) return oauthError(400, 'invalid_request', 'the request has no device_code');
   const grant = core.devices.get(deviceCode);
@@ -214,6 +285,7 @@ async function deviceCodeGrant(core: ProviderCore, { client, form }: Authenticat
     core,
     { client, user: grant.user, scope: grant.scope, authTime: grant.authTime ?? nowSeconds() },
     'device_code',
+    t,
     { newRefresh: true },
   );
   return reply;

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../../helpers/cli.js';
-import { startRogueOp } from '../../providers/rogue-op-quirks.js';
+import { startRogueOp } from '../../providers/rogue-op.js';
 
 interface Doc {
   valid?: boolean;

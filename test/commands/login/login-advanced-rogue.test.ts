@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInProcess, type CliRun } from '../../helpers/in-process.js';
 import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
-import { startRogueOp, type Defect, type RogueOp } from '../../providers/rogue-op-advanced.js';
+import { startRogueOp, type Defect, type RogueOp } from '../../providers/rogue-op.js';
 
 interface Row {
   id: string;

@@ -1,7 +1,7 @@
 // `login --device`: the device authorization grant (RFC 8628) for a host where neither a browser
 // nor pasting works, through the same checks as a browser login (ID token, userinfo, who signed
-// in). The test plays the person on the other device: it opens verification_uri_complete, which
-// rogue-op takes as the approval.
+// in). The test plays the person on the other device: it opens verification_uri_complete and allows
+// the device on rogue-op's device page (RFC 8628 §3.3: opening the page alone approves nothing).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO_PUBLIC_CLIENT, DEMO_USER, startDemoProvider } from '../../../demo/provider.js';
@@ -9,7 +9,7 @@ import { runCli } from '../../helpers/cli.js';
 import { confirmDeviceCode } from '../../helpers/device-user.js';
 import { startCli } from '../../helpers/cli-session.js';
 import { startOidcProvider } from '../../providers/oidc-provider.js';
-import { startRogueOp, type Defect, type RogueOp } from '../../providers/rogue-op-quirks.js';
+import { startRogueOp, type Defect, type RogueOp } from '../../providers/rogue-op.js';
 
 interface Doc {
   valid?: boolean;
@@ -21,17 +21,32 @@ interface Doc {
   error?: { code: string };
 }
 
+/** The person on the other device: opens verification_uri_complete, then allows the device as alice. */
+async function approveDevice(verification: string): Promise<Response> {
+  const page = await fetch(verification);
+  assert.equal(page.status, 200);
+  const url = new URL(verification);
+  return fetch(`${url.origin}${url.pathname}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ user_code: url.searchParams.get('user_code')!, user: 'alice', decision: 'approve' }),
+  });
+}
+
 async function deviceLogin(defects: Defect[], extra: string[] = []) {
-  const op = await startRogueOp({ defects });
+  const op = await startRogueOp({ defects, provider: { autoApprove: false } });
   try {
     const session = startCli(['login', '--device', '--issuer', op.issuer, '--client-id', op.clientId, ...extra], {
       env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret },
     });
     const verification = await session.urlLine(`${op.issuer}/device?user_code=`);
     assert.ok(verification, session.stderr());
-    assert.match(session.stderr(), /To sign in, open \S+\/device and enter the code [0-9A-F]{8}/);
+    assert.match(
+      session.stderr(),
+      /To sign in, open \S+\/device and enter the code [B-DF-HJ-NP-TV-XZ]{4}-[B-DF-HJ-NP-TV-XZ]{4}/,
+    );
     assert.equal(op.calls.token > 0 || op.calls.userinfo > 0, false, 'nothing is redeemed before the approval');
-    const approval = await fetch(verification);
+    const approval = await approveDevice(verification);
     assert.equal(approval.status, 200);
     const run = await session.done;
     return { run, op };
@@ -117,7 +132,7 @@ test('a provider without a device authorization endpoint is exit 2 naming it', {
 test('token --grant device_code goes through the same device grant and gets its token', {
   timeout: 60_000,
 }, async () => {
-  const op: RogueOp = await startRogueOp();
+  const op: RogueOp = await startRogueOp({ provider: { autoApprove: false } });
   try {
     const session = startCli(
       ['token', '--grant', 'device_code', '--issuer', op.issuer, '--client-id', op.clientId, '--no-cache', '--json'],
@@ -125,7 +140,7 @@ test('token --grant device_code goes through the same device grant and gets its 
     );
     const verification = await session.urlLine(`${op.issuer}/device?user_code=`);
     assert.ok(verification, session.stderr());
-    await fetch(verification);
+    assert.equal((await approveDevice(verification)).status, 200);
     const run = await session.done;
     assert.equal(run.code, 0, run.stderr);
     const doc = JSON.parse(run.stdout) as { access_token?: string; valid: boolean };

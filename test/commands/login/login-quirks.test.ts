@@ -7,7 +7,7 @@ import { runCli } from '../../helpers/cli.js';
 import { startCli, type InProcessCliSession } from '../../helpers/cli-session.js';
 import { loginArgs } from '../../helpers/login-args.js';
 import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
-import { startRogueOp, type Defect, type RogueOp } from '../../providers/rogue-op-quirks.js';
+import { startRogueOp, type Defect, type RogueOp } from '../../providers/rogue-op.js';
 
 interface Row {
   id: string;
@@ -193,7 +193,8 @@ test('a refresh answer without an ID token is a skip (Core 12.2) with a hint, an
 }, async () => {
   const op = await startRogueOp({ defects: ['no_id_token_refresh'] });
   try {
-    const session = startCli(loginArgs(op, '--no-browser', '--json'), {
+    // Core 11: serve gives a refresh token for offline_access.
+    const session = startCli(loginArgs(op, '--no-browser', '--json', '--scope', 'openid offline_access'), {
       env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret },
     });
     await deliverAuthorizationResponse((await session.urlLine(`${op.issuer}/authorize`))!);

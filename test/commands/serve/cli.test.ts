@@ -38,10 +38,27 @@ test('--list-defects names every defect with its rule; --json gives the same as 
   assert.equal(human.code, 0, human.stderr);
   for (const d of DEFECTS) assert.match(human.stdout, new RegExp(`^ {2}${d} +\\S`, 'm'), d);
   assert.match(human.stdout, /at_hash +ID token at_hash does not match the access token; Core 3\.2\.2\.9/);
+  assert.match(
+    human.stdout,
+    /dpop_ignored +the token endpoint ignores a DPoP proof: .*; RFC 9449 §5; .*reject \(check dpop\.token_type/,
+  );
+  assert.match(
+    human.stdout,
+    /par_error +the PAR endpoint .*; a careful client: stop with an error \(oidc-probe exits 4\)/,
+  );
+  assert.match(
+    human.stdout,
+    new RegExp(
+      'token_error_200 +.*HTTP 200 .* \\(as GitHub OAuth apps\\); RFC 6749 §5\\.2 \\(errors with HTTP 400\\); ' +
+        '.*stop with an error \\(oidc-probe exits 4\\)',
+    ),
+  );
   const json = await runCli(['serve', '--list-defects', '--json']);
   const doc = JSON.parse(json.stdout) as { defects: { name: string; rule: string }[] };
   assert.deepEqual(doc.defects.map((d) => d.name).sort(), [...DEFECTS].sort());
   assert.ok(doc.defects.every((d) => d.rule.length > 0));
+  const quirk = (doc.defects as { name: string; imitates?: string }[]).find((d) => d.name === 'issuer_template');
+  assert.match(quirk?.imitates ?? '', /Microsoft Entra ID/);
 });
 
 test('Ctrl-C closes the provider before the run ends with 130; `discover` found its metadata valid', async () => {

@@ -119,4 +119,7 @@ test('the defect list groups the defects by what a careful client does', () => {
   assert.ok(must >= 0 && must < accept && accept < faults);
   assert.ok(text.indexOf('  rotation ') > accept && text.indexOf('  rotation ') < faults);
   assert.ok(text.indexOf('  slow_token ') > faults);
+  for (const d of ['dpop_ignored', 'dpop_cnf', 'jarm_unsigned', 'jarm_aud', 'jarm_iss', 'jarm_expired', 'par_bad'])
+    assert.ok(text.indexOf(`  ${d} `) > must && text.indexOf(`  ${d} `) < accept, d);
+  assert.ok(text.indexOf('  par_error ') > faults);
 });

@@ -4,13 +4,14 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { ServeOptions } from '../../../src/commands/serve/options.js';
 import { parseClients, run, type ServeHandle } from '../../../src/commands/serve/run.js';
 import { EXIT, UsageError } from '../../../src/errors.js';
 import { guard, isLoopbackAddress, type ProviderEvent } from '../../../src/io/provider/server.js';
 import { pkceChallenge, randomValue } from '../../../src/protocol/authorization-request.js';
-import { DEFECTS } from '../../../src/protocol/provider-defects.js';
+import { createDpopProof, type DpopKey, generateDpopKey } from '../../../src/protocol/dpop.js';
+import { DEFECTS, type Defect, OTHER_CERTIFICATE_THUMBPRINT } from '../../../src/protocol/provider-defects.js';
 import { isolatedEnv, runInProcess } from '../../helpers/in-process.js';
 import { loginInProcess } from '../../helpers/login-in-process.js';
 import { sharedKeyMaterial } from '../../providers/rogue-op.js';
@@ -85,6 +86,27 @@ async function codeFor(
     ...extra,
   });
   return { code: p.get('code')!, verifier };
+}
+
+/** A public client's code (PKCE, offline_access), as the token request that redeems it without a secret. */
+async function publicCodeGrant(h: ServeHandle): Promise<Record<string, string>> {
+  const verifier = randomValue();
+  const redirectUri = 'http://127.0.0.1:6000/cb';
+  const p = await authorize(h, {
+    client_id: 'public-app',
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    scope: 'openid offline_access',
+    code_challenge: pkceChallenge(verifier),
+    code_challenge_method: 'S256',
+  });
+  return {
+    grant_type: 'authorization_code',
+    code: p.get('code')!,
+    redirect_uri: redirectUri,
+    code_verifier: verifier,
+    client_id: 'public-app',
+  };
 }
 
 async function token(h: ServeHandle, body: Record<string, string>, auth = basic('app', SECRET)) {
@@ -577,26 +599,7 @@ describe('the token endpoint', () => {
   test("a public client's refresh token is rotated: the old one stops working", async () => {
     const h = await serve();
     try {
-      const verifier = randomValue();
-      const p = await authorize(h, {
-        client_id: 'public-app',
-        redirect_uri: 'http://127.0.0.1:6000/cb',
-        response_type: 'code',
-        scope: 'openid offline_access',
-        code_challenge: pkceChallenge(verifier),
-        code_challenge_method: 'S256',
-      });
-      const first = await token(
-        h,
-        {
-          grant_type: 'authorization_code',
-          code: p.get('code')!,
-          redirect_uri: 'http://127.0.0.1:6000/cb',
-          code_verifier: verifier,
-          client_id: 'public-app',
-        },
-        '',
-      );
+      const first = await token(h, await publicCodeGrant(h), '');
       const refresh = {
         grant_type: 'refresh_token',
         client_id: 'public-app',
@@ -839,4 +842,388 @@ test('the log: one event per request, the path without its query, and the defect
   } finally {
     await h.close();
   }
+});
+
+test('discovery names the pushed request endpoint, the JARM modes and algs, and the DPoP algs', async () => {
+  const h = await serve();
+  try {
+    const m = (await (await fetch(`${h.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    assert.equal(m.pushed_authorization_request_endpoint, `${h.issuer}/par`);
+    for (const mode of ['jwt', 'query.jwt', 'fragment.jwt', 'form_post.jwt'])
+      assert.ok((m.response_modes_supported as string[]).includes(mode), mode);
+    assert.deepEqual(m.authorization_signing_alg_values_supported, ['RS256']);
+    assert.ok((m.dpop_signing_alg_values_supported as string[]).includes('ES256'));
+    assert.ok(!(m.dpop_signing_alg_values_supported as string[]).some((a) => /^HS|none/.test(a)));
+  } finally {
+    await h.close();
+  }
+});
+
+/** A POST to the pushed authorization request endpoint. */
+async function push(h: ServeHandle, body: Record<string, string>, headers: Record<string, string> = {}) {
+  const res = await fetch(`${h.issuer}/par`, {
+    method: 'POST',
+    headers: { ...FORM, authorization: basic('app', SECRET), ...headers },
+    body: form(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, string | number> };
+}
+
+describe('pushed authorization requests (RFC 9126)', () => {
+  const pushed = { redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', state: 'pushed-state' };
+
+  test('201 with a URN; the request_uri then stands for the pushed request, once', async () => {
+    const h = await serve();
+    try {
+      const p = await push(h, pushed);
+      assert.equal(p.status, 201, JSON.stringify(p.json));
+      assert.match(String(p.json.request_uri), /^urn:ietf:params:oauth:request_uri:[A-Za-z0-9_-]+$/);
+      assert.equal(p.json.expires_in, 60);
+      assert.equal(h.calls.par, 1);
+      // RFC 9126 §4: what the front channel adds besides client_id is not used (state stays the pushed one).
+      const front = { client_id: 'app', request_uri: String(p.json.request_uri), state: 'front-state' };
+      const answer = await authorize(h, front);
+      assert.ok(answer.get('code'));
+      assert.equal(answer.get('state'), 'pushed-state');
+      const again = await fetch(`${h.issuer}/authorize?${form(front)}`, { redirect: 'manual' });
+      assert.equal(again.status, 400);
+      assert.equal(again.headers.get('location'), null, 'no redirect without a trusted request');
+      assert.match(await again.text(), /unknown, already used or expired/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('another client cannot use the request_uri; a public client pushes with PKCE', async () => {
+    const h = await serve();
+    try {
+      const p = await push(h, pushed);
+      const stolen = await fetch(
+        `${h.issuer}/authorize?${form({ client_id: 'public-app', request_uri: String(p.json.request_uri) })}`,
+        { redirect: 'manual' },
+      );
+      assert.equal(stolen.status, 400);
+      assert.match(await stolen.text(), /not the client that pushed/);
+      const mine = await push(
+        h,
+        {
+          client_id: 'public-app',
+          redirect_uri: 'http://127.0.0.1:6000/cb',
+          response_type: 'code',
+          scope: 'openid',
+          code_challenge: pkceChallenge(randomValue()),
+          code_challenge_method: 'S256',
+        },
+        { authorization: '' },
+      );
+      assert.equal(mine.status, 201, JSON.stringify(mine.json));
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('refused as at the token endpoint: bad client authentication 401, a bad request 400', async () => {
+    const h = await serve();
+    try {
+      for (const [body, auth] of [
+        [pushed, basic('app', 'not-the-secret')],
+        [{ ...pushed, client_id: 'public-app' }, basic('app', SECRET)],
+      ] as const) {
+        const wrong = await push(h, body, { authorization: auth });
+        assert.equal(wrong.status, 401, JSON.stringify(body));
+        assert.equal(wrong.json.error, 'invalid_client');
+      }
+      for (const [change, error] of [
+        [{ response_type: 'token' }, 'unsupported_response_type'],
+        [{ redirect_uri: 'http://127.0.0.1:4444/elsewhere' }, 'invalid_request'],
+        [{ request_uri: 'urn:ietf:params:oauth:request_uri:x' }, 'invalid_request'],
+      ] as const) {
+        const r = await push(h, { ...pushed, ...change });
+        assert.equal(r.status, 400, JSON.stringify(change));
+        assert.equal(r.json.error, error, JSON.stringify(change));
+      }
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('par_bad answers 200 with no usable request_uri; par_error answers 400; the log names them', async () => {
+    const h = await serve({ defect: ['par_bad'] });
+    try {
+      const bad = await push(h, pushed);
+      assert.equal(bad.status, 200);
+      assert.deepEqual(bad.json, { request_uri: 'not a uri' });
+      assert.deepEqual(h.events.at(-1)!.defects, ['par_bad']);
+      h.setDefects(['par_error']);
+      const error = await push(h, pushed);
+      assert.equal(error.status, 400);
+      assert.equal(error.json.error, 'invalid_request');
+      assert.deepEqual(h.events.at(-1)!.defects, ['par_error']);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+/** The JWKS of the provider, to verify what it signs. */
+const jwksOf = (h: ServeHandle) => createRemoteJWKSet(new URL(`${h.issuer}/jwks`));
+
+describe('JARM responses', () => {
+  const base = { client_id: 'app', redirect_uri: REDIRECT, scope: 'openid', state: 'st', nonce: 'n' };
+
+  test('query.jwt: only a response JWT, signed RS256, with iss, aud = client_id, exp and the parameters', async () => {
+    const h = await serve();
+    try {
+      const p = await authorize(h, { ...base, response_type: 'code', response_mode: 'query.jwt' });
+      assert.deepEqual([...p.keys()], ['response']);
+      const { payload, protectedHeader } = await jwtVerify(p.get('response')!, jwksOf(h), {
+        issuer: h.issuer,
+        audience: 'app',
+      });
+      assert.equal(protectedHeader.alg, 'RS256');
+      assert.equal(payload.state, 'st');
+      assert.ok(typeof payload.code === 'string');
+      assert.ok(payload.exp! > Date.now() / 1000);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('form_post.jwt posts the response field; jwt is the fragment for an ID token', async () => {
+    const h = await serve();
+    try {
+      const res = await fetch(
+        `${h.issuer}/authorize?${form({ ...base, response_type: 'code', response_mode: 'form_post.jwt' })}`,
+      );
+      const page = await res.text();
+      assert.match(page, /<input type="hidden" name="response" value="[\w-]+\.[\w-]+\.[\w-]+">/);
+      assert.doesNotMatch(page, /name="code"/);
+      const fragment = await fetch(
+        `${h.issuer}/authorize?${form({ ...base, response_type: 'id_token', response_mode: 'jwt' })}`,
+        { redirect: 'manual' },
+      );
+      const location = new URL(fragment.headers.get('location')!);
+      assert.equal(location.search, '');
+      const inside = decodeJwt(new URLSearchParams(location.hash.slice(1)).get('response')!);
+      assert.ok(typeof inside.id_token === 'string');
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('an error asked for by JARM comes as a response JWT too; query.jwt with tokens is an error', async () => {
+    const h = await serve();
+    try {
+      const p = await authorize(h, { ...base, response_type: 'code id_token', response_mode: 'query.jwt' });
+      const { payload } = await jwtVerify(p.get('response')!, jwksOf(h), { issuer: h.issuer, audience: 'app' });
+      assert.equal(payload.error, 'invalid_request');
+      assert.match(String(payload.error_description), /JARM §2\.3\.1/);
+      assert.equal(payload.state, 'st');
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('the JARM defects: unsigned, for another audience or issuer, expired', async () => {
+    const h = await serve();
+    try {
+      const response = async (defect: Defect) => {
+        h.setDefects([defect]);
+        const p = await authorize(h, { ...base, response_type: 'code', response_mode: 'jwt' });
+        assert.deepEqual(h.events.at(-1)!.defects, [defect]);
+        return p.get('response')!;
+      };
+      assert.equal(decodeProtectedHeader(await response('jarm_unsigned')).alg, 'none');
+      assert.equal(decodeJwt(await response('jarm_aud')).aud, 'someone-else');
+      assert.equal(decodeJwt(await response('jarm_iss')).iss, `${h.issuer}/not-the-issuer`);
+      assert.ok(decodeJwt(await response('jarm_expired')).exp! < Date.now() / 1000);
+      // Without a JARM mode the JARM defects have nothing to change, and the log says so.
+      await authorize(h, { ...base, response_type: 'code' });
+      assert.deepEqual(h.events.at(-1)!.notApplicable, ['jarm_expired']);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('DPoP (RFC 9449)', () => {
+  /** A token request with a DPoP proof for it. */
+  async function dpopToken(h: ServeHandle, key: DpopKey, body: Record<string, string>, auth = basic('app', SECRET)) {
+    const proof = await createDpopProof(key, { htm: 'POST', htu: `${h.issuer}/token` });
+    const res = await fetch(`${h.issuer}/token`, {
+      method: 'POST',
+      headers: { ...FORM, ...(auth ? { authorization: auth } : {}), dpop: proof },
+      body: form(body),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, string>, proof };
+  }
+  /** A code redeemed with a proof from `key`. */
+  async function boundTokens(h: ServeHandle, key: DpopKey) {
+    const { code, verifier } = await codeFor(h);
+    return dpopToken(h, key, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+      code_verifier: verifier,
+    });
+  }
+  const userinfo = async (h: ServeHandle, authorization: string, proof?: string) =>
+    fetch(`${h.issuer}/userinfo`, { headers: { authorization, ...(proof ? { dpop: proof } : {}) } });
+  const proofFor = (h: ServeHandle, key: DpopKey, accessToken: string) =>
+    createDpopProof(key, { htm: 'GET', htu: `${h.issuer}/userinfo`, accessToken });
+
+  test('a proof binds the token: token_type DPoP, cnf.jkt in the JWT and in introspection', async () => {
+    const h = await serve();
+    try {
+      const key = await generateDpopKey();
+      const t = await boundTokens(h, key);
+      assert.equal(t.status, 200, JSON.stringify(t.json));
+      assert.equal(t.json.token_type, 'DPoP');
+      assert.equal(decodeProtectedHeader(t.json.access_token!).typ, 'at+jwt');
+      const { payload } = await jwtVerify(t.json.access_token!, jwksOf(h), { issuer: h.issuer, typ: 'at+jwt' });
+      assert.deepEqual(payload.cnf, { jkt: key.thumbprint });
+      assert.equal(payload.client_id, 'app');
+      const introspected = (await (
+        await fetch(`${h.issuer}/introspect`, {
+          method: 'POST',
+          headers: { ...FORM, authorization: basic('app', SECRET) },
+          body: form({ token: t.json.access_token! }),
+        })
+      ).json()) as Record<string, unknown>;
+      assert.equal(introspected.token_type, 'DPoP');
+      assert.deepEqual(introspected.cnf, { jkt: key.thumbprint });
+      assert.match(h.events.find((e) => e.path === '/token')!.note, /DPoP-bound access token/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('userinfo takes the DPoP scheme and a proof from the key; Bearer, other keys, replays get 401', async () => {
+    const h = await serve();
+    try {
+      const key = await generateDpopKey();
+      const t = await boundTokens(h, key);
+      const at = t.json.access_token!;
+      const proof = await proofFor(h, key, at);
+      assert.equal((await userinfo(h, `DPoP ${at}`, proof)).status, 200);
+      const refused: [string, string | undefined, RegExp][] = [
+        [`Bearer ${at}`, undefined, /error="invalid_token".*DPoP-bound/],
+        [`DPoP ${at}`, undefined, /error="invalid_dpop_proof"/],
+        [`DPoP ${at}`, proof, /error="invalid_dpop_proof".*already used/],
+        [`DPoP ${at}`, await proofFor(h, await generateDpopKey(), at), /error="invalid_token".*another key/],
+        [`DPoP ${at}`, await createDpopProof(key, { htm: 'GET', htu: `${h.issuer}/userinfo` }), /no ath/],
+        [
+          `DPoP ${at}`,
+          await createDpopProof(key, { htm: 'POST', htu: `${h.issuer}/userinfo`, accessToken: at }),
+          /htm/,
+        ],
+      ];
+      for (const [authorization, dpop, says] of refused) {
+        const res = await userinfo(h, authorization, dpop);
+        assert.equal(res.status, 401, authorization);
+        const challenge = res.headers.get('www-authenticate') ?? '';
+        assert.match(challenge, /^DPoP /);
+        assert.match(challenge, says);
+        assert.match(challenge, /algs="[^"]*ES256/);
+      }
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('the token endpoint refuses a proof for another URI and a proof used twice (invalid_dpop_proof)', async () => {
+    const h = await serve();
+    try {
+      const key = await generateDpopKey();
+      const send = (proof: string) =>
+        fetch(`${h.issuer}/token`, {
+          method: 'POST',
+          headers: { ...FORM, authorization: basic('app', SECRET), dpop: proof },
+          body: form({ grant_type: 'client_credentials' }),
+        });
+      const elsewhere = await send(await createDpopProof(key, { htm: 'POST', htu: `${h.issuer}/par` }));
+      assert.equal(elsewhere.status, 400);
+      assert.equal(((await elsewhere.json()) as { error: string }).error, 'invalid_dpop_proof');
+      const proof = await createDpopProof(key, { htm: 'POST', htu: `${h.issuer}/token` });
+      const first = (await (await send(proof)).json()) as Record<string, string>;
+      assert.equal(first.token_type, 'DPoP');
+      const replay = (await (await send(proof)).json()) as Record<string, string>;
+      assert.equal(replay.error, 'invalid_dpop_proof');
+      assert.match(replay.error_description!, /already used/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('dpop_jkt binds the code: redeemed only with a proof from that key (RFC 9449 §10)', async () => {
+    const h = await serve();
+    try {
+      const key = await generateDpopKey();
+      const other = await generateDpopKey();
+      const redeem = async (k: DpopKey | undefined) => {
+        const { code, verifier } = await codeFor(h, { dpop_jkt: key.thumbprint });
+        const body = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier };
+        return k ? (await dpopToken(h, k, body)).json : (await token(h, body)).json;
+      };
+      assert.equal((await redeem(undefined)).error, 'invalid_grant');
+      assert.match((await redeem(other)).error_description!, /another key/);
+      assert.equal((await redeem(key)).token_type, 'DPoP');
+    } finally {
+      await h.close();
+    }
+  });
+
+  test("a public client's refresh token is bound to its DPoP key (RFC 9449 §5)", async () => {
+    const h = await serve();
+    try {
+      const key = await generateDpopKey();
+      const first = await dpopToken(h, key, await publicCodeGrant(h), '');
+      const refresh = {
+        grant_type: 'refresh_token',
+        client_id: 'public-app',
+        refresh_token: first.json.refresh_token!,
+      };
+      const without = await token(h, refresh, '');
+      assert.equal(without.json.error, 'invalid_grant');
+      assert.match(without.json.error_description!, /bound to a DPoP key/);
+      const withKey = await dpopToken(h, key, refresh, '');
+      assert.equal(withKey.json.token_type, 'DPoP', JSON.stringify(withKey.json));
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('dpop_ignored answers Bearer and an opaque token; dpop_cnf binds the JWT to another key', async () => {
+    const h = await serve({ defect: ['dpop_ignored'] });
+    try {
+      const key = await generateDpopKey();
+      const ignored = await dpopToken(h, key, { grant_type: 'client_credentials' });
+      assert.equal(ignored.json.token_type, 'Bearer');
+      assert.doesNotMatch(ignored.json.access_token!, /\./);
+      assert.deepEqual(h.events.at(-1)!.defects, ['dpop_ignored']);
+      h.setDefects(['dpop_cnf']);
+      const other = await dpopToken(h, key, { grant_type: 'client_credentials' });
+      assert.equal(other.json.token_type, 'DPoP');
+      const cnf = decodeJwt(other.json.access_token!).cnf as { jkt: string };
+      assert.notEqual(cnf.jkt, key.thumbprint);
+      assert.deepEqual(h.events.at(-1)!.defects, ['dpop_cnf']);
+      // Without a proof there is nothing to ignore or bind, and the log says so.
+      await token(h, { grant_type: 'client_credentials' });
+      assert.deepEqual(h.events.at(-1)!.notApplicable, ['dpop_cnf']);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('cnf_x5t: access tokens are JWTs bound to a certificate the client never had', async () => {
+    const h = await serve({ defect: ['cnf_x5t'] });
+    try {
+      const t = await token(h, { grant_type: 'client_credentials' });
+      assert.equal(t.json.token_type, 'Bearer');
+      const { payload } = await jwtVerify(t.json.access_token!, jwksOf(h), { issuer: h.issuer, typ: 'at+jwt' });
+      assert.deepEqual(payload.cnf, { 'x5t#S256': OTHER_CERTIFICATE_THUMBPRINT });
+    } finally {
+      await h.close();
+    }
+  });
 });

@@ -13,7 +13,7 @@ import { runCli } from '../../helpers/cli.js';
 import { startCli } from '../../helpers/cli-session.js';
 import { loginArgs } from '../../helpers/login-args.js';
 import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
-import { startRogueOp, type RogueOp } from '../../providers/rogue-op-quirks.js';
+import { startRogueOp, type RogueOp } from '../../providers/rogue-op.js';
 import { envAssignments, execCredential } from '../../../src/protocol/token-output.js';
 
 let fake: Server;
@@ -128,7 +128,8 @@ test('env: a token with a newline (which would add a line to $GITHUB_ENV) is ref
 
 /** login --cache against rogue-op: the tokens `token --grant refresh_token` finds in the cache. */
 async function loggedIn(op: RogueOp, env: Record<string, string>): Promise<void> {
-  const session = startCli(loginArgs(op, '--no-browser', '--cache'), {
+  // Core 11: serve gives a refresh token for offline_access.
+  const session = startCli(loginArgs(op, '--no-browser', '--cache', '--scope', 'openid profile email offline_access'), {
     env: { ...env, OIDC_PROBE_CLIENT_SECRET: op.clientSecret },
   });
   const url = await session.urlLine(`${op.issuer}/authorize`);
