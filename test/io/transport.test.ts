@@ -229,3 +229,31 @@ test('the proxy for a target: https falls back to HTTP_PROXY, lower case first; 
   assert.equal(parseProxyUrl('127.0.0.1:3128').href, 'http://127.0.0.1:3128/');
   assert.throws(() => parseProxyUrl('ftp://p:1'), /scheme ftp:/);
 });
+
+test('a kept-alive connection the server drops as it is reused: a GET is sent again, a POST is not', async () => {
+  // The server answers the first request on each connection and hangs up on the second, as a
+  // server closing an idle connection just as the client reuses it does.
+  let connections = 0;
+  const server = createServer((req, res) => {
+    const socket = req.socket as typeof req.socket & { served?: number };
+    socket.served = (socket.served ?? 0) + 1;
+    if (socket.served > 1) return void socket.destroy();
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ n: connections }));
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+  try {
+    const http = client({});
+    await http.json({ url, what: 'JWKS' });
+    const again = await http.json({ url, what: 'JWKS' });
+    assert.equal(connections, 2, 'the GET went again on a new connection');
+    assert.equal(again.json.n, 2);
+    const err = await failure(http.request({ url, what: 'token endpoint', method: 'POST', body: 'a=b' }));
+    assert.equal(err.code, 'connection_reset', 'a POST that may have been acted on is not sent twice');
+    assert.equal(connections, 2);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
