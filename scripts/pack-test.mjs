@@ -164,7 +164,7 @@ try {
     });
     let issuer;
     try {
-      issuer = JSON.parse(served.stderr.split('\n')[0]).issuer;
+      issuer = JSON.parse(served.stderr.split('\n')[0]).issuer; // the ready event comes first
     } catch {
       /* reported below */
     }

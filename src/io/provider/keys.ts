@@ -42,6 +42,19 @@ export interface KeyMaterial {
   defectKeys: Promise<DefectKeys>;
 }
 
+// Node 20 before 20.19 calls Ed25519 in Web Crypto experimental and says so on stderr, once, the
+// first time a key is made; that line would come before --json-log's ready event, which scripts read
+// as the first line. The provider's own EdDSA key is the only use, so that one warning is dropped.
+function quietEd25519Warning(): void {
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const text = typeof warning === 'string' ? warning : warning.message;
+    if (/Ed25519 Web Crypto API/.test(text)) return;
+    return (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+quietEd25519Warning();
+
 const ALGS: readonly ProviderAlg[] = ['RS256', 'ES256', 'EdDSA'];
 
 async function makeKey(alg: ProviderAlg, kid: string): Promise<SigningKey> {
