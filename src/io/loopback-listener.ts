@@ -5,6 +5,7 @@
 // requests addressed to its own host:port, so a web page cannot reach it through a name of its own
 // that resolves to 127.0.0.1 (DNS rebinding).
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import { listenOn } from './listen.js';
 import { isIP, type AddressInfo } from 'node:net';
 import { UsageError, UserStepError } from '../errors.js';
 import type { Channel } from '../protocol/response-type.js';
@@ -243,13 +244,7 @@ export async function startLoopbackListener(redirectUri: string, opts: ListenerO
   for (const host of bindHosts(url, listen)) {
     const server = createServer(handler);
     try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      await listenOn(server, port, host);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // localhost: one of the two families may be missing on this machine; the other suffices.

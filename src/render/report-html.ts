@@ -4,6 +4,7 @@
 // request as curl with its secrets as shell variables. No external resource of any kind: a CSP meta
 // forbids everything but this page's own style and script (by hash), so it opens offline, and it
 // prints with every message expanded. Everything from outside is HTML-escaped.
+import { TOKEN_TITLES } from './report-labels.js';
 import { createHash } from 'node:crypto';
 import { type Check, countByStatus } from '../protocol/checks.js';
 import { describeAlgorithm, describeClaim, describeHeaderParameter, isTimeClaim } from '../protocol/claim-registry.js';
@@ -439,15 +440,6 @@ function checksSection(record: RunRecord, seq: Sequence): string {
     '</section>',
   ].join('\n');
 }
-
-const TOKEN_TITLES: Record<string, string> = {
-  id_token: 'ID token',
-  access_token: 'Access token',
-  refresh_token: 'Refresh token',
-  logout_token: 'Logout token',
-  userinfo: 'Userinfo response (JWT)',
-  introspection: 'Introspection response (JWT)',
-};
 
 function claimValue(name: string, value: unknown): string {
   if (isTimeClaim(name) && typeof value === 'number') return `${value} (${isoUtc(value)})`;

@@ -4,6 +4,7 @@
 // curl, and every message's redacted headers and body in a collapsed block.
 // Mermaid's lexer (sequenceDiagram.jison) ends a message at "#", ";" or a newline, so those are
 // written as its entity codes; "<" and ">" too, so nothing in a label reads as HTML.
+import { TOKEN_TITLES } from './report-labels.js';
 import type { Check } from '../protocol/checks.js';
 import { countByStatus } from '../protocol/checks.js';
 import { describeClaim, describeHeaderParameter, isTimeClaim } from '../protocol/claim-registry.js';
@@ -168,15 +169,6 @@ export function renderReportMarkdown(record: RunRecord, meta: ReportMeta): strin
   for (const m of seq.messages) out.push(messageBlock(record, m), '');
   return `${out.join('\n').trimEnd()}\n`;
 }
-
-const TOKEN_TITLES: Record<string, string> = {
-  id_token: 'ID token',
-  access_token: 'Access token',
-  refresh_token: 'Refresh token',
-  logout_token: 'Logout token',
-  userinfo: 'Userinfo response (JWT)',
-  introspection: 'Introspection response (JWT)',
-};
 
 const DISCOVERY_SUMMARY = [
   'issuer',

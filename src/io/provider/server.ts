@@ -3,6 +3,8 @@
 // the resilience faults, the control endpoint, and one log event per request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RESPONSE_TYPES } from '../../protocol/response-type.js';
+import { listenOn } from '../listen.js';
 import {
   applyDiscoveryDefects,
   DEFECTS,
@@ -364,14 +366,7 @@ function discovery(core: ProviderCore): Reply {
     device_authorization_endpoint: e('/device_authorization'),
     pushed_authorization_request_endpoint: e(PAR_PATH),
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-    response_types_supported: [
-      'code',
-      'id_token',
-      'id_token token',
-      'code id_token',
-      'code token',
-      'code id_token token',
-    ],
+    response_types_supported: [...RESPONSE_TYPES],
     response_modes_supported: ['query', 'fragment', 'form_post', ...JARM_RESPONSE_MODES],
     // JARM §3: response JWTs are signed RS256 (no client registers another alg here).
     authorization_signing_alg_values_supported: ['RS256'],
@@ -482,13 +477,7 @@ async function listenAll(
       for (const host of config.hosts) {
         const server = createServer(handler);
         try {
-          await new Promise<void>((resolve, reject) => {
-            server.once('error', reject);
-            server.listen(port, host, () => {
-              server.off('error', reject);
-              resolve();
-            });
-          });
+          await listenOn(server, port, host);
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           // A machine without IPv6 has no [::1]: 127.0.0.1 alone will do.
