@@ -10,7 +10,8 @@
 //   signing), required by cli.cjs only when serve runs, so the other commands neither read nor
 //   compile it. Only plain values cross between the two bundles (src/io/provider/index.ts).
 // Dependencies needed only by commands that open a browser or ask in a terminal (open, the
-// prompts) stay external and load from node_modules when those commands run.
+// prompts) stay external and load from node_modules when those commands run. Commander gets
+// node:child_process only when it first uses it (scripts/child-process-on-first-use.cjs).
 import { build, transform } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,10 +48,13 @@ const cli = await build({
   outExtension: { '.js': '.cjs' },
   external: ['open', '@inquirer/prompts', 'oidc-provider', 'playwright-core'],
   plugins: [serveApart],
+  alias: { 'node:child_process': './scripts/child-process-on-first-use.cjs' },
   metafile: true,
 });
 if (!/\b(require|import)\("\.\/serve\.cjs"\)/.test(readFileSync('dist/bundle/cli.cjs', 'utf8')))
   throw new Error('dist/bundle/cli.cjs does not load serve from ./serve.cjs; see the serveApart plugin');
+if (/\brequire\("(node:)?child_process"\)/.test(readFileSync('dist/bundle/cli.cjs', 'utf8')))
+  throw new Error('dist/bundle/cli.cjs loads child_process when it starts; see scripts/child-process-on-first-use.cjs');
 await makeAscii('dist/bundle/cli.cjs');
 const serve = await build({
   ...common,

@@ -5,7 +5,6 @@
 // touched for longer than STALE_MS (a frozen or crashed holder elsewhere, a reused pid). Nothing
 // expires while the holder is alive, so a device-code poll that runs for the code's whole lifetime
 // keeps its lock, and a waiter never removes a lock it did not judge dead.
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -20,6 +19,7 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { UsageError } from '../errors.js';
+import { randomHex } from './private-files.js';
 
 export interface LockOwner {
   pid: number;
@@ -121,7 +121,7 @@ function tryCreate(path: string, owner: LockOwner): boolean {
  * over in between and made a new one), it is put back with link(), which never replaces a file.
  */
 function takeOver(path: string, judged: Seen): void {
-  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.dead`;
+  const aside = `${path}.${process.pid}.${randomHex(4)}.dead`;
   try {
     renameSync(path, aside);
   } catch (err) {
@@ -165,7 +165,7 @@ export async function withFileLock<T>(path: string, work: () => Promise<T>, opts
   const heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS;
   const staleMs = opts.staleMs ?? STALE_MS;
   const pollMs = opts.pollMs ?? 100;
-  const me: LockOwner = { pid: process.pid, host: hostname(), token: randomBytes(12).toString('hex') };
+  const me: LockOwner = { pid: process.pid, host: hostname(), token: randomHex(12) };
   let told = false;
   try {
     while (!tryCreate(path, me)) {

@@ -8,7 +8,6 @@
 // A token planted by another user, or by anyone in a group- or world-writable directory, would be
 // printed as valid "from the cache"; so anything else is refused, naming the path and the fix.
 // Synchronous on purpose: a few system calls, and callable from start-up code before any await.
-import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   closeSync,
@@ -158,7 +157,7 @@ export function readPrivateFile(path: string, label: string): string | undefined
 /** Replace the file atomically with `text`, mode 0600, in a directory already made private. */
 export function writePrivateFile(path: string, text: string, label: string): void {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomHex(4)}.tmp`);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
@@ -204,4 +203,13 @@ function syncDirectory(dir: string): void {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * `bytes` random bytes in hex, for names of temporary files and lock owners. node:crypto is loaded
+ * on first use: the modules that import this one load with every cached `token` run, which never
+ * writes, and node:crypto would cost it ~8 ms.
+ */
+export function randomHex(bytes: number): string {
+  return process.getBuiltinModule('node:crypto').randomBytes(bytes).toString('hex');
 }

@@ -1,6 +1,5 @@
 // JWT client authentication (OIDC Core 9, RFC 7523 §2.2): client_secret_jwt (HMAC with the
 // secret) and private_key_jwt (the client's key). Short-lived, fresh jti, aud = the token endpoint.
-import { randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
 import { defaultSigningAlgFor, isHmacAlg } from './algorithms.js';
 import {
@@ -41,7 +40,7 @@ export async function clientAuthentication(
     iss: client.clientId,
     sub: client.clientId,
     aud: opts.audience,
-    jti: randomBytes(16).toString('base64url'),
+    jti: await freshJti(),
     iat: now,
     exp: now + ASSERTION_LIFETIME,
   };
@@ -96,10 +95,16 @@ export async function signGrantAssertion(opts: {
     iss: opts.issuer,
     sub: opts.subject,
     aud: opts.audience,
-    jti: randomBytes(16).toString('base64url'),
+    jti: await freshJti(),
     iat: now,
     exp: now + ASSERTION_LIFETIME,
   })
     .setProtectedHeader({ alg, ...(opts.privateKey.kid ? { kid: opts.privateKey.kid } : {}) })
     .sign(key);
+}
+
+/** A fresh jti (RFC 7523 §3). node:crypto loads here, not with this module: a cached `token` never signs. */
+async function freshJti(): Promise<string> {
+  const { randomBytes } = await import('node:crypto');
+  return randomBytes(16).toString('base64url');
 }

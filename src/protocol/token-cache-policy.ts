@@ -1,6 +1,8 @@
 // Which cache entry a token request maps to, and whether its access token may be reused.
 // Pure: no clock, no files; the caller passes `now`.
-import { createHash } from 'node:crypto';
+// SHA-256 in plain JS: loading node:crypto would cost a cached `token` run ~8 ms of its start-up.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { JWK } from 'jose';
 
 export interface CacheIdentity {
@@ -53,7 +55,7 @@ export function cacheKey(id: CacheIdentity): string {
     ...(id.authorizationDetails !== undefined ? [id.authorizationDetails] : []),
   ]);
   // Hex: a key is typed after `cache show`, and base64url could begin with "-" (read as an option).
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+  return bytesToHex(sha256(new TextEncoder().encode(canonical))).slice(0, 32);
 }
 
 export type CacheDecision =

@@ -61,3 +61,11 @@ test('a cache key is hex, so it never begins with "-" when typed after `cache sh
     assert.match(key, /^[0-9a-f]{32}$/);
   }
 });
+
+test('cache keys are the ones earlier versions wrote (SHA-256 of the canonical identity), so caches stay found', () => {
+  // Computed with node:crypto's SHA-256, which made the keys before the cache key stopped loading it.
+  assert.equal(cacheKey({ ...id, scope: 'b a' }), 'f46f1e61367407ad0c342adecd3bf18f');
+  assert.equal(cacheKey({ ...id, dpop: true }), '105b90d3457ccb700ba171ac87eedba1');
+  // UTF-8, as node:crypto hashed a string.
+  assert.equal(cacheKey({ ...id, issuer: 'https://op/\u00e9' }), 'f4c8465ce32a5b2a4231b8a66f463b37');
+});

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompactEncrypt, CompactSign, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { ANSI, BIN, runCli, type CliRun } from '../../helpers/cli.js';
+import { loadsOf } from '../../helpers/loads.js';
 import { RFC7515_A1 } from '../../helpers/vectors.js';
 import stringWidth from 'string-width';
 
@@ -261,32 +262,6 @@ test('no token and a terminal on stdin is a usage error with a hint, not a hang'
   assert.match(out, /hint: /);
 });
 
-// What a run loaded, reported on stderr at exit by a preloaded probe: every file Node's CommonJS
-// loader opened under node_modules or dist/, and every Node built-in.
-const LOAD_PROBE = `const Module = require('node:module'); const load = Module._load; const seen = new Set();
-Module._load = function (request, parent, isMain) { const r = load.apply(this, arguments);
-  try { const f = Module._resolveFilename(request, parent, isMain);
-    if (/\\/(node_modules|dist)\\//.test(f)) seen.add(f); } catch {}
-  return r; };
-process.on('exit', () => {
-  for (const f of seen) process.stderr.write('FILE ' + f + '\\n');
-  for (const m of process.moduleLoadList) process.stderr.write('BUILTIN ' + m + '\\n'); });`;
-
-function loadsOf(args: string[]): { status: number | null; files: string[]; builtins: Set<string> } {
-  const dir = mkdtempSync(join(tmpdir(), 'oidc-probe-loads-'));
-  const probe = join(dir, 'probe.cjs');
-  writeFileSync(probe, LOAD_PROBE);
-  const r = spawnSync(process.execPath, ['--require', probe, BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(dir, 'cache') },
-  });
-  return {
-    status: r.status,
-    files: [...r.stderr.matchAll(/^FILE (.+)$/gm)].map((m) => m[1]!),
-    builtins: new Set([...r.stderr.matchAll(/^BUILTIN NativeModule (\S+)$/gm)].map((m) => m[1]!)),
-  };
-}
-
 async function signedWithJwksFile(): Promise<{ jwt: string; jwksPath: string }> {
   const { publicKey } = await keys;
   const jwksPath = join(mkdtempSync(join(tmpdir(), 'oidc-probe-jwks-')), 'jwks.json');
@@ -317,6 +292,17 @@ test('decode loads no package from node_modules, and neither TLS nor Web Crypto 
     verify.files.filter((f) => f.includes('/node_modules/')),
     [],
   );
+});
+
+test('decode and --help with stdout a pipe load neither child_process, nor sockets, nor streams', async () => {
+  // Commander requires node:child_process when it loads; the bundle hands it over on first use
+  // (scripts/child-process-on-first-use.cjs), and output to a pipe is written without process.stdout.
+  for (const args of [['decode', await idToken()], ['--help']]) {
+    const run = loadsOf(args);
+    assert.equal(run.status, 0);
+    for (const builtin of ['child_process', 'net', 'stream'])
+      assert.equal(run.builtins.has(builtin), false, `${args[0]} loaded ${builtin}`);
+  }
 });
 
 test('a table with wide and combining characters keeps its borders aligned', async () => {

@@ -16,6 +16,7 @@ import {
 import { signInThroughForms } from '../../../demo/http-user-agent.js';
 import { runCli } from '../../helpers/cli.js';
 import { startCli } from '../../helpers/cli-session.js';
+import { loadsOf } from '../../helpers/loads.js';
 
 let op: DemoProvider;
 let fake: Server;
@@ -106,6 +107,17 @@ test('a cached token is reused with zero requests to the provider, not even disc
   assert.equal(second.code, 0, second.stderr);
   assert.equal(second.stdout, first.stdout);
   assert.equal(totalHits(), before, 'no request reached the provider');
+});
+
+test('a cached token loads neither node:crypto nor node:child_process nor sockets (start-up stays light)', async () => {
+  const env = await freshCache();
+  const first = await runCli([...ci(), '--output', 'raw'], { env });
+  assert.equal(first.code, 0, first.stderr);
+  const cached = loadsOf([...ci(), '--output', 'raw'], env);
+  assert.equal(cached.status, 0);
+  assert.equal(cached.stdout, first.stdout, 'the cached token');
+  for (const builtin of ['crypto', 'child_process', 'net', 'stream'])
+    assert.equal(cached.builtins.has(builtin), false, `a cache hit loaded ${builtin}`);
 });
 
 test('the cache directory is 0700 and its files 0600', async () => {
