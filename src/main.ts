@@ -8,7 +8,6 @@ import type { Context, GlobalOptions, OutputStream } from './commands/shared/con
 import { commandLineSecretWarnings } from './commands/shared/command-line-secrets.js';
 import { flagsOf, type RunAction } from './commands/shared/options.js';
 import { UsageError } from './errors.js';
-import { openInBrowser } from './io/browser.js';
 import { httpClientFor } from './io/http-setup.js';
 import { promptForLogin } from './io/prompts.js';
 import { tokenCacheDir } from './io/cache-location.js';
@@ -205,7 +204,9 @@ export async function makeContext(opts: GlobalOptions, edges: Edges): Promise<Co
     columns: stdout.isTTY ? stdout.columns : undefined,
     now: () => Math.floor(Date.now() / 1000),
     httpClient: (httpOpts) => httpClientFor(ctx, httpOpts),
-    openBrowser: edges.openBrowser ?? openInBrowser,
+    // Loaded when a browser is opened: most commands never do (start-up).
+    openBrowser:
+      edges.openBrowser ?? (async (url, browser) => (await import('./io/browser.js')).openInBrowser(url, browser)),
     promptLogin: (known) => promptForLogin(edges, known),
     tokenCacheDir: tokenCacheDir(edges.env),
   };

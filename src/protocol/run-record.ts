@@ -183,7 +183,8 @@ export function participantFor(
   return 'provider';
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: false });
+// Made on first use: every command loads this module, few record a run (start-up).
+let decoder: InstanceType<typeof TextDecoder> | undefined;
 
 /** Appends one HTTP exchange (redacted unless secrets are shown) and whatever tokens it carried. */
 export function appendExchange(record: RunRecord, e: ObservedExchange, runStart: Date): HttpStep {
@@ -205,7 +206,7 @@ export function appendExchange(record: RunRecord, e: ObservedExchange, runStart:
   };
   const index = record.steps.length;
   if (e.response) {
-    const text = decoder.decode(e.response.body);
+    const text = (decoder ??= new TextDecoder('utf-8', { fatal: false })).decode(e.response.body);
     const resType = e.response.headers['content-type'];
     const shown = redactBody(text, resType, show);
     step.durationMs = e.response.durationMs;
