@@ -206,7 +206,8 @@ export function appendExchange(record: RunRecord, e: ObservedExchange, runStart:
   };
   const index = record.steps.length;
   if (e.response) {
-    const text = (decoder ??= new TextDecoder('utf-8', { fatal: false })).decode(e.response.body);
+    decoder ??= new TextDecoder('utf-8', { fatal: false });
+    const text = decoder.decode(e.response.body);
     const resType = e.response.headers['content-type'];
     const shown = redactBody(text, resType, show);
     step.durationMs = e.response.durationMs;
