@@ -2,12 +2,12 @@
 // {"profiles": {"ci": {"issuer": "…", "client_id": "…", "client_secret_file": "…"}}}
 // fs.promises on use, not node:fs/promises on import: loading it costs every start-up ~2 ms.
 import { promises as fs } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { homeDirectory } from './cache-location.js';
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME?.startsWith('/') ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
+  const base = env.XDG_CONFIG_HOME?.startsWith('/') ? env.XDG_CONFIG_HOME : join(homeDirectory(env), '.config');
   return join(base, 'oidc-probe', 'config.json');
 }
 

@@ -17,7 +17,6 @@ import {
   utimesSync,
   writeSync,
 } from 'node:fs';
-import { hostname } from 'node:os';
 import { UsageError } from '../errors.js';
 import { randomHex } from './private-files.js';
 
@@ -225,4 +224,9 @@ async function holding<T>(path: string, token: string, heartbeatMs: number, work
     stopListening();
     release();
   }
+}
+
+/** This host's name; node:os on first use (a cache hit never locks, and loading it costs ~0.5 ms). */
+function hostname(): string {
+  return process.getBuiltinModule('node:os').hostname();
 }

@@ -294,13 +294,14 @@ test('decode loads no package from node_modules, and neither TLS nor Web Crypto 
   );
 });
 
-test('decode and --help with stdout a pipe load neither child_process, nor sockets, nor streams', async () => {
+test('decode and --help with stdout a pipe load neither child_process, nor sockets, nor streams, nor os', async () => {
   // Commander requires node:child_process when it loads; the bundle hands it over on first use
   // (scripts/child-process-on-first-use.cjs), and output to a pipe is written without process.stdout.
+  // The cache directories come from $HOME, without node:os (io/cache-location.ts).
   for (const args of [['decode', await idToken()], ['--help']]) {
     const run = loadsOf(args);
     assert.equal(run.status, 0);
-    for (const builtin of ['child_process', 'net', 'stream'])
+    for (const builtin of ['child_process', 'net', 'stream', 'os'])
       assert.equal(run.builtins.has(builtin), false, `${args[0]} loaded ${builtin}`);
   }
 });
