@@ -1,11 +1,12 @@
-// Standard output and standard error of a real run. Where one is a pipe, a socket or a file
-// (`TOKEN=$(oidc-probe token …)`, `… | jq`, a CI log), each write goes straight to its file
-// descriptor: setting up process.stdout or process.stderr there (a net.Socket or a file stream)
-// costs a short command several ms of its start-up. A terminal, or anything else that is a character
-// device, gets process.stdout / process.stderr (their width, their colours, the prompts' input).
+// Standard output and standard error of a real run. Where one is a pipe, a socket, a file or
+// /dev/null (`TOKEN=$(oidc-probe token …)`, `… | jq`, a CI log, `… > /dev/null && echo ok`), each
+// write goes straight to its file descriptor: setting up process.stdout or process.stderr there (a
+// net.Socket, a file stream, a tty stream) costs a short command several ms of its start-up. A
+// terminal, or any other character device, gets process.stdout / process.stderr (their width, their
+// colours, the prompts' input).
 // A reader of stdout that went away (`oidc-probe … | head`) ends the run quietly, not with a stack
 // trace; on stderr, what no one reads any more is dropped.
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, statSync, writeSync } from 'node:fs';
 
 /** What a command writes to (commands/shared/context.ts OutputStream). */
 export interface StandardOutput {
@@ -18,7 +19,7 @@ export function standardOutput(fd: 1 | 2): StandardOutput {
   let direct = false;
   try {
     const stat = fstatSync(fd);
-    direct = stat.isFIFO() || stat.isSocket() || stat.isFile();
+    direct = stat.isFIFO() || stat.isSocket() || stat.isFile() || isDevNull(stat);
   } catch {
     /* not open at all: the process stream copes */
   }
@@ -54,4 +55,14 @@ function writeAll(fd: number, bytes: Uint8Array, readerGone: () => void): boolea
     }
   }
   return true;
+}
+
+/** The null device, told from a terminal by its device number (both are character devices). */
+function isDevNull(stat: { isCharacterDevice(): boolean; rdev: number }): boolean {
+  if (!stat.isCharacterDevice()) return false;
+  try {
+    return stat.rdev === statSync('/dev/null').rdev;
+  } catch {
+    return false;
+  }
 }

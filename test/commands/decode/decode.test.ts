@@ -306,6 +306,12 @@ test('decode and --help with stdout a pipe load neither child_process, nor socke
   }
 });
 
+test('decode with stdout /dev/null (an exit-code check) sets up no stream for it', async () => {
+  const run = loadsOf(['decode', await idToken()], {}, { toDevNull: true });
+  assert.equal(run.status, 0);
+  for (const builtin of ['tty', 'net', 'stream']) assert.equal(run.builtins.has(builtin), false, `loaded ${builtin}`);
+});
+
 test('a table with wide and combining characters keeps its borders aligned', async () => {
   const jwt = await new SignJWT({ sub: 'alice', name: '山田 太郎', nickname: 'Zoë 👩‍💻', locale: 'ko-KR 한국어' })
     .setProtectedHeader({ alg: 'ES256' })
