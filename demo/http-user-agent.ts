@@ -8,6 +8,33 @@ function assertLoopback(url: URL): void {
   if (!LOOPBACK.has(url.hostname)) throw new Error(`the demo user agent only talks to loopback, not ${url.host}`);
 }
 
+/**
+ * One request as a browser makes it: the cookies kept so far sent, the ones set kept, a body sent as
+ * a form, redirects left to the caller. The device-flow user in the tests signs in with it too.
+ */
+export async function requestKeepingCookies(
+  cookies: Map<string, string>,
+  url: URL,
+  method: string,
+  body: string | undefined,
+): Promise<{ res: Response; text: string }> {
+  const res = await fetch(url, {
+    method,
+    redirect: 'manual',
+    headers: {
+      cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
+    ...(body !== undefined ? { body } : {}),
+  });
+  for (const c of res.headers.getSetCookie()) {
+    const [pair] = c.split(';');
+    const i = pair!.indexOf('=');
+    cookies.set(pair!.slice(0, i).trim(), pair!.slice(i + 1).trim());
+  }
+  return { res, text: await res.text() };
+}
+
 export async function signInThroughForms(
   authorizationUrl: string,
   login: string,
@@ -25,21 +52,7 @@ export async function signInThroughForms(
   for (let step = 0; step < 20; step++) {
     assertLoopback(url);
     if (url.origin !== issuerOrigin) opts.beforeCallback?.();
-    const res = await fetch(url, {
-      method,
-      redirect: 'manual',
-      headers: {
-        cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      ...(body !== undefined ? { body } : {}),
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair!.indexOf('=');
-      cookies.set(pair!.slice(0, i).trim(), pair!.slice(i + 1).trim());
-    }
-    const text = await res.text();
+    const { res, text } = await requestKeepingCookies(cookies, url, method, body);
     if (res.status >= 300 && res.status < 400) {
       url = new URL(res.headers.get('location')!, url);
       method = 'GET';

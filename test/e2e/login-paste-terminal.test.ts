@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { BIN } from '../helpers/cli.js';
 import { isolatedEnv } from '../helpers/in-process.js';
 import { startRogueOp } from '../providers/rogue-op.js';
+import { loginArgs } from '../helpers/login-args.js';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
@@ -17,21 +18,7 @@ test('at a terminal, a pasted address longer than 4 KiB is read whole and the lo
   const op = await startRogueOp();
   try {
     const env = isolatedEnv({ TERM: 'xterm', OIDC_PROBE_CLIENT_SECRET: op.clientSecret, CI: undefined });
-    const args = [
-      'login',
-      '--paste',
-      '--no-color',
-      '--issuer',
-      op.issuer,
-      '--client-id',
-      op.clientId,
-      '--redirect-uri',
-      'http://127.0.0.1:0/callback',
-      '--flow',
-      'implicit',
-      '--timeout',
-      '30',
-    ];
+    const args = loginArgs(op, '--paste', '--no-color', '--flow', 'implicit');
     const cmd = [process.execPath, BIN, ...args].join(' ');
     const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let screen = '';

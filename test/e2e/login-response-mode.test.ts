@@ -9,36 +9,20 @@ import { join } from 'node:path';
 import { startCli } from '../helpers/cli-session.js';
 import { deliverAuthorizationResponse } from '../helpers/user-agent.js';
 import { startRogueOp } from '../providers/rogue-op.js';
+import { loginArgs } from '../helpers/login-args.js';
 
 async function login(extra: string[]) {
   const op = await startRogueOp({ defects: ['query_unless_asked'] });
   const home = await mkdtemp(join(tmpdir(), 'oidc-probe-mode-'));
   try {
-    const session = startCli(
-      [
-        'login',
-        '--no-browser',
-        '--issuer',
-        op.issuer,
-        '--client-id',
-        op.clientId,
-        '--redirect-uri',
-        'http://127.0.0.1:0/callback',
-        '--response-type',
-        'code id_token',
-        '--timeout',
-        '30',
-        ...extra,
-      ],
-      {
-        env: {
-          OIDC_PROBE_CLIENT_SECRET: op.clientSecret,
-          HOME: home,
-          XDG_CONFIG_HOME: join(home, 'config'),
-          XDG_CACHE_HOME: join(home, 'cache'),
-        },
+    const session = startCli(loginArgs(op, '--no-browser', '--response-type', 'code id_token', ...extra), {
+      env: {
+        OIDC_PROBE_CLIENT_SECRET: op.clientSecret,
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, 'config'),
+        XDG_CACHE_HOME: join(home, 'cache'),
       },
-    );
+    });
     const url = await session.urlLine(`${op.issuer}/authorize`);
     assert.ok(url, session.stderr());
     const delivery = await deliverAuthorizationResponse(url);

@@ -2,6 +2,7 @@
 // plain HTTP: open the verification URI, submit each form the provider shows (the code
 // confirmation, the login, the consent), keeping cookies, until a page without a form says it is
 // done. Loopback only.
+import { requestKeepingCookies } from '../../demo/http-user-agent.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -23,21 +24,7 @@ export async function confirmDeviceCode(verificationUriComplete: string, login: 
   let body: string | undefined;
   for (let step = 0; step < 20; step++) {
     if (!LOOPBACK.has(url.hostname)) throw new Error(`the device user only talks to loopback, not ${url.host}`);
-    const res = await fetch(url, {
-      method,
-      redirect: 'manual',
-      headers: {
-        cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      ...(body !== undefined ? { body } : {}),
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair!.indexOf('=');
-      cookies.set(pair!.slice(0, i).trim(), pair!.slice(i + 1).trim());
-    }
-    const text = await res.text();
+    const { res, text } = await requestKeepingCookies(cookies, url, method, body);
     if (res.status >= 300 && res.status < 400) {
       url = new URL(res.headers.get('location')!, url);
       method = 'GET';

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { runInProcess, type CliRun } from '../../helpers/in-process.js';
 import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
 import { startRogueOp, type Defect, type RogueOp } from '../../providers/rogue-op.js';
+import { loginArgs } from '../../helpers/login-args.js';
 
 interface Row {
   id: string;
@@ -46,28 +47,13 @@ async function login(defects: Defect[], args: string[]): Promise<Outcome> {
   let opened = false;
   let delivery: Promise<unknown> = Promise.resolve();
   try {
-    const run = await runInProcess(
-      [
-        'login',
-        '--json',
-        '--issuer',
-        op.issuer,
-        '--client-id',
-        op.clientId,
-        '--redirect-uri',
-        'http://127.0.0.1:0/callback',
-        '--timeout',
-        '30',
-        ...args,
-      ],
-      {
-        env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret },
-        openBrowser: async (url) => {
-          opened = true;
-          delivery = deliverAuthorizationResponse(url);
-        },
+    const run = await runInProcess(loginArgs(op, '--json', ...args), {
+      env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret },
+      openBrowser: async (url) => {
+        opened = true;
+        delivery = deliverAuthorizationResponse(url);
       },
-    );
+    });
     await delivery;
     let json: LoginDoc = {};
     try {

@@ -6,30 +6,16 @@ import { runCli } from '../../helpers/cli.js';
 import { startCli } from '../../helpers/cli-session.js';
 import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
 import { startRogueOp } from '../../providers/rogue-op.js';
+import { loginArgs } from '../../helpers/login-args.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 test('refused requests at the listener warn on stderr and the run still completes', { timeout: 120_000 }, async () => {
   const op = await startRogueOp();
   try {
-    const session = startCli(
-      [
-        'login',
-        '--no-browser',
-        '--json',
-        '--issuer',
-        op.issuer,
-        '--client-id',
-        op.clientId,
-        '--redirect-uri',
-        'http://127.0.0.1:0/callback',
-        '--flow',
-        'implicit',
-        '--timeout',
-        '60',
-      ],
-      { env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret } },
-    );
+    const session = startCli(loginArgs(op, '--no-browser', '--json', '--flow', 'implicit', '--timeout', '60'), {
+      env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret },
+    });
     const url = await session.urlLine(`${op.issuer}/authorize`);
     assert.ok(url, session.stderr());
     const callback = new URL(new URL(url).searchParams.get('redirect_uri')!);
@@ -102,21 +88,7 @@ test('a second relay POST after the response is refused, the first one counts', 
   const op = await startRogueOp();
   try {
     const session = startCli(
-      [
-        'login',
-        '--no-browser',
-        '--json',
-        '--issuer',
-        op.issuer,
-        '--client-id',
-        op.clientId,
-        '--redirect-uri',
-        'http://127.0.0.1:0/callback',
-        '--response-type',
-        'id_token',
-        '--timeout',
-        '60',
-      ],
+      loginArgs(op, '--no-browser', '--json', '--response-type', 'id_token', '--timeout', '60'),
       { env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret } },
     );
     const url = await session.urlLine(`${op.issuer}/authorize`);
@@ -226,21 +198,7 @@ test('a relay POST bound to another run (another state) is refused by this run, 
 }, async () => {
   const op = await startRogueOp();
   const start = () =>
-    startCli([
-      'login',
-      '--no-browser',
-      '--json',
-      '--issuer',
-      op.issuer,
-      '--client-id',
-      op.clientId,
-      '--redirect-uri',
-      'http://127.0.0.1:0/callback',
-      '--response-type',
-      'id_token',
-      '--timeout',
-      '60',
-    ]);
+    startCli(loginArgs(op, '--no-browser', '--json', '--response-type', 'id_token', '--timeout', '60'));
   const relayOf = async (authUrl: string) => {
     const callback = new URL(new URL(authUrl).searchParams.get('redirect_uri')!);
     return {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { startRogueOp, type Defect, type RogueOp } from '../../providers/rogue-op.js';
 import { startCli } from '../../helpers/cli-session.js';
 import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
+import { loginArgs } from '../../helpers/login-args.js';
 
 type ResponseType = 'code' | 'id_token' | 'id_token token' | 'code id_token' | 'code token' | 'code id_token token';
 type Mode = 'query' | 'fragment' | 'form_post';
@@ -338,25 +339,9 @@ describe('every response type on every channel it may use', { concurrency: 3 }, 
 test('hybrid c_hash failure by form_post: held back, and the human output says why', { timeout: 90_000 }, async () => {
   const op = await startRogueOp({ defects: ['c_hash'] });
   try {
-    const session = startCli(
-      [
-        'login',
-        '--no-browser',
-        '--issuer',
-        op.issuer,
-        '--client-id',
-        op.clientId,
-        '--redirect-uri',
-        'http://127.0.0.1:0/callback',
-        '--flow',
-        'hybrid',
-        '--response-mode',
-        'form_post',
-        '--timeout',
-        '30',
-      ],
-      { env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret } },
-    );
+    const session = startCli(loginArgs(op, '--no-browser', '--flow', 'hybrid', '--response-mode', 'form_post'), {
+      env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret },
+    });
     const url = await session.urlLine(`${op.issuer}/authorize`);
     assert.ok(url, session.stderr());
     assert.equal((await deliverAuthorizationResponse(url)).channel, 'form_post');

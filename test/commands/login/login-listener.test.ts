@@ -12,6 +12,7 @@ import { runCli } from '../../helpers/cli.js';
 import { startCli } from '../../helpers/cli-session.js';
 import { deliverAuthorizationResponse } from '../../helpers/user-agent.js';
 import { startRogueOp } from '../../providers/rogue-op.js';
+import { loginArgs } from '../../helpers/login-args.js';
 
 for (const [responseType, mode] of [
   ['code', 'query'],
@@ -24,23 +25,17 @@ for (const [responseType, mode] of [
     const op = await startRogueOp({ defects: ['access_denied'] });
     try {
       const session = startCli(
-        [
-          'login',
+        loginArgs(
+          op,
           '--no-browser',
           '--json',
-          '--issuer',
-          op.issuer,
-          '--client-id',
-          op.clientId,
-          '--redirect-uri',
-          'http://127.0.0.1:0/callback',
           '--response-type',
           responseType,
           '--response-mode',
           mode,
           '--timeout',
           '30',
-        ],
+        ),
         { env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret } },
       );
       const url = await session.urlLine(`${op.issuer}/authorize`);
@@ -64,23 +59,9 @@ for (const [responseType, mode] of [
 test('no response before --timeout is exit 5 with a hint', { timeout: 90_000 }, async () => {
   const op = await startRogueOp();
   try {
-    const r = await runCli(
-      [
-        'login',
-        '--no-browser',
-        '--issuer',
-        op.issuer,
-        '--client-id',
-        op.clientId,
-        '--redirect-uri',
-        'http://127.0.0.1:0/callback',
-        '--flow',
-        'implicit',
-        '--timeout',
-        '2',
-      ],
-      { timeoutMs: 60_000 },
-    );
+    const r = await runCli(loginArgs(op, '--no-browser', '--flow', 'implicit', '--timeout', '2'), {
+      timeoutMs: 60_000,
+    });
     assert.equal(r.code, 5, r.stderr);
     assert.match(r.stderr, /no authorization response reached http:\/\/127\.0\.0\.1:\d+\/callback within 2 s/);
     assert.match(r.stderr, /--timeout/);
@@ -174,18 +155,7 @@ test('a localhost redirect URI is served, and the flow completes through it', { 
 test('Ctrl-C while waiting closes the listener and exits 130', { timeout: 90_000 }, async () => {
   const op = await startRogueOp();
   try {
-    const session = startCli([
-      'login',
-      '--no-browser',
-      '--issuer',
-      op.issuer,
-      '--client-id',
-      op.clientId,
-      '--redirect-uri',
-      'http://127.0.0.1:0/callback',
-      '--timeout',
-      '60',
-    ]);
+    const session = startCli(loginArgs(op, '--no-browser', '--timeout', '60'));
     const url = await session.urlLine(`${op.issuer}/authorize`);
     assert.ok(url, session.stderr());
     const callback = new URL(new URL(url).searchParams.get('redirect_uri')!);
@@ -206,22 +176,16 @@ test('human output and --verbose traces never show the codes, tokens or client s
     const op = await startRogueOp();
     try {
       const session = startCli(
-        [
-          'login',
+        loginArgs(
+          op,
           '--no-browser',
           '--verbose',
           ...extra,
-          '--issuer',
-          op.issuer,
-          '--client-id',
-          op.clientId,
-          '--redirect-uri',
-          'http://127.0.0.1:0/callback',
           '--response-type',
           'code id_token token',
           '--timeout',
           '30',
-        ],
+        ),
         { env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret } },
       );
       const url = await session.urlLine(`${op.issuer}/authorize`);
@@ -256,22 +220,9 @@ test('--auth-method client_secret_post without a secret is exit 2 before the aut
 }, async () => {
   const op = await startRogueOp();
   try {
-    const r = await runCli([
-      'login',
-      '--no-browser',
-      '--issuer',
-      op.issuer,
-      '--client-id',
-      op.clientId,
-      '--redirect-uri',
-      'http://127.0.0.1:0/callback',
-      '--flow',
-      'hybrid',
-      '--auth-method',
-      'client_secret_post',
-      '--timeout',
-      '5',
-    ]);
+    const r = await runCli(
+      loginArgs(op, '--no-browser', '--flow', 'hybrid', '--auth-method', 'client_secret_post', '--timeout', '5'),
+    );
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /client_secret_post needs a client secret/);
     assert.ok(!r.stderr.includes('/authorize?'), 'no authorization URL was shown');
@@ -285,21 +236,7 @@ test('a public client (no secret) uses PKCE and auth method none for "code id_to
 }, async () => {
   const op = await startRogueOp();
   try {
-    const session = startCli([
-      'login',
-      '--no-browser',
-      '--json',
-      '--issuer',
-      op.issuer,
-      '--client-id',
-      op.clientId,
-      '--redirect-uri',
-      'http://127.0.0.1:0/callback',
-      '--flow',
-      'hybrid',
-      '--timeout',
-      '30',
-    ]);
+    const session = startCli(loginArgs(op, '--no-browser', '--json', '--flow', 'hybrid'));
     const url = await session.urlLine(`${op.issuer}/authorize`);
     assert.ok(url, session.stderr());
     assert.equal(new URL(url).searchParams.get('code_challenge_method'), 'S256');
@@ -317,22 +254,9 @@ test('a callback without parameters in a code flow is answered with a warning an
 }, async () => {
   const op = await startRogueOp();
   try {
-    const session = startCli(
-      [
-        'login',
-        '--no-browser',
-        '--json',
-        '--issuer',
-        op.issuer,
-        '--client-id',
-        op.clientId,
-        '--redirect-uri',
-        'http://127.0.0.1:0/callback',
-        '--timeout',
-        '30',
-      ],
-      { env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret } },
-    );
+    const session = startCli(loginArgs(op, '--no-browser', '--json'), {
+      env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret },
+    });
     const url = await session.urlLine(`${op.issuer}/authorize`);
     assert.ok(url, session.stderr());
     const callback = new URL(new URL(url).searchParams.get('redirect_uri')!);
@@ -354,29 +278,14 @@ test('a forged error callback (wrong state) and a request for another Host do no
   const op = await startRogueOp();
   const home = await mkdtemp(join(tmpdir(), 'oidc-probe-listener-'));
   try {
-    const session = startCli(
-      [
-        'login',
-        '--no-browser',
-        '--json',
-        '--issuer',
-        op.issuer,
-        '--client-id',
-        op.clientId,
-        '--redirect-uri',
-        'http://127.0.0.1:0/callback',
-        '--timeout',
-        '30',
-      ],
-      {
-        env: {
-          OIDC_PROBE_CLIENT_SECRET: op.clientSecret,
-          HOME: home,
-          XDG_CONFIG_HOME: join(home, 'config'),
-          XDG_CACHE_HOME: join(home, 'cache'),
-        },
+    const session = startCli(loginArgs(op, '--no-browser', '--json'), {
+      env: {
+        OIDC_PROBE_CLIENT_SECRET: op.clientSecret,
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, 'config'),
+        XDG_CACHE_HOME: join(home, 'cache'),
       },
-    );
+    });
     const url = await session.urlLine(`${op.issuer}/authorize`);
     assert.ok(url, session.stderr());
     const callback = new URL(new URL(url).searchParams.get('redirect_uri')!);

@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { startRogueOp } from '../../providers/rogue-op.js';
 import { startBinary as startCli } from '../../helpers/cli-session.js';
 import { launchChromium } from '../../helpers/browser.js';
+import { loginArgs } from '../../helpers/login-args.js';
 
 let browser: Browser;
 before(async () => {
@@ -31,23 +32,17 @@ for (const [responseType, mode] of CASES) {
     const page = await browser.newPage();
     try {
       const session = startCli(
-        [
-          'login',
+        loginArgs(
+          op,
           '--no-browser',
           '--json',
-          '--issuer',
-          op.issuer,
-          '--client-id',
-          op.clientId,
-          '--redirect-uri',
-          'http://127.0.0.1:0/callback',
           '--response-type',
           responseType,
           '--response-mode',
           mode,
           '--timeout',
           '60',
-        ],
+        ),
         { env: { OIDC_PROBE_CLIENT_SECRET: op.clientSecret } },
       );
       const url = await session.urlLine(`${op.issuer}/authorize`);
