@@ -6,6 +6,7 @@
 import type { Check, CheckStatus } from './checks.js';
 import { decodeJwt } from './jwt.js';
 import { redactBody, redactHeaders, redacted, redactUrl, SECRET_NAMES } from './redact.js';
+import { redactResponseBody } from './redact-response.js';
 
 /** Who takes part in a run, in the order the diagrams draw them as columns. */
 export type Participant =
@@ -48,7 +49,14 @@ export const PARTICIPANTS: readonly ParticipantInfo[] = [
 export interface ObservedExchange {
   /** What was being fetched: "token endpoint", "JWKS", "discovery document"… */
   what?: string | undefined;
-  request: { method: string; url: string; headers: Record<string, string>; body: string | undefined };
+  request: {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    body: string | undefined;
+    /** The endpoint's answers may hold tokens or credentials (src/io/http.ts: every POST unless told). */
+    carriesSecrets?: boolean | undefined;
+  };
   response?: { status: number; headers: Record<string, string>; body: Uint8Array; durationMs: number } | undefined;
   error?: { code: string; message: string } | undefined;
   startedAt: Date;
@@ -209,7 +217,9 @@ export function appendExchange(record: RunRecord, e: ObservedExchange, runStart:
     decoder ??= new TextDecoder('utf-8', { fatal: false });
     const text = decoder.decode(e.response.body);
     const resType = e.response.headers['content-type'];
-    const shown = redactBody(text, resType, show);
+    // The one policy for response bodies (HAR files and traces too): the content type is not trusted.
+    const carriesSecrets = e.request.carriesSecrets ?? e.request.method === 'POST';
+    const shown = redactResponseBody(text, { contentType: resType, carriesSecrets }, show);
     step.durationMs = e.response.durationMs;
     step.response = {
       status: e.response.status,

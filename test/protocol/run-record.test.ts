@@ -73,6 +73,33 @@ test('--show-secrets: the record keeps every value', async () => {
   assert.equal(record.tokens[0]!.payload?.nonce, SECRETS.nonce);
 });
 
+test('a token response is redacted whatever content type it claims, as in HAR files and traces', () => {
+  const record = newRunRecord('token', new Date(0), false);
+  const token = 'eyJ0eXAiOiJKV1QifQ.secret-access-token-0123456789';
+  const body = JSON.stringify({ access_token: token, token_type: 'Bearer', refresh_token: 'rt-0123456789abcdef' });
+  for (const type of ['text/plain', 'text/html; charset=utf-8', undefined]) {
+    const step = appendExchange(
+      record,
+      {
+        what: 'token endpoint',
+        request: { method: 'POST', url: 'https://op.test/token', headers: {}, body: 'grant_type=client_credentials' },
+        response: {
+          status: 200,
+          headers: type ? { 'content-type': type } : {},
+          body: new TextEncoder().encode(body),
+          durationMs: 1,
+        },
+        startedAt: new Date(0),
+      },
+      new Date(0),
+    );
+    const shown = step.response!.body;
+    assert.ok(!shown.includes(token), `${type}: ${shown}`);
+    assert.ok(!shown.includes('rt-0123456789abcdef'), `${type}: ${shown}`);
+    assert.match(shown, /"token_type":"Bearer"/);
+  }
+});
+
 test('curl: the request as sent, each secret a shell variable', () => {
   const curl = curlFor({
     method: 'POST',
