@@ -1,10 +1,10 @@
 // Profiles from $XDG_CONFIG_HOME/oidc-probe/config.json (or --config FILE):
 // {"profiles": {"ci": {"issuer": "…", "client_id": "…", "client_secret_file": "…"}}}
-// fs.promises on use, not node:fs/promises on import: loading it costs every start-up ~2 ms.
-import { promises as fs } from 'node:fs';
+// Read like every file the user names (io/input.ts): synchronously, at most 1 MiB.
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { homeDirectory } from './cache-location.js';
+import { readAtMostOneMiB } from './input.js';
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME?.startsWith('/') ? env.XDG_CONFIG_HOME : join(homeDirectory(env), '.config');
@@ -20,8 +20,9 @@ export async function loadProfile(
   const path = opts.configFile ?? defaultConfigPath(env);
   let text: string;
   try {
-    text = await fs.readFile(path, 'utf8');
+    text = readAtMostOneMiB(path, `the config file ${path}`);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (opts.configFile === undefined && code === 'ENOENT') {
       throw new UsageError(

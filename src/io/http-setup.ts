@@ -1,7 +1,7 @@
 // The HTTP client a command uses, configured from the global options: timeouts, TLS trust
 // (--ca-file, --insecure), proxies (HTTPS_PROXY/HTTP_PROXY/NO_PROXY), and the observers that show
 // the wire (--verbose traces, --har), all redacted unless --show-secrets.
-import { readFileSync } from 'node:fs';
+import { readAtMostOneMiB } from './input.js';
 import { UsageError } from '../errors.js';
 import { redactBody, redactHeaders, redactUrl } from '../protocol/redact.js';
 import { redactResponseBody } from '../protocol/redact-response.js';
@@ -57,8 +57,9 @@ function dispatcherFor(
   let ca: string | undefined;
   if (caFile) {
     try {
-      ca = readFileSync(caFile, 'utf8');
+      ca = readAtMostOneMiB(caFile, `--ca-file ${caFile}`);
     } catch (err) {
+      if (err instanceof UsageError) throw err;
       throw new UsageError(
         'unreadable_ca',
         `cannot read --ca-file ${caFile}: ` +

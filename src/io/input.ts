@@ -36,12 +36,17 @@ export async function readTokenArgument(
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A file the user named, as text: at most 1 MiB (over that, exit 2 naming `what`); read errors are thrown as they are. */
+export function readAtMostOneMiB(path: string, what: string): string {
+  const buf = readAtMost(path, MAX_INPUT_BYTES + 1);
+  if (buf.length > MAX_INPUT_BYTES) throw new UsageError('file_too_large', `${what} is over 1 MiB`);
+  return buf.toString('utf8');
+}
+
 /** A file the user named in an option; unreadable → exit 2 naming the option. */
 export async function readUserFile(path: string, option: string): Promise<string> {
   try {
-    const buf = readAtMost(path, MAX_INPUT_BYTES + 1);
-    if (buf.length > MAX_INPUT_BYTES) throw new UsageError('file_too_large', `${option} ${path} is over 1 MiB`);
-    return buf.toString('utf8');
+    return readAtMostOneMiB(path, `${option} ${path}`);
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;

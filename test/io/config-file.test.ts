@@ -38,3 +38,13 @@ test('a config file that is not JSON is a usage error naming the file', async ()
 test('without --profile, --config or OIDC_PROBE_PROFILE no file is read', async () => {
   assert.equal(await loadProfile({}, { XDG_CONFIG_HOME: '/nonexistent' }), undefined);
 });
+
+test('a config file over 1 MiB, or endless (/dev/zero), is refused without being read whole', async () => {
+  const home = await configHome(`{"profiles": {"ci": {"note": "${'x'.repeat(1024 * 1024)}"}}}`);
+  for (const opts of [{ profile: 'ci' }, { configFile: '/dev/zero' }]) {
+    await assert.rejects(
+      loadProfile(opts, { XDG_CONFIG_HOME: home }),
+      (e: unknown) => e instanceof UsageError && e.code === 'file_too_large' && /is over 1 MiB/.test(e.message),
+    );
+  }
+});

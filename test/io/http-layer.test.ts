@@ -3,7 +3,7 @@
 import { makePrivateCa } from '../helpers/tls-server.js';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo } from 'node:net';
@@ -136,6 +136,15 @@ test('--ca-file trusts the private CA', async () => {
   const r = await runCli(['discover', tlsBase, '--ca-file', caFile, '--json']);
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
   assert.equal(JSON.parse(r.stdout).metadata.issuer, tlsBase);
+});
+
+test('a --ca-file over 1 MiB is exit 2 without being read whole, like every file an option names', async () => {
+  const big = join(mkdtempSync(join(tmpdir(), 'oidc-probe-ca-')), 'huge.pem');
+  writeFileSync(big, 'x'.repeat(2 * 1024 * 1024));
+  const r = await runCli(['discover', tlsBase, '--ca-file', big, '--json']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(JSON.parse(r.stdout).error.code, 'file_too_large');
+  assert.match(JSON.parse(r.stdout).error.message, /--ca-file .*huge\.pem is over 1 MiB/);
 });
 
 test('--insecure connects anyway, with a loud warning', async () => {
