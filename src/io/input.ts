@@ -36,7 +36,7 @@ export async function readTokenArgument(
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** A file the user named, as text: at most 1 MiB (over that, exit 2 naming `what`); read errors are thrown as they are. */
+/** A file the user named, as text, at most 1 MiB (over that, exit 2 naming `what`); read errors are thrown as is. */
 export function readAtMostOneMiB(path: string, what: string): string {
   const buf = readAtMost(path, MAX_INPUT_BYTES + 1);
   if (buf.length > MAX_INPUT_BYTES) throw new UsageError('file_too_large', `${what} is over 1 MiB`);
