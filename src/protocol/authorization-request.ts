@@ -67,14 +67,14 @@ export function checkState(params: Record<string, string>, expected: string): Ch
   );
 }
 
-/** Equal values, compared in constant time (the state is this run's secret). */
-function sameSecret(a: string, b: string): boolean {
+/** Equal values, compared in constant time (a state, a client secret: what an attacker would guess at). */
+export function sameSecret(a: string, b: string): boolean {
   const digest = (v: string) => createHash('sha256').update(v, 'utf8').digest();
   return timingSafeEqual(digest(a), digest(b));
 }
 
 /** RFC 6749 §4.1.2.1: an error code uses only %x20-21 / %x23-5B / %x5D-7E, so it is safe to quote. */
-const ERROR_CODE = /^[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}$/;
+export const isQuotableErrorCode = (code: string): boolean => /^[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}$/.test(code);
 
 /**
  * RFC 6749 §4.1.2.1 and §10.12: an error response carries the state of the request it answers. One
@@ -84,7 +84,7 @@ const ERROR_CODE = /^[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}$/;
 export function strayErrorResponse(params: Record<string, string>, expectedState: string): string | undefined {
   if (params.error === undefined) return undefined;
   if (params.state !== undefined && sameSecret(params.state, expectedState)) return undefined;
-  const code = ERROR_CODE.test(params.error) ? ` (error "${params.error}")` : '';
+  const code = isQuotableErrorCode(params.error) ? ` (error "${params.error}")` : '';
   const which = params.state === undefined ? 'without a state' : 'with a state this run did not send';
   return `an error response${code} ${which} was ignored: it answers no request of this run (RFC 6749 §4.1.2.1, §10.12)`;
 }

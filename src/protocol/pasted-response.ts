@@ -4,6 +4,7 @@
 // person copies it by hand: it must be on the redirect URI's origin and path and carry this run's
 // state (RFC 6749 §10.12), and an error answer is reported so that the person can try again.
 // Pure: the text and what the run expects in, a verdict out.
+import { isQuotableErrorCode } from './authorization-request.js';
 import type { Channel } from './response-type.js';
 
 export type PastedVerdict =
@@ -39,9 +40,6 @@ export function quoted(value: string, max = 80): string {
   return `"${shown}${value.length > max ? '…' : ''}"`;
 }
 
-/** RFC 6749 §4.1.2.1: an error code is a few visible characters; anything else is not quoted. */
-const ERROR_CODE = /^[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}$/;
-
 const paramsOf = (text: string): Record<string, string> => Object.fromEntries(new URLSearchParams(text));
 
 export function judgePastedAddress(input: string, expect: PastedExpectations): PastedVerdict {
@@ -68,7 +66,7 @@ export function judgePastedAddress(input: string, expect: PastedExpectations): P
   // A provider may leave a marker in the fragment of a query response (Facebook's "#_=_").
   const fragment = paramsOf(url.hash.slice(1));
   const error = query.error ?? fragment.error;
-  const errorCode = error !== undefined && ERROR_CODE.test(error) ? error : undefined;
+  const errorCode = error !== undefined && isQuotableErrorCode(error) ? error : undefined;
 
   if (url.origin !== redirect.origin || url.pathname !== redirect.pathname) {
     if (expect.authorizationEndpoint !== undefined && sameEndpoint(url, expect.authorizationEndpoint))

@@ -2,6 +2,7 @@
 // takes (RFC 6749 §4.1.1, §4.1.2.1; Core 3.1.2.1–3.3.2.6; RFC 7636), which redirect URIs match
 // (RFC 6749 §3.1.2; RFC 8252 §7.3), and how a client authenticates at the token endpoint
 // (RFC 6749 §2.3.1). Pure: the HTTP edge in src/io/provider hands in parameters and acts on the verdict.
+import { sameSecret } from './authorization-request.js';
 
 export interface ProviderClient {
   clientId: string;
@@ -400,13 +401,4 @@ export function authenticateClient(
   if (!sameSecret(secret!, client.clientSecret))
     return fail(`wrong client secret for "${id}"`, method === 'client_secret_basic');
   return { kind: 'ok', client, method };
-}
-
-/** Compare without an early exit on the first differing character. */
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
 }
