@@ -25,6 +25,9 @@ export const isSupportedAlg = (alg: string): boolean => (SUPPORTED_ALGS as reado
 /** RFC 7518 §3.2: HMAC with a shared secret. */
 export const isHmacAlg = (alg: string): boolean => /^HS(256|384|512)$/.test(alg);
 
+/** Members that make a JWK private or secret (RFC 7518 §6.2.2, §6.3.2, §6.4.1; RFC 8037 §2). */
+export const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
 export interface KeyRequirement {
   /** Key types that can carry out the alg. */
   kty: readonly string[];

@@ -2,7 +2,7 @@
 // keys are parsed with node:crypto, certificates with X509Certificate, thumbprints with jose.
 import { createHash, createPublicKey, createSecretKey, X509Certificate } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import { keyRequirementFor, type KeyRequirement } from './algorithms.js';
+import { keyRequirementFor, PRIVATE_JWK_MEMBERS, type KeyRequirement } from './algorithms.js';
 import { fail, pass, skip, warn, type Check } from './checks.js';
 
 export interface KeyRow {
@@ -31,7 +31,6 @@ export interface JwksLint {
 }
 
 const EXPIRY_WARNING_SECONDS = 30 * 86400;
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 
 const isoDate = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
 const label = (k: KeyRow) => (k.kid !== undefined ? `"${k.kid}"` : `#${k.index}`);
@@ -58,7 +57,7 @@ async function describeKey(entry: unknown, index: number): Promise<KeyRow> {
     return { index, private_members: [], error: `is not a JSON object (${JSON.stringify(entry)})` };
   }
   const jwk = entry as JWK & Record<string, unknown>;
-  const row: KeyRow = { index, private_members: PRIVATE_MEMBERS.filter((m) => jwk[m] !== undefined) };
+  const row: KeyRow = { index, private_members: PRIVATE_JWK_MEMBERS.filter((m) => jwk[m] !== undefined) };
   for (const member of ['kid', 'kty', 'alg', 'use', 'crv'] as const) {
     if (typeof jwk[member] === 'string') row[member] = jwk[member];
   }

@@ -3,6 +3,7 @@
 // (src/io/provider/dpop.ts) verifies the signature with the key from the proof's own header, and
 // keeps the jti values it has seen; these rules judge the header and the claims.
 import type { JWK } from 'jose';
+import { PRIVATE_JWK_MEMBERS } from './algorithms.js';
 import { accessTokenHash, dpopHtu, jwkThumbprint } from './dpop.js';
 
 /** §4.3 step 5: registered asymmetric signature algorithms, never none or an HMAC. */
@@ -29,9 +30,6 @@ export type ProofVerdict =
 
 const invalid = (description: string): { kind: 'invalid'; description: string } => ({ kind: 'invalid', description });
 
-/** Members that make a JWK private (RFC 7518 §6.2.2, §6.3.2, §6.4.1; RFC 8037 §2). */
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
-
 /** §4.3 step 1: one DPoP header. Node joins repeated headers with ", ", which no compact JWS holds. */
 export function singleProof(header: string | string[] | undefined): string | undefined | { invalid: string } {
   if (header === undefined) return undefined;
@@ -55,7 +53,7 @@ export function checkDpopProofHeader(
   const jwk = header.jwk;
   if (!jwk || typeof jwk !== 'object' || Array.isArray(jwk) || typeof (jwk as JWK).kty !== 'string')
     return invalid('the proof has no public key in its jwk header (RFC 9449 §4.2)');
-  if (PRIVATE_MEMBERS.some((m) => m in jwk))
+  if (PRIVATE_JWK_MEMBERS.some((m) => m in jwk))
     return invalid("the proof's jwk header holds a private or symmetric key (RFC 9449 §4.3 step 7)");
   return { kind: 'ok', alg, jwk: jwk as JWK };
 }

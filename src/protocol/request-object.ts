@@ -3,6 +3,7 @@
 // encrypt to the provider (RFC 9101 §6.1), sent by value (`request`) or pushed (RFC 9126 §3).
 import { randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
+import { defaultSigningAlgFor, isHmacAlg } from './algorithms.js';
 import { ProtocolInputError } from './input-error.js';
 
 /** Short-lived: the request is used once, right away (FAPI 2.0 caps exp - nbf at 60 min). */
@@ -55,11 +56,7 @@ export type RequestObjectSigner =
 function signingAlg(signer: RequestObjectSigner): string {
   if (signer.kind === 'client_secret') return signer.alg ?? 'HS256';
   if (signer.alg) return signer.alg;
-  if (typeof signer.jwk.alg === 'string') return signer.jwk.alg;
-  if (signer.jwk.kty === 'EC')
-    return signer.jwk.crv === 'P-384' ? 'ES384' : signer.jwk.crv === 'P-521' ? 'ES512' : 'ES256';
-  if (signer.jwk.kty === 'OKP') return 'EdDSA';
-  return 'RS256';
+  return typeof signer.jwk.alg === 'string' ? signer.jwk.alg : defaultSigningAlgFor(signer.jwk);
 }
 
 /** The signed request object (RFC 9101 §4). Bad key material is bad input. */
@@ -68,7 +65,7 @@ export async function signRequestObject(claims: Record<string, unknown>, signer:
   const alg = signingAlg(signer);
   let key: Awaited<ReturnType<typeof importJWK>>;
   if (signer.kind === 'client_secret') {
-    if (!/^HS(256|384|512)$/.test(alg))
+    if (!isHmacAlg(alg))
       throw new ProtocolInputError(
         'bad_signing_alg',
         `a request object signed with the client secret uses HS256, HS384 or HS512, not ${alg}`,
