@@ -4,6 +4,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { JWK } from 'jose';
+import { jwtExpiry } from './token-output.js';
 
 export interface CacheIdentity {
   issuer: string;
@@ -87,15 +88,7 @@ export function decideFromCache(
 
 /** expires_in when given; else the exp of a JWT access token; else unknown. */
 export function expiresAt(now: number, expiresIn: number | undefined, accessToken: string): number | undefined {
-  if (expiresIn !== undefined) return now + expiresIn;
-  const payload = accessToken.split('.')[1];
-  if (accessToken.split('.').length !== 3 || !payload) return undefined;
-  try {
-    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
-    return typeof exp === 'number' ? exp : undefined;
-  } catch {
-    return undefined;
-  }
+  return expiresIn !== undefined ? now + expiresIn : jwtExpiry(accessToken);
 }
 
 export function isCacheEntry(x: unknown): x is CacheEntry {

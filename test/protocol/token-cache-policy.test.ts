@@ -33,6 +33,9 @@ test("expiry comes from expires_in, else from a JWT access token's exp", () => {
   const jwt = `e30.${Buffer.from(JSON.stringify({ exp: 5000 })).toString('base64url')}.sig`;
   assert.equal(expiresAt(100, undefined, jwt), 5000);
   assert.equal(expiresAt(100, undefined, 'opaque'), undefined);
+  // An exp JSON reads as Infinity (1e999) is no expiry, as for the ID token (token-output.ts jwtExpiry).
+  const endless = `e30.${Buffer.from('{"exp":1e999}').toString('base64url')}.sig`;
+  assert.equal(expiresAt(100, undefined, endless), undefined);
 });
 
 test('DPoP and authorization_details make other entries; the keys of plain requests stay as they were', () => {
