@@ -95,7 +95,6 @@ export function requirePrivateDirectory(path: string, label: string, opts: { cre
   try {
     st = lstatSync(path);
   } catch (err) {
-    if (errno(err) === 'ENOTDIR') throw cannot('use', label, path, err);
     if (errno(err) !== 'ENOENT') throw cannot('use', label, path, err);
     if (opts.create === false) return false;
     try {

@@ -129,17 +129,6 @@ export const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'protected_resources',
 ]);
 
-/** Discovery §3 REQUIRED fields (token_endpoint unless only the implicit flow is supported). */
-const _OPENID_REQUIRED = [
-  'issuer',
-  'authorization_endpoint',
-  'token_endpoint',
-  'jwks_uri',
-  'response_types_supported',
-  'subject_types_supported',
-  'id_token_signing_alg_values_supported',
-] as const;
-
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
 export function lintDiscovery(input: DiscoveryLintInput): Check[] {

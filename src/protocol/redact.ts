@@ -30,11 +30,14 @@ const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'
 
 export const redacted = (value: string) => `[redacted ${value.length} chars]`;
 
+/** A header whose value is a credential: redacted in traces, HAR files and reports. */
+export const isSecretHeader = (name: string): boolean => SECRET_HEADERS.has(name.toLowerCase());
+
 export function redactHeaders(headers: Record<string, string>, show: boolean): Record<string, string> {
   if (show) return headers;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
-    if (!SECRET_HEADERS.has(k.toLowerCase())) {
+    if (!isSecretHeader(k)) {
       out[k] = v;
       continue;
     }

@@ -5,7 +5,7 @@
 // Pure: the I/O edge hands in what it observed; nothing here reads a clock, a socket or a file.
 import type { Check, CheckStatus } from './checks.js';
 import { decodeJwt } from './jwt.js';
-import { redactBody, redactHeaders, redacted, redactUrl, SECRET_NAMES } from './redact.js';
+import { isSecretHeader, redactBody, redactHeaders, redacted, redactUrl, SECRET_NAMES } from './redact.js';
 import { redactResponseBody } from './redact-response.js';
 
 /** Who takes part in a run, in the order the diagrams draw them as columns. */
@@ -687,10 +687,6 @@ function headerVariable(name: string, scheme: string | undefined): string {
   return name.toLowerCase() === 'dpop' ? '$DPOP_PROOF' : variable(name);
 }
 
-function secretHeader(name: string, value: string): boolean {
-  return redactHeaders({ [name]: value }, false)[name] !== value;
-}
-
 /** One curl command line; secret values never appear, only "$CODE", "$CLIENT_SECRET"… */
 export function curlFor(request: ObservedExchange['request']): string {
   const url = new URL(request.url);
@@ -705,7 +701,7 @@ export function curlFor(request: ObservedExchange['request']): string {
   const lines = [`curl${request.method === 'GET' ? '' : ` -X ${request.method}`} ${urlText}`];
   for (const [name, value] of Object.entries(request.headers)) {
     if (CURL_SKIPS.has(name.toLowerCase())) continue;
-    if (secretHeader(name, value)) {
+    if (isSecretHeader(name)) {
       const scheme = /^(\w+)\s+/.exec(value)?.[1];
       lines.push(`-H "${name}: ${scheme ? `${scheme} ` : ''}${headerVariable(name, scheme)}"`);
     } else lines.push(`-H ${shellQuote(`${name}: ${value}`)}`);
