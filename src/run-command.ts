@@ -89,11 +89,10 @@ export function reportError(ctx: Context, err: unknown): void {
   const s = ctx.errStyle;
   // Messages quote providers (error_description, error_uri, WWW-Authenticate) and input: escaped.
   const e = escapeForTerminal;
-  const write = (text: string) => ctx.stderr.write(terminalOutput(text, { colors: s.level > 0 }));
-  write(`${s.red('error:')} ${e(message)}\n`);
-  if (err instanceof ProviderError && err.errorUri) write(`  error_uri: ${e(err.errorUri)}\n`);
-  if (known && err.hint) write(`${s.dim('hint:')} ${e(err.hint)}\n`);
-  if (ctx.debug && err instanceof Error && err.stack) write(s.dim(err.stack) + '\n');
+  ctx.info(`${s.red('error:')} ${e(message)}`);
+  if (err instanceof ProviderError && err.errorUri) ctx.info(`  error_uri: ${e(err.errorUri)}`);
+  if (known && err.hint) ctx.info(`${s.dim('hint:')} ${e(err.hint)}`);
+  if (ctx.debug && err instanceof Error && err.stack) ctx.info(s.dim(err.stack));
   else if (!known)
-    write(`${s.dim('hint:')} this is a bug in oidc-probe; run again with --debug for details and report it.\n`);
+    ctx.info(`${s.dim('hint:')} this is a bug in oidc-probe; run again with --debug for details and report it.`);
 }
