@@ -5,6 +5,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { JWK } from 'jose';
 import { jwtExpiry } from './token-output.js';
+import type { TokenResponse } from './token-response.js';
 
 export interface CacheIdentity {
   issuer: string;
@@ -84,6 +85,33 @@ export function decideFromCache(
         : `the cached token has only ${left} s left (--min-ttl ${minTtl})`;
   if (entry.refresh_token) return { action: 'refresh', reason: why };
   return { action: 'fetch', reason: why };
+}
+
+/**
+ * The cache entry for a token response (`token`, and `login` for its refresh token). A refresh answer
+ * may omit refresh_token and id_token (RFC 6749 §6): the previous entry's stay. A DPoP-bound token
+ * keeps its key (RFC 9449 §5): without it the cached token cannot be used.
+ */
+export function cacheEntryFrom(
+  identity: CacheIdentity,
+  t: TokenResponse & { access_token: string },
+  now: number,
+  opts: { previous?: CacheEntry | undefined; dpopKey?: { privateJwk: JWK; thumbprint: string } | undefined } = {},
+): CacheEntry {
+  const { previous, dpopKey } = opts;
+  const dpop = dpopKey !== undefined && t.token_type?.toLowerCase() === 'dpop';
+  return {
+    version: 1,
+    ...identity,
+    access_token: t.access_token,
+    token_type: t.token_type,
+    expires_at: expiresAt(now, t.expires_in, t.access_token),
+    refresh_token: t.refresh_token ?? previous?.refresh_token,
+    id_token: t.id_token ?? previous?.id_token,
+    scope_granted: t.scope,
+    obtained_at: now,
+    ...(dpop ? { dpop_jwk: dpopKey.privateJwk, dpop_jkt: dpopKey.thumbprint } : {}),
+  };
 }
 
 /** expires_in when given; else the exp of a JWT access token; else unknown. */

@@ -186,7 +186,7 @@ async function cacheLoginTokens(
   dpopKey: DpopKey | undefined,
 ): Promise<void> {
   if (!tokens || typeof tokens.access_token !== 'string') return;
-  const [{ cacheKey, expiresAt }, { writeEntry }] = await Promise.all([
+  const [{ cacheKey, cacheEntryFrom }, { writeEntry }] = await Promise.all([
     import('../../protocol/token-cache-policy.js'),
     import('../../io/token-cache.js'),
   ]);
@@ -196,22 +196,8 @@ async function cacheLoginTokens(
   // RFC 9449 §5: a DPoP-bound refresh token is refreshed with the same key, so the key goes with it.
   const dpop = dpopKey !== undefined && t.token_type?.toLowerCase() === 'dpop';
   const identity = { issuer, clientId, grant: 'refresh_token', ...(dpop ? { dpop: true } : {}) };
-  const path = await writeEntry(
-    cacheKey(identity),
-    {
-      version: 1,
-      ...identity,
-      access_token: t.access_token!,
-      token_type: t.token_type,
-      expires_at: expiresAt(now, t.expires_in, t.access_token!),
-      refresh_token: t.refresh_token,
-      id_token: t.id_token,
-      scope_granted: t.scope,
-      obtained_at: now,
-      ...(dpop ? { dpop_jwk: dpopKey.privateJwk, dpop_jkt: dpopKey.thumbprint } : {}),
-    },
-    ctx.tokenCacheDir,
-  );
+  const entry = cacheEntryFrom(identity, { ...t, access_token: tokens.access_token }, now, { dpopKey });
+  const path = await writeEntry(cacheKey(identity), entry, ctx.tokenCacheDir);
   ctx.info(
     `cached the tokens in ` +
       `${path}${t.refresh_token ? '' : ' (no refresh token came: ask for offline_access to get one)'}`,

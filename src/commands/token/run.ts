@@ -13,7 +13,7 @@ import {
   cacheKey,
   decideForIdToken,
   decideFromCache,
-  expiresAt,
+  cacheEntryFrom,
   type CacheEntry,
   type CacheIdentity,
 } from '../../protocol/token-cache-policy.js';
@@ -154,21 +154,10 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
     const t = outcome.tokens;
     if (t.access_token === undefined)
       return { ...baseView(identity, 'fetch', reason), checks: outcome.checks, valid: false, tokens: t.raw };
-    const dpop = dpopKey !== undefined && t.token_type?.toLowerCase() === 'dpop';
-    const entry: CacheEntry = {
-      version: 1,
-      ...identity,
-      access_token: t.access_token,
-      token_type: t.token_type,
-      expires_at: expiresAt(now(), t.expires_in, t.access_token),
-      // RFC 6749 §6: a refresh answer may omit refresh_token; the old one then stays valid.
-      refresh_token: t.refresh_token ?? cached?.refresh_token,
-      id_token: t.id_token ?? cached?.id_token,
-      scope_granted: t.scope,
-      obtained_at: now(),
-      // The key travels with the token it binds: without it the cached token cannot be used.
-      ...(dpop ? { dpop_jwk: dpopKey.privateJwk, dpop_jkt: dpopKey.thumbprint } : {}),
-    };
+    const entry = cacheEntryFrom(identity, { ...t, access_token: t.access_token }, now(), {
+      previous: cached,
+      dpopKey,
+    });
     if (cacheable && isValid(outcome.checks)) await writeEntry(key, entry, ctx.tokenCacheDir);
     return {
       ...viewFromEntry(entry, useRefresh ? 'refresh' : 'fetch', reason, outcome.checks),
