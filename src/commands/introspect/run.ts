@@ -1,7 +1,7 @@
 // introspect: a token and the client's authentication to the introspection endpoint (RFC 7662).
 import { prepareTokenEndpointCall, type TokenEndpointOptions } from '../shared/token-endpoint-call.js';
 import type { CommandResult, Context } from '../shared/context.js';
-import { fail, pass, type Check } from '../../protocol/checks.js';
+import { fail, isValid, pass, type Check } from '../../protocol/checks.js';
 import { checkDpopBinding } from '../../protocol/dpop.js';
 import { renderChecks } from '../../render/checks.js';
 import { renderClaimsTable } from '../../render/jwt-tables.js';
@@ -36,7 +36,7 @@ export async function run(opts: TokenEndpointOptions, ctx: Context): Promise<Com
   const cnf = json.cnf as { jkt?: unknown } | undefined;
   if (dpopKey && json.active === true && (String(json.token_type).toLowerCase() === 'dpop' || cnf?.jkt !== undefined))
     checks.push(checkDpopBinding(json, dpopKey.thumbprint, 'the introspected token'));
-  const data = { valid: !checks.some((c) => c.status === 'fail'), endpoint, response: json, checks };
+  const data = { valid: isValid(checks), endpoint, response: json, checks };
   return {
     data,
     human: (c) =>

@@ -10,9 +10,6 @@ import type { Style } from '../../render/style.js';
 import { redactSecret } from '../../render/text.js';
 import type { ServeHandle } from './run.js';
 
-/** Text from outside (client ids, redirect URIs, request lines) as the one escaping rule shows it. */
-export const terminalSafe = escapeForTerminal;
-
 /** What a machine reads once the provider listens: the first line of the --json-log on stderr. */
 export function readyDocument(h: ServeHandle): Record<string, unknown> {
   return {
@@ -62,7 +59,7 @@ export function renderReady(h: ServeHandle, style: Style, opts: { showSecrets: b
         ? 'public, PKCE'
         : `confidential, secret ${redactSecret(c.clientSecret, opts.showSecrets)}`;
     const uris = c.redirectUris.length ? c.redirectUris.join(', ') : 'any loopback redirect URI';
-    return row('client', `${style.bold(terminalSafe(c.clientId))} (${kind}; ${terminalSafe(uris)})`);
+    return row('client', `${style.bold(escapeForTerminal(c.clientId))} (${kind}; ${escapeForTerminal(uris)})`);
   });
   const defects = [...h.defects];
   const login = loginLine(h, opts.showSecrets);
@@ -71,7 +68,7 @@ export function renderReady(h: ServeHandle, style: Style, opts: { showSecrets: b
     row('issuer', style.cyan(h.issuer)),
     row('discovery', `${h.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`),
     ...clients,
-    row('user', terminalSafe(h.user.sub)),
+    row('user', escapeForTerminal(h.user.sub)),
     row('sign-in', h.autoApprove ? 'automatic (--auto-approve)' : 'a page to click through in the browser'),
     row('signing', h.signingAlg),
     row('defects', defects.length ? style.magenta(defects.join(', ')) : 'none'),
@@ -99,11 +96,11 @@ export function renderEvent(e: ProviderEvent, style: Style): string {
   const parts = [
     style.dim(time),
     e.method.padEnd(4),
-    terminalSafe(e.path),
+    escapeForTerminal(e.path),
     statusPaint(e.status, style),
-    terminalSafe(e.note),
+    escapeForTerminal(e.note),
   ];
-  if (e.client !== undefined) parts.push(style.dim(`client ${terminalSafe(e.client)}`));
+  if (e.client !== undefined) parts.push(style.dim(`client ${escapeForTerminal(e.client)}`));
   if (e.defects.length) parts.push(style.magenta(`defect${e.defects.length > 1 ? 's' : ''}: ${e.defects.join(', ')}`));
   if (e.notApplicable.length) parts.push(style.yellow(`not applicable here: ${e.notApplicable.join(', ')}`));
   return parts.join('  ');

@@ -7,7 +7,7 @@ import type { ProviderEvent, ProviderHandle } from '../../io/provider/server.js'
 import { DEFECTS, parseDefectNames, type Defect, type ProviderAlg } from '../../protocol/provider-defects.js';
 import type { ProviderClient } from '../../protocol/provider-requests.js';
 import type { ServeOptions } from './options.js';
-import { terminalSafe } from './render.js';
+import { escapeForTerminal } from '../../render/escape.js';
 
 export interface ServeDeps {
   /** Where each request's event goes (the readable log, the JSON log, or a test's array). */
@@ -91,7 +91,7 @@ export function parseClients(specs: readonly string[]): ProviderClient[] {
 
 export function parseClientSpec(spec: string): ProviderClient {
   const bad = (why: string) =>
-    new UsageError('bad_client', `--client "${terminalSafe(spec)}" is not ${CLIENT_FORMAT}: ${why}`, {
+    new UsageError('bad_client', `--client "${escapeForTerminal(spec)}" is not ${CLIENT_FORMAT}: ${why}`, {
       hint:
         'for example --client my-app:my-secret@http://localhost:3000/callback, ' +
         'or --client my-app for a public client',
@@ -118,7 +118,7 @@ export function parseClientSpec(spec: string): ProviderClient {
     try {
       url = new URL(redirectUri);
     } catch {
-      return fail(`the redirect URI "${terminalSafe(redirectUri)}" is not an absolute URI`);
+      return fail(`the redirect URI "${escapeForTerminal(redirectUri)}" is not an absolute URI`);
     }
     // RFC 6749 §3.1.2: absolute, no fragment; RFC 8252 §7.1: a native app's private-use scheme has a dot.
     if (url.hash || redirectUri.includes('#')) return fail('a redirect URI must not have a fragment (RFC 6749 §3.1.2)');
@@ -144,14 +144,14 @@ export function parseUser(name: string): ProviderUser {
   if (!/^[\x21-\x7e]{1,255}$/.test(name))
     throw new UsageError(
       'bad_user',
-      `--user "${terminalSafe(name)}" must be 1 to 255 visible ASCII characters (it becomes the sub)`,
+      `--user "${escapeForTerminal(name)}" must be 1 to 255 visible ASCII characters (it becomes the sub)`,
     );
   return { sub: name, name, email: `${name}@example.com` };
 }
 
 /** "/" or an absolute path of plain segments; the control and well-known paths stay the provider's. */
 export function checkIssuerPath(path: string): string {
-  const bad = (why: string) => new UsageError('bad_issuer_path', `--issuer-path "${terminalSafe(path)}" ${why}`);
+  const bad = (why: string) => new UsageError('bad_issuer_path', `--issuer-path "${escapeForTerminal(path)}" ${why}`);
   if (path === '/') return path;
   if (!path.startsWith('/')) throw bad('must start with "/", e.g. /realms/test');
   if (!/^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+\/?$/.test(path))

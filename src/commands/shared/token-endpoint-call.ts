@@ -39,9 +39,7 @@ export async function prepareTokenEndpointCall(ctx: Context, opts: TokenEndpoint
     what,
   });
   const client = await resolveClient(ctx, settings, clientId);
-  const advertised =
-    metadata?.[`${field.replace(/_endpoint$/, '')}_endpoint_auth_methods_supported`] ??
-    metadata?.token_endpoint_auth_methods_supported;
+  const advertised = metadata?.[`${field}_auth_methods_supported`] ?? metadata?.token_endpoint_auth_methods_supported;
   const auth = await authenticateClient(clientAuthMethodFor(client, advertised), client, endpoint);
   let http = plainHttp;
   if (dpopKey) {

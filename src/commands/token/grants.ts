@@ -3,7 +3,7 @@
 // what came back. Loaded only when the cache cannot answer.
 import type { Context } from '../shared/context.js';
 import { ProviderError, UsageError } from '../../errors.js';
-import { advertisedEndpoint, fetchDiscovery, type ProviderMetadata } from '../../io/discovery.js';
+import { advertisedEndpoint, fetchDiscovery } from '../../io/discovery.js';
 import type { HttpClient } from '../../io/http.js';
 import { remoteJwksSource } from '../../io/keys.js';
 import { requestTokens } from '../../io/token-endpoint.js';
@@ -69,7 +69,7 @@ export async function obtainTokens(ctx: Context, plainHttp: HttpClient, req: Gra
   const http = req.dpopKey ? withDpop(plainHttp, createDpopSession(req.dpopKey)) : plainHttp;
   const tokenEndpoint =
     mtlsAlias(metadata, 'token_endpoint', req.certificate !== undefined) ??
-    stringField(metadata, 'token_endpoint', req.issuer);
+    advertisedEndpoint(metadata, 'token_endpoint', { issuer: req.issuer });
   const advertised = Array.isArray(metadata.token_endpoint_auth_methods_supported)
     ? (metadata.token_endpoint_auth_methods_supported as string[])
     : undefined;
@@ -169,10 +169,6 @@ export async function obtainTokens(ctx: Context, plainHttp: HttpClient, req: Gra
     tokenEndpoint,
     ...(authorizationDetails ? { authorizationDetails } : {}),
   };
-}
-
-function stringField(metadata: ProviderMetadata, field: string, issuer: string): string {
-  return advertisedEndpoint(metadata, field, { issuer });
 }
 
 function grantParameters(req: GrantRequest): Record<string, string | string[] | undefined> {

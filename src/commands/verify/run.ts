@@ -4,7 +4,8 @@ import type { VerifyOptions } from './options.js';
 import { UsageError } from '../../errors.js';
 import { readTokenArgument } from '../../io/input.js';
 import { keySourceFromOptions } from '../../io/keys.js';
-import { SUPPORTED_ALGS } from '../../protocol/jws-signature.js';
+import { isSupportedAlg, SUPPORTED_ALGS } from '../../protocol/algorithms.js';
+import { isValid } from '../../protocol/checks.js';
 import { cleanTokenInput, decodeJwt, JwtFormatError } from '../../protocol/jwt.js';
 import { parseJws, validateJws, type JwtExpectations } from '../../protocol/validate-jwt.js';
 import { renderVerification } from './render.js';
@@ -13,7 +14,7 @@ export async function run(opts: VerifyOptions, ctx: Context): Promise<CommandRes
   for (const alg of opts.alg ?? []) {
     if (alg.toLowerCase() === 'none')
       throw new UsageError('bad_alg', '--alg none is never allowed: unsecured tokens are not verified');
-    if (!(SUPPORTED_ALGS as readonly string[]).includes(alg))
+    if (!isSupportedAlg(alg))
       throw new UsageError('bad_alg', `--alg ${alg} is not supported (supported: ${SUPPORTED_ALGS.join(', ')})`);
   }
   const input = await readTokenArgument(opts.token, ctx);
@@ -35,8 +36,7 @@ export async function run(opts: VerifyOptions, ctx: Context): Promise<CommandRes
   // Parse before fetching keys: a bad paste should not cost a network round trip.
   const keys = await keySourceFromOptions(opts, () => ctx.httpClient({ timeoutSeconds: opts.timeout }));
   const checks = await validateJws(jws, keys, expectationsFrom(opts, now));
-  const valid = !checks.some((c) => c.status === 'fail');
-  const data = { valid, header: jws.header, payload: jws.payloadText ?? jws.payload, checks };
+  const data = { valid: isValid(checks), header: jws.header, payload: jws.payloadText ?? jws.payload, checks };
   return { data, human: (c) => renderVerification(data, c.style, now, c.columns) };
 }
 

@@ -9,10 +9,10 @@ import {
   renderDefectList,
   renderEvent,
   renderReady,
-  terminalSafe,
 } from '../../../src/commands/serve/render.js';
 import type { ServeHandle } from '../../../src/commands/serve/run.js';
 import type { ProviderEvent } from '../../../src/io/provider/server.js';
+import { escapeForTerminal } from '../../../src/render/escape.js';
 import { makeStyle } from '../../../src/render/style.js';
 
 const plain = makeStyle(0);
@@ -50,9 +50,9 @@ const event: ProviderEvent = {
   ms: 3,
 };
 
-test('terminalSafe shows control characters, C1 and bidi overrides as escapes', () => {
-  assert.equal(terminalSafe('a\u001b[31mb\u009bc\u202ed\u2066e\nf'), 'a\\x1b[31mb\\x9bc\\u202ed\\u2066e\\nf');
-  assert.equal(terminalSafe('plain text / é ✓'), 'plain text / é ✓');
+test('what serve quotes shows control characters, C1 and bidi overrides as escapes', () => {
+  assert.equal(escapeForTerminal('a\u001b[31mb\u009bc\u202ed\u2066e\nf'), 'a\\x1b[31mb\\x9bc\\u202ed\\u2066e\\nf');
+  assert.equal(escapeForTerminal('plain text / é ✓'), 'plain text / é ✓');
 });
 
 test('a log line escapes what the request brought in and names the defects', () => {
