@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { redactBody, redactHeaders, redactUrl } from '../protocol/redact.js';
 import { redactResponseBody } from '../protocol/redact-response.js';
 import { VERSION } from '../version.js';
+import { observeExchanges } from './exchange-observers.js';
 import type { HttpExchange } from './http.js';
 
 /** What the HAR writer needs from a run (a command's Context satisfies it). */
@@ -14,8 +15,6 @@ export interface HarContext {
   showSecrets: boolean;
   readonly finalizers: Array<() => Promise<void>>;
 }
-
-const recorded = new WeakMap<object, HttpExchange[]>();
 
 export async function prepareHarFile(ctx: HarContext): Promise<void> {
   const path = ctx.http.har!;
@@ -29,13 +28,9 @@ export async function prepareHarFile(ctx: HarContext): Promise<void> {
         `${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message}`,
     );
   }
-  recorded.set(ctx, []);
-  ctx.finalizers.push(() => writeHar(ctx, path));
-}
-
-export function harObserver(ctx: HarContext): ((e: HttpExchange) => void) | undefined {
-  const list = recorded.get(ctx);
-  return list ? (e) => list.push(e) : undefined;
+  const exchanges: HttpExchange[] = [];
+  observeExchanges(ctx, (e) => exchanges.push(e));
+  ctx.finalizers.push(() => writeHar(path, exchanges, ctx.showSecrets));
 }
 
 const pairs = (h: Record<string, string>) => Object.entries(h).map(([name, value]) => ({ name, value }));
@@ -106,8 +101,8 @@ export function toHar(exchanges: HttpExchange[], show: boolean): unknown {
   };
 }
 
-async function writeHar(ctx: HarContext, path: string): Promise<void> {
-  await fs.writeFile(path, JSON.stringify(toHar(recorded.get(ctx) ?? [], ctx.showSecrets), null, 2) + '\n', {
+async function writeHar(path: string, exchanges: HttpExchange[], show: boolean): Promise<void> {
+  await fs.writeFile(path, JSON.stringify(toHar(exchanges, show), null, 2) + '\n', {
     mode: 0o600,
   });
   await fs.chmod(path, 0o600);

@@ -5,8 +5,7 @@ import { readAtMostOneMiB } from './input.js';
 import { UsageError } from '../errors.js';
 import { redactBody, redactHeaders, redactUrl } from '../protocol/redact.js';
 import { redactResponseBody } from '../protocol/redact-response.js';
-import { runRecorderFor } from './run-recorder.js';
-import { harObserver } from './har.js';
+import { exchangeObserversOf } from './exchange-observers.js';
 import { createDispatcher, type Dispatcher, proxyFor } from '../io/transport.js';
 import { createHttpClient, DEFAULT_TIMEOUT_MS, type HttpClient, type HttpExchange } from './http.js';
 
@@ -34,10 +33,7 @@ const warnedInsecure = new WeakSet<object>();
 export function httpClientFor(ctx: HttpEdgeContext, opts: HttpSetupOptions = {}): HttpClient {
   const observers: Array<(e: HttpExchange) => void> = [];
   if (ctx.verbose) observers.push((e) => ctx.trace(traceExchange(e, ctx.showSecrets)));
-  const har = harObserver(ctx);
-  if (har) observers.push(har);
-  const recorder = runRecorderFor(ctx);
-  if (recorder) observers.push(recorder.exchange);
+  observers.push(...exchangeObserversOf(ctx));
   const timeoutMs = (opts.timeoutSeconds ?? DEFAULT_TIMEOUT_MS / 1000) * 1000;
   return createHttpClient({
     timeoutMs,

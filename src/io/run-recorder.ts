@@ -1,5 +1,5 @@
 // The edge that keeps the run record (--diagram, --report): it is told about every HTTP exchange by
-// the HTTP layer (the same observer list as --verbose and --har) and about each front-channel hop by
+// the HTTP layer (io/exchange-observers.ts, as --har is) and about each front-channel hop by
 // the flows, stamps the time, and hands it to the pure builders of src/protocol/run-record.ts, which
 // redact as they record. One recorder per run, found by the run's context.
 import {
@@ -10,6 +10,7 @@ import {
   type ObservedExchange,
   type RunRecord,
 } from '../protocol/run-record.js';
+import { observeExchanges } from './exchange-observers.js';
 
 export interface RunRecorder {
   readonly record: RunRecord;
@@ -46,6 +47,7 @@ export function startRunRecorder(run: object, opts: { command: string; showSecre
     },
   };
   recorders.set(run, recorder);
+  observeExchanges(run, recorder.exchange);
   return recorder;
 }
 
