@@ -1,12 +1,10 @@
 // --har FILE: the run's HTTP exchanges as HAR 1.2, redacted like the traces, written 0600 at the end.
 // The path is checked before any request so a typo costs nothing.
-// fs.promises on use, not node:fs/promises on import: loading it costs every start-up ~2 ms.
-import { promises as fs } from 'node:fs';
-import { UsageError } from '../errors.js';
 import { redactBody, redactHeaders, redactUrl } from '../protocol/redact.js';
 import { redactResponseBody } from '../protocol/redact-response.js';
 import { VERSION } from '../version.js';
 import { observeExchanges } from './exchange-observers.js';
+import { prepareOutputFile, writeOutputFile } from './output-file.js';
 import type { HttpExchange } from './http.js';
 
 /** What the HAR writer needs from a run (a command's Context satisfies it). */
@@ -18,19 +16,10 @@ export interface HarContext {
 
 export async function prepareHarFile(ctx: HarContext): Promise<void> {
   const path = ctx.http.har!;
-  try {
-    const fh = await fs.open(path, 'w', 0o600);
-    await fh.close();
-  } catch (err) {
-    throw new UsageError(
-      'har_not_writable',
-      `cannot write the HAR file ${path}: ` +
-        `${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message}`,
-    );
-  }
+  await prepareOutputFile(path, 'har_not_writable', 'the HAR file');
   const exchanges: HttpExchange[] = [];
   observeExchanges(ctx, (e) => exchanges.push(e));
-  ctx.finalizers.push(() => writeHar(path, exchanges, ctx.showSecrets));
+  ctx.finalizers.push(() => writeOutputFile(path, JSON.stringify(toHar(exchanges, ctx.showSecrets), null, 2) + '\n'));
 }
 
 const pairs = (h: Record<string, string>) => Object.entries(h).map(([name, value]) => ({ name, value }));
@@ -99,11 +88,4 @@ export function toHar(exchanges: HttpExchange[], show: boolean): unknown {
       }),
     },
   };
-}
-
-async function writeHar(path: string, exchanges: HttpExchange[], show: boolean): Promise<void> {
-  await fs.writeFile(path, JSON.stringify(toHar(exchanges, show), null, 2) + '\n', {
-    mode: 0o600,
-  });
-  await fs.chmod(path, 0o600);
 }

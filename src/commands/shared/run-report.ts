@@ -4,7 +4,8 @@
 // failed half way included, with the failure marked.
 import type { Context } from './context.js';
 import { OidcProbeError } from '../../errors.js';
-import { prepareReportFile, reportFormat, writeReportFile } from '../../io/report-file.js';
+import { prepareOutputFile, writeOutputFile } from '../../io/output-file.js';
+import { reportFormat } from '../../io/report-file.js';
 import { startRunRecorder } from '../../io/run-recorder.js';
 import type { Check } from '../../protocol/checks.js';
 import { settleRunRecord } from '../../protocol/run-record.js';
@@ -22,7 +23,7 @@ export interface RunEnd {
 export async function startRunPicture(ctx: Context, command: string): Promise<(end: RunEnd) => void> {
   const path = ctx.picture.report;
   const format = path !== undefined ? reportFormat(path) : undefined;
-  if (path !== undefined) await prepareReportFile(path);
+  if (path !== undefined) await prepareOutputFile(path, 'report_not_writable', 'the report');
   if (ctx.picture.diagram && ctx.json)
     ctx.warn('--diagram draws nothing with --json (stdout carries one JSON document); --report FILE.html does');
   const recorder = startRunRecorder(ctx, { command, showSecrets: ctx.showSecrets });
@@ -62,7 +63,7 @@ export async function startRunPicture(ctx: Context, command: string): Promise<(e
       format === 'html'
         ? (await import('../../render/report-html.js')).renderReportHtml(record, { version: VERSION })
         : (await import('../../render/report-markdown.js')).renderReportMarkdown(record, { version: VERSION });
-    await writeReportFile(path, text);
+    await writeOutputFile(path, text);
     ctx.info(`report written to ${path}`);
   });
   return settle;
