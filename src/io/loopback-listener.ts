@@ -8,6 +8,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { listenOn } from './listen.js';
 import { isIP, type AddressInfo } from 'node:net';
 import { UsageError, UserStepError } from '../errors.js';
+import { escapeHtml } from '../protocol/html-text.js';
 import type { Channel } from '../protocol/response-type.js';
 import { createFrontChannel, type AddressOutcome } from './front-channel.js';
 import type { PastedExpectations } from '../protocol/pasted-response.js';
@@ -136,15 +137,13 @@ function page(title: string, body: string): string {
 padding:0 1em;line-height:1.5}</style></head>
 <body><h1 id="done">${title}</h1>${body}</body></html>`;
 }
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 /** The browser's answer: success, or the provider's error and description. */
 export function answerPage(params: Record<string, string>): string {
   if (params.error !== undefined) {
-    const desc = params.error_description ? `<p>${esc(params.error_description)}</p>` : '';
+    const desc = params.error_description ? `<p>${escapeHtml(params.error_description)}</p>` : '';
     return page(
       'The provider answered with an error',
-      `<p><code>${esc(params.error)}</code></p>${desc}<p>Details are in the terminal.</p>`,
+      `<p><code>${escapeHtml(params.error)}</code></p>${desc}<p>Details are in the terminal.</p>`,
     );
   }
   return page(

@@ -4,6 +4,7 @@
 // request as curl with its secrets as shell variables. No external resource of any kind: a CSP meta
 // forbids everything but this page's own style and script (by hash), so it opens offline, and it
 // prints with every message expanded. Everything from outside is HTML-escaped.
+import { escapeHtml } from '../protocol/html-text.js';
 import { TOKEN_TITLES } from './report-labels.js';
 import { createHash } from 'node:crypto';
 import { type Check, countByStatus } from '../protocol/checks.js';
@@ -25,10 +26,7 @@ export interface ReportMeta {
   version: string;
 }
 
-const esc = (s: string): string =>
-  s
-    .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
+const esc = (s: string): string => escapeHtml(s).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
 
 const participantName = (id: string) => PARTICIPANTS.find((p) => p.id === id)?.name ?? id;
 const shown = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
