@@ -82,6 +82,12 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
   const key = cacheKey(identity);
   const now = () => ctx.now();
 
+  // exec-credential hands out the ID token when there is one: it has to be good for as long.
+  const decide = (entry: CacheEntry | undefined, decision: ReturnType<typeof decideFromCache>) =>
+    output === 'exec-credential' && entry && decision.action === 'reuse'
+      ? (decideForIdToken(entry, now(), opts.minTtl, entry.id_token ? jwtExpiry(entry.id_token) : undefined) ??
+        decision)
+      : decision;
   const fromCache = async (): Promise<{ entry?: CacheEntry; decision: ReturnType<typeof decideFromCache> }> => {
     const read = await readEntry(key, ctx.tokenCacheDir);
     if (read.corrupt)
@@ -90,18 +96,11 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
           `(${read.corrupt}); ignoring it and fetching a new token`,
       );
     const decision = decideFromCache(read.entry, now(), opts.minTtl, { dpopJkt: givenDpopKey?.thumbprint });
-    return { ...(read.entry ? { entry: read.entry } : {}), decision };
+    return { ...(read.entry ? { entry: read.entry } : {}), decision: decide(read.entry, decision) };
   };
 
-  // exec-credential hands out the ID token when there is one: it has to be good for as long.
-  const decide = (entry: CacheEntry | undefined, decision: ReturnType<typeof decideFromCache>) =>
-    output === 'exec-credential' && entry && decision.action === 'reuse'
-      ? (decideForIdToken(entry, now(), opts.minTtl, entry.id_token ? jwtExpiry(entry.id_token) : undefined) ??
-        decision)
-      : decision;
   if (cacheable) {
     const first = await fromCache();
-    first.decision = decide(first.entry, first.decision);
     if (first.decision.action === 'reuse')
       return result(
         ctx,
@@ -179,7 +178,6 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
     key,
     async () => {
       const again = await fromCache();
-      again.decision = decide(again.entry, again.decision);
       if (again.decision.action === 'reuse')
         return viewFromEntry(
           again.entry!,
