@@ -11,6 +11,7 @@ import { isJarmResponseMode, jarmResponseChannel } from '../../protocol/jarm.js'
 import type { DpopKey } from '../../protocol/dpop.js';
 import { asUsage } from '../../io/protocol-input.js';
 import { renderLogin } from './render.js';
+import { decryptionKeysSetting } from '../shared/key-settings.js';
 
 const SETTINGS = [
   'issuer',
@@ -68,10 +69,7 @@ export async function run(opts: LoginOptions, ctx: Context): Promise<CommandResu
     opts.authorizationDetails !== undefined
       ? await (await import('../../io/authorization-details.js')).readAuthorizationDetails(opts.authorizationDetails)
       : undefined;
-  const decryptionKeyPaths = decryptionKeyFiles(opts.decryptionKey, settingValue(settings, 'decryption-key'));
-  const decryptionKeys = decryptionKeyPaths.length
-    ? await (await import('../../io/decryption-keys.js')).loadDecryptionKeys(decryptionKeyPaths)
-    : [];
+  const decryptionKeys = await decryptionKeysSetting(opts.decryptionKey, settings);
   const http = ctx.httpClient({ timeoutSeconds: opts.httpTimeout, clientCertificate: client.certificate });
   const view = await runLogin(ctx, http, {
     ...client,
@@ -202,10 +200,4 @@ async function cacheLoginTokens(
     `cached the tokens in ` +
       `${path}${t.refresh_token ? '' : ' (no refresh token came: ask for offline_access to get one)'}`,
   );
-}
-
-/** --decryption-key is repeatable; OIDC_PROBE_DECRYPTION_KEY or a profile's decryption_key names one file. */
-function decryptionKeyFiles(flag: string[] | undefined, setting: string | undefined): string[] {
-  if (flag?.length) return flag;
-  return setting !== undefined ? [setting] : [];
 }

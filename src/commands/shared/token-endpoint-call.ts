@@ -8,6 +8,7 @@ import { authenticateClient, CLIENT_SETTING_NAMES, clientAuthMethodFor, resolveC
 import { resolveEndpoint } from './provider-endpoint.js';
 import { readTokenArgument } from '../../io/input.js';
 import { cleanTokenInput } from '../../protocol/jwt.js';
+import { dpopKeySetting, withDpopProofs } from './key-settings.js';
 
 /** The options of introspect and revoke (commands/shared/options.ts tokenEndpointCommand). */
 export interface TokenEndpointOptions {
@@ -28,9 +29,7 @@ export async function prepareTokenEndpointCall(ctx: Context, opts: TokenEndpoint
   const settings = await resolveCommandSettings(opts.flags, SETTINGS, ctx.env);
   const clientId = settingValue(settings, 'client-id');
   if (clientId === undefined) throw missingSetting('client-id');
-  const dpopKeyPath = settingValue(settings, 'dpop-key');
-  const dpopKey =
-    dpopKeyPath !== undefined ? await (await import('../../io/dpop-key.js')).loadDpopKey(dpopKeyPath) : undefined;
+  const dpopKey = await dpopKeySetting(settings);
   const plainHttp = ctx.httpClient({ timeoutSeconds: opts.timeout });
   const { endpoint, metadata } = await resolveEndpoint(plainHttp, {
     issuer: settingValue(settings, 'issuer'),
@@ -41,11 +40,7 @@ export async function prepareTokenEndpointCall(ctx: Context, opts: TokenEndpoint
   const client = await resolveClient(ctx, settings, clientId);
   const advertised = metadata?.[`${field}_auth_methods_supported`] ?? metadata?.token_endpoint_auth_methods_supported;
   const auth = await authenticateClient(clientAuthMethodFor(client, advertised), client, endpoint);
-  let http = plainHttp;
-  if (dpopKey) {
-    // RFC 9449 needs no proof at these endpoints, but a server may ask for one; it costs nothing to send.
-    const { createDpopSession, withDpop } = await import('../../io/dpop-client.js');
-    http = withDpop(plainHttp, createDpopSession(dpopKey));
-  }
+  // RFC 9449 needs no proof at these endpoints, but a server may ask for one; it costs nothing to send.
+  const http = await withDpopProofs(plainHttp, dpopKey);
   return { token, http, endpoint, auth, dpopKey };
 }

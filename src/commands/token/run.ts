@@ -27,6 +27,7 @@ import {
 import { renderToken, type TokenView } from './render.js';
 import type { DpopKey } from '../../protocol/dpop.js';
 import { asUsage } from '../../io/protocol-input.js';
+import { dpopKeySetting } from '../shared/key-settings.js';
 
 const SETTINGS = [
   'issuer',
@@ -54,8 +55,7 @@ export async function run(opts: TokenOptions, ctx: Context): Promise<CommandResu
   // Bad input in the advanced options is exit 2 before the cache or the network is touched.
   const dpopKeyPath = settingValue(settings, 'dpop-key');
   const useDpop = opts.dpop === true || dpopKeyPath !== undefined;
-  const givenDpopKey =
-    dpopKeyPath !== undefined ? await (await import('../../io/dpop-key.js')).loadDpopKey(dpopKeyPath) : undefined;
+  const givenDpopKey = await dpopKeySetting(settings);
   const details =
     opts.authorizationDetails !== undefined
       ? await (await import('../../io/authorization-details.js')).readAuthorizationDetails(opts.authorizationDetails)

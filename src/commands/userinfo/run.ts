@@ -14,6 +14,7 @@ import { classifyToken } from '../../protocol/token-kind.js';
 import { validateUserinfo } from '../../protocol/userinfo.js';
 import { renderChecks } from '../../render/checks.js';
 import { renderClaimsTable } from '../../render/jwt-tables.js';
+import { dpopKeySetting, decryptionKeysSetting, withDpopProofs } from '../shared/key-settings.js';
 
 export async function run(opts: UserinfoOptions, ctx: Context): Promise<CommandResult> {
   const token = cleanTokenInput(await readTokenArgument(opts.token, ctx));
@@ -27,24 +28,11 @@ export async function run(opts: UserinfoOptions, ctx: Context): Promise<CommandR
   const issuer = settingValue(settings, 'issuer');
   const clientId = settingValue(settings, 'client-id');
   // The key files are read before any request: a bad one is exit 2 in one sentence.
-  const dpopKeyPath = settingValue(settings, 'dpop-key');
-  const dpopKey =
-    dpopKeyPath !== undefined ? await (await import('../../io/dpop-key.js')).loadDpopKey(dpopKeyPath) : undefined;
-  const decryptionPaths = opts.decryptionKey?.length
-    ? opts.decryptionKey
-    : settingValue(settings, 'decryption-key') !== undefined
-      ? [settingValue(settings, 'decryption-key')!]
-      : [];
-  const decryptionKeys = decryptionPaths.length
-    ? await (await import('../../io/decryption-keys.js')).loadDecryptionKeys(decryptionPaths)
-    : [];
-  const plainHttp = ctx.httpClient({ timeoutSeconds: opts.timeout });
+  const dpopKey = await dpopKeySetting(settings);
+  const decryptionKeys = await decryptionKeysSetting(opts.decryptionKey, settings);
   // RFC 9449 §7: a DPoP-bound token is presented with a proof (ath included); nonce challenges are answered (§9).
-  let http = plainHttp;
-  if (dpopKey) {
-    const { createDpopSession, withDpop } = await import('../../io/dpop-client.js');
-    http = withDpop(plainHttp, createDpopSession(dpopKey));
-  }
+  const plainHttp = ctx.httpClient({ timeoutSeconds: opts.timeout });
+  const http = await withDpopProofs(plainHttp, dpopKey);
   const { endpoint, metadata } = await resolveEndpoint(http, {
     issuer,
     endpoint: opts.endpoint,
