@@ -28,8 +28,7 @@ import {
   type AuthorizationDetail,
   type AuthorizationDetailComparison,
 } from '../../protocol/authorization-details.js';
-import { certificateThumbprint, checkAccessTokenCertificateBinding } from '../../protocol/cnf.js';
-import { checkAccessTokenDpopBinding, checkDpopTokenType, type DpopKey } from '../../protocol/dpop.js';
+import { checkDpopTokenType, type DpopKey } from '../../protocol/dpop.js';
 import { jarmResponseParameter, validateJarmResponse, type JarmResponseMode } from '../../protocol/jarm.js';
 import type { DecryptionKey } from '../../protocol/jwe.js';
 import type { JoseHeader } from '../../protocol/jwt.js';
@@ -68,6 +67,7 @@ import {
   checkBackChannelIdToken,
   type FrontChannelEvaluation,
 } from './front-channel.js';
+import { accessTokenBindingChecks } from '../../protocol/token-binding.js';
 
 export interface LoginSettings extends ClientSettings {
   issuer: string;
@@ -575,19 +575,12 @@ async function checkTokensAndUser(
     );
     checks.push(...result.access_token.checks);
     if (tokens?.access_token !== undefined) {
-      // RFC 9449 §6.1: a JWT access token names the key it is bound to in cnf.jkt.
-      if (s.dpopKey)
-        checks.push({ ...checkAccessTokenDpopBinding(accessToken, s.dpopKey.thumbprint), source: BACK_CHANNEL });
-      // RFC 8705 §3.1: with a client certificate, cnf["x5t#S256"] names the certificate it is bound to.
-      if (s.certificate)
-        checks.push({
-          ...checkAccessTokenCertificateBinding(
-            accessToken,
-            certificateThumbprint(s.certificate.cert),
-            metadata.tls_client_certificate_bound_access_tokens === true,
-          ),
-          source: BACK_CHANNEL,
-        });
+      const bindings = accessTokenBindingChecks(accessToken, {
+        dpopKey: s.dpopKey,
+        certificate: s.certificate,
+        metadata,
+      });
+      checks.push(...bindings.map((c) => ({ ...c, source: BACK_CHANNEL })));
     }
   }
   const userinfoEndpoint = typeof b.metadata.userinfo_endpoint === 'string' ? b.metadata.userinfo_endpoint : undefined;

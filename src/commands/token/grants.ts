@@ -25,9 +25,9 @@ import {
   type AuthorizationDetail,
   type AuthorizationDetailComparison,
 } from '../../protocol/authorization-details.js';
-import { certificateThumbprint, checkAccessTokenCertificateBinding } from '../../protocol/cnf.js';
-import { checkAccessTokenDpopBinding, checkDpopTokenType, type DpopKey } from '../../protocol/dpop.js';
+import { checkDpopTokenType, type DpopKey } from '../../protocol/dpop.js';
 import { withQuirkHints } from '../../protocol/provider-quirks.js';
+import { accessTokenBindingChecks } from '../../protocol/token-binding.js';
 
 export interface GrantRequest extends ClientSettings {
   grant: GrantName;
@@ -118,19 +118,14 @@ export async function obtainTokens(ctx: Context, plainHttp: HttpClient, req: Gra
     throw withClientHint(err, authMethod, advertised);
   }
   const checks: Check[] = [checkTokenType(tokens, ['Bearer', 'DPoP', 'N_A'])];
-  if (req.dpopKey) {
-    checks.push(checkDpopTokenType(tokens.token_type));
-    if (tokens.access_token !== undefined)
-      checks.push(checkAccessTokenDpopBinding(tokens.access_token, req.dpopKey.thumbprint));
-  }
-  // RFC 8705 §3.1: a token issued over mTLS names the certificate it is bound to.
-  if (req.certificate && tokens.access_token !== undefined)
+  if (req.dpopKey) checks.push(checkDpopTokenType(tokens.token_type));
+  if (tokens.access_token !== undefined)
     checks.push(
-      checkAccessTokenCertificateBinding(
-        tokens.access_token,
-        certificateThumbprint(req.certificate.cert),
-        metadata.tls_client_certificate_bound_access_tokens === true,
-      ),
+      ...accessTokenBindingChecks(tokens.access_token, {
+        dpopKey: req.dpopKey,
+        certificate: req.certificate,
+        metadata,
+      }),
     );
   const authorizationDetails = req.authorizationDetails
     ? compareAuthorizationDetails(req.authorizationDetails, grantedAuthorizationDetails(tokens.raw))
