@@ -2,7 +2,7 @@
 // the parameters that come back with its response (state; RFC 9207 iss). Pure apart from randomness.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { fail, pass, skip, type Check } from './checks.js';
-import type { JarmResponseMode } from './jarm.js';
+import type { JarmResponseMode } from './response-type.js';
 import type { ResponseMode, ResponseType } from './response-type.js';
 
 /** 256 random bits, base64url: well over the 128 bits RFC 6749 §10.10 and Core 15.5.2 ask for. */

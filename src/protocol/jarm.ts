@@ -9,28 +9,8 @@ import { idTokenKeySource } from './id-token-keys.js';
 import { decryptJwe, jweContent, type DecryptionKey } from './jwe.js';
 import { checkAlg, verifySignature, type KeySource } from './jws-signature.js';
 import { decodeJwt, JwtFormatError, type DecodedJws, type JoseHeader } from './jwt.js';
-import type { Channel, ResponseType } from './response-type.js';
+import { jarmChannel, type Channel, type JarmResponseMode, type ResponseType } from './response-type.js';
 import { DEFAULT_CLOCK_TOLERANCE } from './validate-jwt.js';
-
-export const JARM_RESPONSE_MODES = ['jwt', 'query.jwt', 'fragment.jwt', 'form_post.jwt'] as const;
-export type JarmResponseMode = (typeof JARM_RESPONSE_MODES)[number];
-
-export function isJarmResponseMode(mode: string): mode is JarmResponseMode {
-  return (JARM_RESPONSE_MODES as readonly string[]).includes(mode);
-}
-
-/**
- * The channel a JARM response arrives on (JARM §2.3). "jwt" means the response type's default:
- * query.jwt for code, fragment.jwt when a token or ID token comes from the authorization endpoint
- * (JARM §2.3.4, following Multiple Response Types §2.1).
- */
-export function jarmChannel(
-  mode: JarmResponseMode,
-  responseType: Pick<ResponseType, 'idToken' | 'accessToken'>,
-): Channel {
-  if (mode === 'jwt') return responseType.idToken || responseType.accessToken ? 'fragment' : 'query';
-  return mode.slice(0, -'.jwt'.length) as Channel;
-}
 
 /**
  * JARM §2.3.1: query.jwt MUST NOT carry a response type that returns a token or an ID token unless

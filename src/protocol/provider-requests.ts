@@ -3,6 +3,13 @@
 // (RFC 6749 §3.1.2; RFC 8252 §7.3), and how a client authenticates at the token endpoint
 // (RFC 6749 §2.3.1). Pure: the HTTP edge in src/io/provider hands in parameters and acts on the verdict.
 import { sameSecret } from './authorization-request.js';
+import {
+  isJarmResponseMode,
+  jarmChannel,
+  JARM_RESPONSE_MODES,
+  RESPONSE_MODES,
+  type ResponseMode,
+} from './response-type.js';
 
 export interface ProviderClient {
   clientId: string;
@@ -18,26 +25,14 @@ export interface ProviderClient {
   alsoPublic?: boolean;
 }
 
-/** The channel an authorization response travels on. */
-export type ResponseMode = 'query' | 'fragment' | 'form_post';
-
-/** JARM §2.3: the response as one signed JWT in a `response` parameter, on the channel the mode names. */
-export const JARM_RESPONSE_MODES = ['jwt', 'query.jwt', 'fragment.jwt', 'form_post.jwt'] as const;
-const PLAIN_RESPONSE_MODES: readonly string[] = ['query', 'fragment', 'form_post'];
-
-export function isJarmResponseMode(mode: string | undefined): boolean {
-  return (JARM_RESPONSE_MODES as readonly (string | undefined)[]).includes(mode);
-}
-
 /**
  * The channel of a response_mode value, undefined for a mode this provider does not know. JARM
  * §2.3.4: "jwt" is the response type's default channel (query for code, fragment with tokens).
  */
 export function responseModeChannel(mode: string, rt: ResponseTypeWords | undefined): ResponseMode | undefined {
-  if (PLAIN_RESPONSE_MODES.includes(mode)) return mode as ResponseMode;
+  if ((RESPONSE_MODES as readonly string[]).includes(mode)) return mode as ResponseMode;
   if (!isJarmResponseMode(mode)) return undefined;
-  if (mode === 'jwt') return rt ? defaultResponseMode(rt) : 'query';
-  return mode.slice(0, -'.jwt'.length) as ResponseMode;
+  return jarmChannel(mode, { idToken: rt?.idToken ?? false, accessToken: rt?.token ?? false });
 }
 
 export interface ResponseTypeWords {
@@ -194,7 +189,7 @@ export function checkAuthorizationRequest(
   if (modeParam !== undefined && !channel)
     return error(
       'invalid_request',
-      `response_mode "${modeParam}" is not one of ${[...PLAIN_RESPONSE_MODES, ...JARM_RESPONSE_MODES].join(', ')}`,
+      `response_mode "${modeParam}" is not one of ${[...RESPONSE_MODES, ...JARM_RESPONSE_MODES].join(', ')}`,
     );
   // Multiple Response Types §2.1: parameters whose default is the fragment never go in a query;
   // JARM §2.3.1 allows it for query.jwt only when the response is encrypted, which it never is here.

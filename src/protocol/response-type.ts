@@ -10,6 +10,27 @@ export type Channel = ResponseMode;
 
 export const RESPONSE_MODES: readonly ResponseMode[] = ['query', 'fragment', 'form_post'];
 
+/** JARM §2.3: the response as one signed JWT in a `response` parameter, on the channel the mode names. */
+export const JARM_RESPONSE_MODES = ['jwt', 'query.jwt', 'fragment.jwt', 'form_post.jwt'] as const;
+export type JarmResponseMode = (typeof JARM_RESPONSE_MODES)[number];
+
+export function isJarmResponseMode(mode: string | undefined): mode is JarmResponseMode {
+  return (JARM_RESPONSE_MODES as readonly (string | undefined)[]).includes(mode);
+}
+
+/**
+ * The channel a JARM response arrives on (JARM §2.3). "jwt" means the response type's default:
+ * query.jwt for code, fragment.jwt when a token or ID token comes from the authorization endpoint
+ * (JARM §2.3.4, following Multiple Response Types §2.1).
+ */
+export function jarmChannel(
+  mode: JarmResponseMode,
+  responseType: Pick<ResponseType, 'idToken' | 'accessToken'>,
+): Channel {
+  if (mode === 'jwt') return responseType.idToken || responseType.accessToken ? 'fragment' : 'query';
+  return mode.slice(0, -'.jwt'.length) as Channel;
+}
+
 /** The six OpenID Connect response types, in the canonical order of their registration. */
 export const RESPONSE_TYPES = [
   'code',
@@ -116,7 +137,7 @@ export function resolveResponseMode(rt: ResponseType, mode: string | undefined):
     throw new UsageError(
       'bad_response_mode',
       `--response-mode "${mode}" is not one of ${RESPONSE_MODES.join(', ')}, or a JARM mode: ` +
-        'jwt, query.jwt, fragment.jwt, form_post.jwt',
+        JARM_RESPONSE_MODES.join(', '),
     );
   }
   // Multiple Response Types §3 and Core 3.2.2.5/3.3.2.5: tokens never travel in a query string

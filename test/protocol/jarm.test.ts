@@ -2,7 +2,6 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompactEncrypt, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import {
-  jarmChannel,
   jarmParameters,
   jarmResponseParameter,
   validateJarmResponse,
@@ -10,7 +9,7 @@ import {
 } from '../../src/protocol/jarm.js';
 import { ProtocolInputError } from '../../src/protocol/input-error.js';
 import { checkIssParameter, checkState } from '../../src/protocol/authorization-request.js';
-import { parseResponseType } from '../../src/protocol/response-type.js';
+import { jarmChannel, parseResponseType } from '../../src/protocol/response-type.js';
 import { makeKey, nowSeconds, unsecuredToken, type TestKey } from '../helpers/tokens.js';
 
 const ISSUER = 'https://op.test';

@@ -29,7 +29,8 @@ import {
   type AuthorizationDetailComparison,
 } from '../../protocol/authorization-details.js';
 import { checkDpopTokenType, type DpopKey } from '../../protocol/dpop.js';
-import { jarmResponseParameter, validateJarmResponse, type JarmResponseMode } from '../../protocol/jarm.js';
+import { jarmResponseParameter, validateJarmResponse } from '../../protocol/jarm.js';
+import type { JarmResponseMode } from '../../protocol/response-type.js';
 import type { DecryptionKey } from '../../protocol/jwe.js';
 import type { JoseHeader } from '../../protocol/jwt.js';
 import { parAuthorizationUrl, parRequired } from '../../protocol/par.js';

@@ -8,8 +8,8 @@ import {
   resolvePushedRequest,
   type AuthorizationRequest,
   type ProviderClient,
-  type ResponseMode,
 } from '../../protocol/provider-requests.js';
+import type { ResponseMode } from '../../protocol/response-type.js';
 import { ACCESS_TOKEN_SECONDS, nowSeconds, type ProviderCore, type ProviderUser } from './core.js';
 import { formPostPage, messagePage, signInPage } from './pages.js';
 import { html, redirect, type Reply } from './reply.js';

@@ -14,7 +14,8 @@ import {
   type ProviderAlg,
 } from '../../protocol/provider-defects.js';
 import { DPOP_PROOF_ALGS } from '../../protocol/provider-dpop.js';
-import { JARM_RESPONSE_MODES, type ProviderClient } from '../../protocol/provider-requests.js';
+import type { ProviderClient } from '../../protocol/provider-requests.js';
+import { JARM_RESPONSE_MODES, RESPONSE_MODES } from '../../protocol/response-type.js';
 import {
   AUTHORIZATION_PATH,
   DECISION_PATH,
@@ -367,7 +368,7 @@ function discovery(core: ProviderCore): Reply {
     pushed_authorization_request_endpoint: e(PAR_PATH),
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     response_types_supported: [...RESPONSE_TYPES],
-    response_modes_supported: ['query', 'fragment', 'form_post', ...JARM_RESPONSE_MODES],
+    response_modes_supported: [...RESPONSE_MODES, ...JARM_RESPONSE_MODES],
     // JARM §3: response JWTs are signed RS256 (no client registers another alg here).
     authorization_signing_alg_values_supported: ['RS256'],
     grant_types_supported: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT],
