@@ -53,8 +53,13 @@ export function renderChecks(
   return (opts.title ? `${style.bold(opts.title)}\n` : '') + table + '\n' + checksSummary(checks, style);
 }
 
+/** "3 passed, 1 failed, 0 warnings, 2 skipped": the summary line, and the reports' tallies. */
+export function tallyText(n: Record<CheckStatus, number>): string {
+  return `${n.pass} passed, ${n.fail} failed, ${n.warn} warnings, ${n.skip} skipped`;
+}
+
 export function checksSummary(checks: readonly Check[], style: Style): string {
   const n = countByStatus(checks);
-  const text = `${n.pass} passed, ${n.fail} failed, ${n.warn} warnings, ${n.skip} skipped`;
+  const text = tallyText(n);
   return n.fail > 0 ? style.red.bold(`✗ ${text}`) : style.green(`✓ ${text}`);
 }

@@ -5,22 +5,21 @@
 // forbids everything but this page's own style and script (by hash), so it opens offline, and it
 // prints with every message expanded. Everything from outside is HTML-escaped.
 import { escapeHtml } from '../protocol/html-text.js';
-import { TOKEN_TITLES } from './report-labels.js';
+import { claimValueText, comparedValues, messageFor, participantName, shown, TOKEN_TITLES } from './report-labels.js';
+import { tallyText } from './checks.js';
 import { createHash } from 'node:crypto';
 import { type Check, countByStatus } from '../protocol/checks.js';
-import { describeAlgorithm, describeClaim, describeHeaderParameter, isTimeClaim } from '../protocol/claim-registry.js';
+import { describeAlgorithm, describeClaim, describeHeaderParameter } from '../protocol/claim-registry.js';
 import {
   type DecodedToken,
   type HopStep,
   type HttpStep,
   type Message,
-  PARTICIPANTS,
   type RunRecord,
   type Sequence,
   sequenceOf,
 } from '../protocol/run-record.js';
 import { formatDuration, messageLabel } from './sequence-diagram.js';
-import { isoUtc } from './time.js';
 
 export interface ReportMeta {
   version: string;
@@ -28,8 +27,6 @@ export interface ReportMeta {
 
 const esc = (s: string): string => escapeHtml(s).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
 
-const participantName = (id: string) => PARTICIPANTS.find((p) => p.id === id)?.name ?? id;
-const shown = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 const mark = (c: Check) => `${c.status === 'fail' ? '✗' : '!'} ${c.id}: ${c.message}`;
 
 /** One table; cells are HTML already (escape on the way in), `classes` names each column's class. */
@@ -215,7 +212,7 @@ function outcomeOf(record: RunRecord): { status: 'pass' | 'fail' | 'warn'; text:
   const o = record.outcome;
   const checks = record.steps.flatMap((s) => (s.kind === 'check' ? [s.check] : []));
   const n = countByStatus(checks);
-  const tally = checks.length ? ` · ${n.pass} passed, ${n.fail} failed, ${n.warn} warnings, ${n.skip} skipped` : '';
+  const tally = checks.length ? ` · ${tallyText(n)}` : '';
   if (!o) return { status: 'warn', text: 'the run did not finish' };
   if (o.error) return { status: 'fail', text: `stopped: ${o.error.message} (exit ${o.exit})${tally}` };
   if (o.exit !== 0 || o.valid === false) return { status: 'fail', text: `a check failed (exit ${o.exit})${tally}` };
@@ -399,19 +396,9 @@ function hopDetails(s: HopStep): string {
   return `<dl class="kv">${facts}</dl>${rows.length ? table(['parameter', 'value'], rows, ['value', 'value']) : ''}`;
 }
 
-/** The message that carried a step's value: the answer of an exchange, else the hop itself. */
-function messageFor(seq: Sequence, step: number | undefined): Message | undefined {
-  return step === undefined ? undefined : seq.byStep.get(step)?.at(-1);
-}
-
 function checkTable(checks: Check[], link?: (i: number) => Message | undefined): string {
   const rows = checks.map((c, i) => {
-    // What was compared matters when it did not match; a pass says enough in its message.
-    const compared = c.status === 'fail' || c.status === 'warn';
-    const details = [
-      ...(compared && c.expected !== undefined ? [`expected: ${shown(c.expected)}`] : []),
-      ...(compared && c.actual !== undefined ? [`actual: ${shown(c.actual)}`] : []),
-    ];
+    const details = comparedValues(c);
     const why = esc(c.message) + (details.length ? `<br><span class="mono">${esc(details.join(' · '))}</span>` : '');
     const status = `<span class="st-${c.status}">${c.status === 'fail' ? 'FAIL' : c.status}</span>`;
     const row = [esc(String(c.id)), status, esc(c.source ?? ''), why];
@@ -430,18 +417,13 @@ function checksSection(record: RunRecord, seq: Sequence): string {
   const n = countByStatus(steps.map((s) => s.check));
   return [
     '<section id="checks"><h2>Checks</h2>',
-    `<p class="note-text">${n.pass} passed, ${n.fail} failed, ${n.warn} warnings, ${n.skip} skipped.</p>`,
+    `<p class="note-text">${tallyText(n)}.</p>`,
     checkTable(
       steps.map((s) => s.check),
       (i) => messageFor(seq, steps[i]!.about),
     ),
     '</section>',
   ].join('\n');
-}
-
-function claimValue(name: string, value: unknown): string {
-  if (isTimeClaim(name) && typeof value === 'number') return `${value} (${isoUtc(value)})`;
-  return shown(value);
 }
 
 function tokenTable(
@@ -453,7 +435,7 @@ function tokenTable(
     const info = describe(k);
     const alg = k === 'alg' && typeof v === 'string' ? describeAlgorithm(v) : undefined;
     const meaning = [info ? `${info.description} (${info.source})` : '', alg ?? ''].filter(Boolean).join('; ');
-    return [esc(k), esc(claimValue(k, v)), esc(meaning)];
+    return [esc(k), esc(claimValueText(k, v)), esc(meaning)];
   });
   return table([head, 'value', 'meaning'], rows, ['value', 'value', 'meaning']);
 }

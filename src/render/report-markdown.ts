@@ -4,21 +4,14 @@
 // curl, and every message's redacted headers and body in a collapsed block.
 // Mermaid's lexer (sequenceDiagram.jison) ends a message at "#", ";" or a newline, so those are
 // written as its entity codes; "<" and ">" too, so nothing in a label reads as HTML.
-import { TOKEN_TITLES } from './report-labels.js';
+import { claimValueText, comparedValues, messageFor, participantName, shown, TOKEN_TITLES } from './report-labels.js';
+import { tallyText } from './checks.js';
 import type { Check } from '../protocol/checks.js';
 import { countByStatus } from '../protocol/checks.js';
-import { describeClaim, describeHeaderParameter, isTimeClaim } from '../protocol/claim-registry.js';
-import {
-  type Message,
-  type Participant,
-  type RunRecord,
-  type Sequence,
-  PARTICIPANTS,
-  sequenceOf,
-} from '../protocol/run-record.js';
+import { describeClaim, describeHeaderParameter } from '../protocol/claim-registry.js';
+import { type Message, type Participant, type RunRecord, type Sequence, sequenceOf } from '../protocol/run-record.js';
 import type { ReportMeta } from './report-html.js';
 import { formatDuration, messageLabel } from './sequence-diagram.js';
-import { isoUtc } from './time.js';
 
 /** Mermaid actor ids: short, and none the prefix of a keyword of its lexer (end, opt, par, note…). */
 export const MERMAID_IDS: Readonly<Record<Participant, string>> = {
@@ -92,9 +85,6 @@ export function fenced(text: string, info = ''): string {
   return `${fence}${info}\n${text}\n${fence}`;
 }
 
-const participantName = (id: string) => PARTICIPANTS.find((p) => p.id === id)?.name ?? id;
-const shown = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
-
 export function renderReportMarkdown(record: RunRecord, meta: ReportMeta): string {
   const seq = sequenceOf(record);
   const checks = record.steps.flatMap((s) => (s.kind === 'check' ? [s] : []));
@@ -117,9 +107,7 @@ export function renderReportMarkdown(record: RunRecord, meta: ReportMeta): strin
     ...(record.durationMs !== undefined ? [`| took | ${cell(formatDuration(record.durationMs))} |`] : []),
     ...(typeof issuer === 'string' ? [`| issuer | ${cell(issuer)} |`] : []),
     `| messages | ${seq.messages.length} |`,
-    ...(checks.length
-      ? [`| checks | ${n.pass} passed, ${n.fail} failed, ${n.warn} warnings, ${n.skip} skipped |`]
-      : []),
+    ...(checks.length ? [`| checks | ${tallyText(n)} |`] : []),
     `| secrets | ${record.secretsShown ? '**shown in full (--show-secrets): do not share**' : 'redacted'} |`,
     `| oidc-probe | ${cell(meta.version)} |`,
     '',
@@ -186,16 +174,8 @@ const DISCOVERY_SUMMARY = [
   'authorization_response_iss_parameter_supported',
 ];
 
-function messageFor(seq: Sequence, step: number | undefined): Message | undefined {
-  return step === undefined ? undefined : seq.byStep.get(step)?.at(-1);
-}
-
 function checkRow(c: Check, m: Message | undefined): string {
-  const compared = c.status === 'fail' || c.status === 'warn';
-  const details = [
-    ...(compared && c.expected !== undefined ? [`expected: ${shown(c.expected)}`] : []),
-    ...(compared && c.actual !== undefined ? [`actual: ${shown(c.actual)}`] : []),
-  ];
+  const details = comparedValues(c);
   const status =
     c.status === 'fail' ? '❌ **FAIL**' : c.status === 'warn' ? '⚠️ warn' : c.status === 'pass' ? '✅ pass' : 'skip';
   return `| ${cell(String(c.id))} | ${status} | ${cell(c.source ?? '')} | ${cell(c.message)}${
@@ -211,8 +191,9 @@ function valueTable(
   const rows = [`| ${head} | value | meaning |`, '|---|---|---|'];
   for (const [k, v] of Object.entries(values)) {
     const info = describe(k);
-    const value = isTimeClaim(k) && typeof v === 'number' ? `${v} (${isoUtc(v)})` : shown(v);
-    rows.push(`| ${cell(k)} | ${cell(value)} | ${info ? cell(`${info.description} (${info.source})`) : ''} |`);
+    rows.push(
+      `| ${cell(k)} | ${cell(claimValueText(k, v))} | ${info ? cell(`${info.description} (${info.source})`) : ''} |`,
+    );
   }
   return rows;
 }
