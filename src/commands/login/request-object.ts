@@ -12,6 +12,7 @@ import {
   type RequestObjectSigner,
 } from '../../protocol/request-object.js';
 import type { ClientSettings } from '../shared/client.js';
+import { decodeJwt } from '../../protocol/jwt.js';
 
 export interface PreparedRequestObject {
   /** The compact JWS, or the JWE around it. */
@@ -47,7 +48,7 @@ export async function prepareRequestObject(
   // RFC 9101 §4: iss is the client, aud the provider's issuer identifier.
   const claims = requestObjectClaims(params, { clientId: opts.client.clientId, issuer: opts.issuer });
   const signed = await asUsage(() => signRequestObject(claims, signer));
-  const alg = String(JSON.parse(Buffer.from(signed.split('.')[0]!, 'base64url').toString('utf8')).alg);
+  const alg = String(decodeJwt(signed).header.alg);
   if (!opts.encrypt) return { request: signed, alg };
   if (opts.keys?.kind !== 'jwks')
     throw new UsageError(
