@@ -51,9 +51,10 @@ const cli = await build({
   alias: { 'node:child_process': './scripts/child-process-on-first-use.cjs' },
   metafile: true,
 });
-if (!/\b(require|import)\("\.\/serve\.cjs"\)/.test(readFileSync('dist/bundle/cli.cjs', 'utf8')))
+const cliCode = readFileSync('dist/bundle/cli.cjs', 'utf8');
+if (!/\b(require|import)\("\.\/serve\.cjs"\)/.test(cliCode))
   throw new Error('dist/bundle/cli.cjs does not load serve from ./serve.cjs; see the serveApart plugin');
-if (/\brequire\("(node:)?child_process"\)/.test(readFileSync('dist/bundle/cli.cjs', 'utf8')))
+if (/\brequire\("(node:)?child_process"\)/.test(cliCode))
   throw new Error('dist/bundle/cli.cjs loads child_process when it starts; see scripts/child-process-on-first-use.cjs');
 await makeAscii('dist/bundle/cli.cjs');
 const serve = await build({
